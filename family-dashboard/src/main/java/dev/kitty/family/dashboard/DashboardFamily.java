@@ -1,0 +1,127 @@
+package dev.kitty.family.dashboard;
+
+import dev.kitty.api.Family;
+import dev.kitty.api.FileEvidence;
+import dev.kitty.api.HttpAnswer;
+import dev.kitty.api.Identity;
+import dev.kitty.api.IdentitySource;
+import dev.kitty.api.JsonFields;
+import dev.kitty.api.PortRange;
+import dev.kitty.api.ProbeContext;
+import dev.kitty.api.ProcessView;
+import dev.kitty.api.StopPlan;
+import dev.kitty.api.StopStep;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Per-project dashboard web servers (seed 000) on a port in [9237, 9337), with their metadata in
+ * {@code PROJECT/.kittify/.dashboard}.
+ *
+ * <p>Identity: the health endpoint names the project; the project's metadata file must name the
+ * same port and pid for the process to be proven. The recorded dashboard of a project is its live
+ * one and is never cleaned automatically; a dashboard its project's file does not name is reported
+ * for the operator.
+ */
+public final class DashboardFamily implements Family {
+
+  static final PortRange RANGE = new PortRange(9237, 9337);
+
+  @Override
+  public String id() {
+    return "dashboard";
+  }
+
+  @Override
+  public String description() {
+    return "per-project dashboard web servers; metadata in PROJECT/.kittify/.dashboard";
+  }
+
+  @Override
+  public PortRange defaultRange() {
+    return RANGE;
+  }
+
+  @Override
+  public StopPlan stopPlan() {
+    return new StopPlan(
+        List.of(
+            new StopStep.HttpShutdown("/api/shutdown", StopStep.TokenSource.METADATA_FILE, Duration.ofSeconds(2)),
+            new StopStep.Signal(StopStep.SignalKind.TERM, StopStep.Reach.TREE, Duration.ofSeconds(2)),
+            new StopStep.Signal(StopStep.SignalKind.KILL, StopStep.Reach.TREE, Duration.ofSeconds(2)),
+            new StopStep.VerifyPortFree(Duration.ofSeconds(2))));
+  }
+
+  @Override
+  public Identity identify(ProbeContext ctx) {
+    Optional<ProcessView> process = ctx.process();
+    HttpAnswer health = ctx.httpGet("/api/health");
+    Optional<String> project = health.okJson() ? JsonFields.string(health.json(), "project_path") : Optional.empty();
+    if (project.isEmpty()) {
+      if (process.isPresent() && process.get().commandLine().contains("run_dashboard_server")) {
+        return Identity.operatorRequired(
+            IdentitySource.PROCESS_SHAPE,
+            "has a dashboard's command line but its health endpoint did not name a project (" + reason(health) + ")",
+            Map.of());
+      }
+      return Identity.neverTouch("not a dashboard: " + reason(health));
+    }
+    String projectDir = project.get();
+    String metadataPath = projectDir + "/.kittify/.dashboard";
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put("project_dir", projectDir);
+    attrs.put("metadata_file", metadataPath);
+    if (process.isEmpty()) {
+      return Identity.operatorRequired(IdentitySource.HEALTH, "dashboard whose process is not visible", attrs);
+    }
+    FileEvidence file = ctx.readFile(metadataPath);
+    if (file.text() == null) {
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH, "dashboard of " + projectDir + " but its metadata file: " + file.error(), attrs);
+    }
+    if (file.worldWritable() || (file.ownerUid() >= 0 && file.ownerUid() != ctx.currentUid())) {
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH,
+          "metadata file " + metadataPath + " is world-writable or another user's: not evidence",
+          attrs);
+    }
+    DashboardMetadata meta;
+    try {
+      meta = DashboardMetadata.parse(file.text());
+    } catch (IllegalArgumentException e) {
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH, "metadata file " + metadataPath + " is malformed: " + e.getMessage(), attrs);
+    }
+    attrs.put("metadata_pid", meta.pid());
+    long pid = process.get().pid();
+    int port = ctx.listener().port();
+    boolean named = meta.port() == port && meta.pid() != null && meta.pid() == pid;
+    if (!named) {
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH,
+          "dashboard of " + projectDir + " that its metadata file does not name (it names port " + meta.port()
+              + (meta.pid() == null ? ", no pid" : ", pid " + meta.pid()) + ")",
+          attrs);
+    }
+    String healthToken = JsonFields.string(health.json(), "token").orElse(null);
+    if (meta.token() != null && healthToken != null && !meta.token().equals(healthToken)) {
+      return Identity.operatorRequired(
+          IdentitySource.METADATA_FILE, "health token does not match the metadata file's token", attrs);
+    }
+    return Identity.recordedLive(
+        IdentitySource.METADATA_FILE, "the live dashboard on record for " + projectDir, attrs);
+  }
+
+  private static String reason(HttpAnswer health) {
+    if (health.error() != null) {
+      return "health: " + health.error();
+    }
+    if (!health.okJson()) {
+      return "health answered HTTP " + health.status() + " without a JSON object";
+    }
+    return "health payload has no project_path";
+  }
+}

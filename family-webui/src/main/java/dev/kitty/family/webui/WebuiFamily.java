@@ -1,0 +1,97 @@
+package dev.kitty.family.webui;
+
+import dev.kitty.api.Family;
+import dev.kitty.api.Identity;
+import dev.kitty.api.IdentitySource;
+import dev.kitty.api.LaunchSpec;
+import dev.kitty.api.PortRange;
+import dev.kitty.api.ProbeContext;
+import dev.kitty.api.ProcessView;
+import dev.kitty.api.RunawayPolicy;
+import dev.kitty.api.StopPlan;
+import dev.kitty.api.StopStep;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A WebUI server launched through a shell wrapper, and its workers (seed 002). Its stop plan freezes
+ * the whole tree first, so a wrapper in a respawn loop cannot start new workers while it is killed.
+ */
+public final class WebuiFamily implements Family {
+
+  static final PortRange RANGE = new PortRange(7860, 7900);
+
+  @Override
+  public String id() {
+    return "webui";
+  }
+
+  @Override
+  public String description() {
+    return "a WebUI server launched through a shell wrapper (sh, cmd.exe) and its workers";
+  }
+
+  @Override
+  public PortRange defaultRange() {
+    return RANGE;
+  }
+
+  @Override
+  public StopPlan stopPlan() {
+    return new StopPlan(
+        List.of(
+            new StopStep.FreezeTree(),
+            new StopStep.Signal(StopStep.SignalKind.TERM, StopStep.Reach.TREE, Duration.ofSeconds(2)),
+            new StopStep.Signal(StopStep.SignalKind.KILL, StopStep.Reach.TREE, Duration.ofSeconds(2)),
+            new StopStep.VerifyPortFree(Duration.ofSeconds(2)),
+            new StopStep.VerifyNoMembers(Duration.ofSeconds(2))));
+  }
+
+  /** Seed 002's threshold: more than 10 interpreters or more than 3 shell wrappers is runaway. */
+  @Override
+  public RunawayPolicy runawayPolicy() {
+    return new RunawayPolicy(10, 3, RunawayPolicy.NONE.maxRssBytes());
+  }
+
+  @Override
+  public Optional<LaunchSpec> launchSpec() {
+    return Optional.of(new LaunchSpec(List.of(), true, null, Duration.ofSeconds(30)));
+  }
+
+  @Override
+  public Identity identify(ProbeContext ctx) {
+    Optional<ProcessView> process = ctx.process();
+    if (process.isEmpty()) {
+      return Identity.neverTouch("no process holding the socket is visible");
+    }
+    ProcessView p = process.get();
+    List<Long> wrappers = new ArrayList<>();
+    Optional<ProcessView> up = ctx.process(p.ppid());
+    for (int i = 0; i < 4 && up.isPresent() && up.get().shellWrapper(); i++) {
+      wrappers.add(up.get().pid());
+      up = ctx.process(up.get().ppid());
+    }
+    String launch = p.cookies().get(ProcessView.LAUNCH_COOKIE);
+    String family = p.cookies().get("KITTY_FAMILY");
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put("launch_id", launch);
+    attrs.put("service", p.cookies().get("KITTY_SERVICE"));
+    attrs.put("wrapper_pids", wrappers);
+    if (launch != null && family != null && !family.equals(id())) {
+      return Identity.neverTouch(IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs);
+    }
+    if (launch != null) {
+      return Identity.operatorRequired(
+          IdentitySource.PROCESS_SHAPE, "carries kitty launch cookie " + launch + " but no launch record names it", attrs);
+    }
+    if (!wrappers.isEmpty()) {
+      return Identity.operatorRequired(
+          IdentitySource.PROCESS_SHAPE, "shell-wrapped server (wrapper pid " + wrappers.getFirst() + ") that kitty did not launch", attrs);
+    }
+    return Identity.neverTouch(IdentitySource.NONE, "not launched by kitty and not shell-wrapped: third-party", attrs);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.kitty.api;
+
+/**
+ * A half-open TCP port range {@code [from, to)}.
+ *
+ * <p>Stability: experimental.
+ *
+ * @param from the first port in the range, at least 1
+ * @param to one past the last port, at most 65536 and greater than {@code from}
+ */
+public record PortRange(int from, int to) {
+
+  /** The highest value {@code to} may take: one past the last TCP port. */
+  public static final int END = 65536;
+
+  /**
+   * Validates the bounds.
+   *
+   * @throws IllegalArgumentException unless {@code 1 <= from < to <= 65536}; the message says which
+   */
+  public PortRange {
+    if (from < 1 || to > END || from >= to) {
+      throw new IllegalArgumentException(
+          "port range [" + from + ", " + to + ") is invalid: need 1 <= from < to <= " + END);
+    }
+  }
+
+  /** Whether {@code port} lies in the range. */
+  public boolean contains(int port) {
+    return port >= from && port < to;
+  }
+
+  /** Whether the two ranges share at least one port. Adjacent ranges ({@code a.to == b.from}) do not. */
+  public boolean overlaps(PortRange other) {
+    return from < other.to && other.from < to;
+  }
+
+  /** The number of ports in the range. */
+  public int size() {
+    return to - from;
+  }
+
+  /** {@code [from, to)}, the form every message uses. */
+  @Override
+  public String toString() {
+    return "[" + from + ", " + to + ")";
+  }
+}

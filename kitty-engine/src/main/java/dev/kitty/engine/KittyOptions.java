@@ -1,0 +1,77 @@
+package dev.kitty.engine;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where kitty keeps its records, where it finds drop-in families and its config, and how long a
+ * probe may take. Defaults follow the contract's section 2.
+ *
+ * <p>Stability: experimental.
+ *
+ * @param stateDir the state directory; never null
+ * @param familyPaths folders of family jars, searched in order; never null
+ * @param configFile the config file; never null
+ * @param configRequired whether a missing config file is an error (it was named explicitly)
+ * @param probeTimeout the most time all identity probes of one scan may take together
+ * @param httpTimeout the most time one loopback HTTP probe may take
+ */
+public record KittyOptions(
+    Path stateDir,
+    List<Path> familyPaths,
+    Path configFile,
+    boolean configRequired,
+    Duration probeTimeout,
+    Duration httpTimeout) {
+
+  /** Copies the list. */
+  public KittyOptions {
+    familyPaths = List.copyOf(familyPaths);
+  }
+
+  /**
+   * The defaults for this environment, with the explicit choices (null or empty when not given).
+   *
+   * @param env the process environment
+   * @param stateDir {@code --state-dir}, or null
+   * @param extraFamilyPaths {@code --family-path} folders
+   * @param configFile {@code --config}, or null
+   */
+  public static KittyOptions resolve(
+      Map<String, String> env, Path stateDir, List<Path> extraFamilyPaths, Path configFile) {
+    Path home = Path.of(System.getProperty("user.home"));
+    Path state = stateDir;
+    if (state == null && present(env, "KITTY_STATE_DIR")) {
+      state = Path.of(env.get("KITTY_STATE_DIR"));
+    }
+    if (state == null && present(env, "XDG_STATE_HOME")) {
+      state = Path.of(env.get("XDG_STATE_HOME"), "kitty");
+    }
+    if (state == null) {
+      state = home.resolve(".local/state/kitty");
+    }
+    Path configHome =
+        present(env, "XDG_CONFIG_HOME") ? Path.of(env.get("XDG_CONFIG_HOME")) : home.resolve(".config");
+    List<Path> paths = new ArrayList<>(extraFamilyPaths);
+    if (present(env, "KITTY_FAMILY_PATH")) {
+      for (String p : env.get("KITTY_FAMILY_PATH").split(File.pathSeparator)) {
+        if (!p.isBlank()) {
+          paths.add(Path.of(p));
+        }
+      }
+    }
+    paths.add(configHome.resolve("kitty/families"));
+    Path config = configFile != null ? configFile : configHome.resolve("kitty/config.json");
+    return new KittyOptions(
+        state, paths, config, configFile != null, Duration.ofSeconds(3), Duration.ofMillis(1500));
+  }
+
+  private static boolean present(Map<String, String> env, String key) {
+    String v = env.get(key);
+    return v != null && !v.isBlank();
+  }
+}

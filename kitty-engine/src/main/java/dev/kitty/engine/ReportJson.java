@@ -1,0 +1,225 @@
+package dev.kitty.engine;
+
+import dev.kitty.api.LaunchSpec;
+import dev.kitty.api.PortRange;
+import dev.kitty.api.ProcessView;
+import dev.kitty.api.RunawayPolicy;
+import dev.kitty.api.StopStep;
+import dev.kitty.engine.internal.JsonSupport;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON documents of the contract, built field by field so that their shape is exactly the
+ * contract's and never depends on a record's accessor names.
+ *
+ * <p>Stability: the documents are stable (contract); this class is experimental.
+ */
+public final class ReportJson {
+
+  private static final Set<String> CANDIDATE_KEYS =
+      Set.of(
+          "daemon_family", "pid", "holder_pids", "port", "address", "process", "identity_source",
+          "cleanup_class", "skip_reason", "recorded");
+
+  private ReportJson() {}
+
+  /** Serialises a document on one line. */
+  public static String write(JsonNode node) {
+    return JsonSupport.MAPPER.writeValueAsString(node);
+  }
+
+  /** A new empty object. */
+  public static ObjectNode object() {
+    return JsonSupport.MAPPER.createObjectNode();
+  }
+
+  /** Any plain value (maps, lists, strings, numbers) as a tree. */
+  public static JsonNode value(Object value) {
+    return JsonSupport.MAPPER.valueToTree(value);
+  }
+
+  /** {@code {"from":…, "to":…}}. */
+  public static ObjectNode range(PortRange r) {
+    return object().put("from", r.from()).put("to", r.to());
+  }
+
+  /** The {@code kitty families} document. */
+  public static ObjectNode families(Kitty kitty, boolean explain) {
+    ObjectNode root = object();
+    ArrayNode fams = root.putArray("families");
+    for (FamilyInfo f : kitty.families()) {
+      ObjectNode o = fams.addObject();
+      o.put("id", f.id());
+      o.put("description", f.family().description());
+      o.set("port_range", range(f.range()));
+      o.put("module", f.module());
+      o.put("source", f.source());
+      o.put("version", f.version());
+      if (explain) {
+        o.set("default_port_range", range(f.family().defaultRange()));
+        o.set("stop_plan", stopPlan(f));
+        RunawayPolicy rp = f.family().runawayPolicy();
+        ObjectNode runaway = o.putObject("runaway_policy");
+        limit(runaway, "max_processes", rp.maxProcesses(), RunawayPolicy.UNLIMITED);
+        limit(runaway, "max_wrappers", rp.maxWrappers(), RunawayPolicy.UNLIMITED);
+        limit(runaway, "max_rss_bytes", rp.maxRssBytes(), Long.MAX_VALUE);
+        var launch = f.family().launchSpec();
+        if (launch.isPresent()) {
+          LaunchSpec ls = launch.get();
+          ObjectNode l = o.putObject("launch");
+          l.set("command", value(ls.command()));
+          l.put("shell", ls.shell());
+          l.put("health_path", ls.healthPath());
+          l.put("start_timeout_ms", ls.startTimeout().toMillis());
+        } else {
+          o.putNull("launch");
+        }
+      }
+    }
+    ArrayNode rej = root.putArray("rejected");
+    for (Rejection r : kitty.rejected()) {
+      rej.addObject().put("source", r.source()).put("id", r.id()).put("reason", r.reason());
+    }
+    return root;
+  }
+
+  private static void limit(ObjectNode o, String key, long v, long unlimited) {
+    if (v == unlimited) {
+      o.putNull(key);
+    } else {
+      o.put(key, v);
+    }
+  }
+
+  private static ArrayNode stopPlan(FamilyInfo f) {
+    ArrayNode steps = JsonSupport.MAPPER.createArrayNode();
+    for (StopStep s : f.family().stopPlan().steps()) {
+      ObjectNode o = steps.addObject();
+      switch (s) {
+        case StopStep.HttpShutdown h ->
+            o.put("step", "http_shutdown").put("path", h.path()).put("token", h.tokenSource().name().toLowerCase())
+                .put("timeout_ms", h.timeout().toMillis());
+        case StopStep.Signal sig ->
+            o.put("step", "signal").put("signal", sig.kind().name()).put("reach", sig.reach().name().toLowerCase())
+                .put("grace_ms", sig.grace().toMillis());
+        case StopStep.FreezeTree ft -> o.put("step", "freeze_tree");
+        case StopStep.VerifyPortFree v -> o.put("step", "verify_port_free").put("deadline_ms", v.deadline().toMillis());
+        case StopStep.VerifyNoMembers v ->
+            o.put("step", "verify_no_members").put("deadline_ms", v.deadline().toMillis());
+      }
+    }
+    return steps;
+  }
+
+  /** The {@code kitty scan} document. */
+  public static ObjectNode scan(ScanReport report) {
+    ObjectNode root = object();
+    ArrayNode fams = root.putArray("families");
+    for (FamilyScan fs : report.families()) {
+      ObjectNode o = fams.addObject();
+      o.put("id", fs.family().id());
+      o.set("port_range", range(fs.family().range()));
+      ArrayNode cs = o.putArray("candidates");
+      fs.candidates().forEach(c -> cs.add(candidate(c)));
+    }
+    if (!report.warnings().isEmpty()) {
+      root.set("warnings", value(report.warnings()));
+    }
+    return root;
+  }
+
+  /** One candidate, with the family's identity fields beside the contract's. */
+  public static ObjectNode candidate(Candidate c) {
+    ObjectNode o = object();
+    o.put("daemon_family", c.daemonFamily());
+    o.put("pid", c.pid());
+    o.set("holder_pids", value(c.listener().holderPids()));
+    o.put("port", c.port());
+    o.put("address", c.listener().address());
+    if (c.process() == null) {
+      o.putNull("process");
+    } else {
+      o.set("process", process(c.process()));
+    }
+    o.put("identity_source", c.identity().source().jsonName());
+    o.put("cleanup_class", c.identity().cleanupClass().jsonName());
+    o.put("skip_reason", c.identity().skipReason());
+    o.put("recorded", c.identity().recorded());
+    for (Map.Entry<String, Object> e : c.identity().attributes().entrySet()) {
+      if (!CANDIDATE_KEYS.contains(e.getKey())) {
+        o.set(e.getKey(), value(e.getValue()));
+      }
+    }
+    return o;
+  }
+
+  /** A process as the contract's {@code process} object. */
+  public static ObjectNode process(ProcessView p) {
+    ObjectNode o = object();
+    o.put("pid", p.pid());
+    o.put("command", p.command());
+    o.set("args", value(p.args()));
+    o.put("user", p.user());
+    o.put("start_time", p.startTime() == null ? null : p.startTime().toString());
+    o.put("ppid", p.ppid());
+    o.put("pgid", p.pgid());
+    o.put("sid", p.sid());
+    o.put("executable", p.executable());
+    o.put("cwd", p.cwd());
+    o.put("rss_bytes", p.rssBytes());
+    o.put("state", p.state());
+    o.put("kitty_cookie", p.hasKittyCookie());
+    return o;
+  }
+
+  /** The {@code kitty doctor} document: the scan's plus records, ghosts, runaway, remediation. */
+  public static ObjectNode doctor(DoctorReport d) {
+    ObjectNode root = scan(d.scan());
+    ArrayNode records = root.putArray("records");
+    for (StateRecord r : d.records()) {
+      ObjectNode o = records.addObject().put("file", r.file());
+      if (r.data() != null) {
+        o.set("data", value(r.data()));
+      }
+      if (r.error() != null) {
+        o.put("error", r.error());
+      }
+    }
+    ArrayNode ghosts = root.putArray("ghosts");
+    for (GhostSocket g : d.ghosts()) {
+      ghosts.addObject()
+          .put("daemon_family", g.daemonFamily())
+          .put("port", g.port())
+          .put("address", g.address())
+          .put("owner_pid", g.ownerPid())
+          .put("reason", g.reason())
+          .set("holder_pids", value(g.holderPids()));
+    }
+    root.set("runaway", value(d.runaway()));
+    root.set("remediation", value(d.remediation()));
+    root.put("platform", d.platform());
+    root.put("needs_action", d.needsAction());
+    return root;
+  }
+
+  /** The {@code kitty tree} document. */
+  public static ObjectNode tree(ProcessTreeReport t) {
+    ObjectNode root = object();
+    root.put("pid", t.pid());
+    ArrayNode nodes = root.putArray("nodes");
+    for (ProcessTreeReport.Node n : t.nodes()) {
+      ObjectNode o = process(n.process());
+      o.put("depth", n.depth());
+      o.put("target", n.target());
+      o.set("ports", value(n.ports()));
+      o.set("families", value(n.families()));
+      o.set("cookies", value(n.process().cookies()));
+      nodes.add(o);
+    }
+    return root;
+  }
+}

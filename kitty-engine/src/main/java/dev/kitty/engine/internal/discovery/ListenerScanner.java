@@ -1,0 +1,16 @@
+package dev.kitty.engine.internal.discovery;
+
+import dev.kitty.api.ListenerView;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/** Finds listening TCP sockets (IPv4 and IPv6) and every process that holds each one. */
+public interface ListenerScanner {
+
+  /**
+   * The listening sockets whose port passes {@code ports}, with their holders.
+   *
+   * @param ports which ports to report; holders are looked up only for those
+   */
+  List<ListenerView> listeners(IntPredicate ports);
+}

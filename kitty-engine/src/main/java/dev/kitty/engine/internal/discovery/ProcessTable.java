@@ -1,0 +1,18 @@
+package dev.kitty.engine.internal.discovery;
+
+import dev.kitty.api.ProcessView;
+import java.util.Map;
+import java.util.Optional;
+
+/** The platform's process table. Processes vanish while it is read: that is normal, not an error. */
+public interface ProcessTable {
+
+  /** Every visible process, light facts only, keyed by pid. */
+  Map<Long, ProcessNode> nodes();
+
+  /** The full view of one process, empty when it is gone or cannot be seen. */
+  Optional<ProcessView> view(long pid);
+
+  /** The uid kitty runs as. */
+  int currentUid();
+}

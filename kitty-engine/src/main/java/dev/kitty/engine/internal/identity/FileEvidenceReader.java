@@ -1,0 +1,57 @@
+package dev.kitty.engine.internal.identity;
+
+import dev.kitty.api.FileEvidence;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/** Reads small evidence files with their owner and mode; never follows a symlink, never throws. */
+public final class FileEvidenceReader {
+
+  /** The most bytes read from an evidence file. */
+  public static final int MAX_BYTES = 64 * 1024;
+
+  private FileEvidenceReader() {}
+
+  /** The evidence at {@code path}. */
+  public static FileEvidence read(String path) {
+    Path p;
+    try {
+      p = Path.of(path);
+    } catch (RuntimeException e) {
+      return new FileEvidence(path, null, -1, false, "not a path");
+    }
+    try {
+      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        return new FileEvidence(path, null, -1, false, Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? "not a regular file" : "no such file");
+      }
+      int uid = -1;
+      boolean worldWritable = false;
+      try {
+        uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        worldWritable = perms.contains(PosixFilePermission.OTHERS_WRITE);
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        // Not a POSIX file system: owner and mode stay unknown.
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+        bytes = in.readNBytes(MAX_BYTES + 1);
+      }
+      if (bytes.length > MAX_BYTES) {
+        return new FileEvidence(path, null, uid, worldWritable, "larger than " + MAX_BYTES + " bytes");
+      }
+      return new FileEvidence(path, new String(bytes, StandardCharsets.UTF_8), uid, worldWritable, null);
+    } catch (NoSuchFileException e) {
+      return new FileEvidence(path, null, -1, false, "no such file");
+    } catch (IOException | SecurityException e) {
+      return new FileEvidence(path, null, -1, false, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+}

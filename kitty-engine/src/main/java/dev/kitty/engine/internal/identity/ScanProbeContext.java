@@ -1,0 +1,104 @@
+package dev.kitty.engine.internal.identity;
+
+import dev.kitty.api.FileEvidence;
+import dev.kitty.api.HttpAnswer;
+import dev.kitty.api.ListenerView;
+import dev.kitty.api.PortRange;
+import dev.kitty.api.ProbeContext;
+import dev.kitty.api.ProcessView;
+import dev.kitty.engine.internal.discovery.ProcessSnapshot;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The probe context of one candidate in one scan. */
+final class ScanProbeContext implements ProbeContext {
+
+  private final PortRange range;
+  private final ListenerView listener;
+  private final ProcessView owner;
+  private final ProcessSnapshot snapshot;
+  private final int currentUid;
+  private final Duration httpTimeout;
+  private final String stateDir;
+
+  ScanProbeContext(
+      PortRange range,
+      ListenerView listener,
+      ProcessView owner,
+      ProcessSnapshot snapshot,
+      int currentUid,
+      Duration httpTimeout,
+      String stateDir) {
+    this.range = range;
+    this.listener = listener;
+    this.owner = owner;
+    this.snapshot = snapshot;
+    this.currentUid = currentUid;
+    this.httpTimeout = httpTimeout;
+    this.stateDir = stateDir;
+  }
+
+  @Override
+  public PortRange range() {
+    return range;
+  }
+
+  @Override
+  public ListenerView listener() {
+    return listener;
+  }
+
+  @Override
+  public Optional<ProcessView> process() {
+    return Optional.ofNullable(owner);
+  }
+
+  @Override
+  public Optional<ProcessView> process(long pid) {
+    return snapshot.view(pid);
+  }
+
+  @Override
+  public List<ProcessView> children(long pid) {
+    return snapshot.children(pid);
+  }
+
+  @Override
+  public int currentUid() {
+    return currentUid;
+  }
+
+  @Override
+  public HttpAnswer httpGet(String path) {
+    return httpGet(path, httpTimeout);
+  }
+
+  @Override
+  public HttpAnswer httpGet(String path, Duration timeout) {
+    if (path == null || !path.startsWith("/") || path.contains("\r") || path.contains("\n") || path.contains(" ")) {
+      return HttpAnswer.failed(String.valueOf(path), "refused: path must start with '/' and hold no spaces or line breaks");
+    }
+    Duration t = timeout.compareTo(httpTimeout) < 0 ? timeout : httpTimeout;
+    return LoopbackHttp.get(probeHost(listener), listener.port(), path, t);
+  }
+
+  /** Wildcard listeners are reached on loopback; a listener on another address is not probed. */
+  static String probeHost(ListenerView l) {
+    return switch (l.address()) {
+      case "0.0.0.0" -> "127.0.0.1";
+      case "::", "::1" -> "::1";
+      default -> l.address();
+    };
+  }
+
+  @Override
+  public FileEvidence readFile(String path) {
+    return FileEvidenceReader.read(path);
+  }
+
+  @Override
+  public String stateDir() {
+    return stateDir;
+  }
+}

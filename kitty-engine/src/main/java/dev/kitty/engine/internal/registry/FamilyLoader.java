@@ -1,0 +1,221 @@
+package dev.kitty.engine.internal.registry;
+
+import dev.kitty.api.Family;
+import dev.kitty.api.PortRange;
+import dev.kitty.engine.FamilyInfo;
+import dev.kitty.engine.Rejection;
+import java.io.IOException;
+import java.lang.module.Configuration;
+import java.lang.module.FindException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.lang.module.ResolutionException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads families: built-ins through {@link ServiceLoader} from the boot layer, then every jar of
+ * the family folders in its own child {@link ModuleLayer}, so that two drop-ins never share a
+ * class loader and a broken one cannot take the others down. The API module stays in the boot
+ * layer, so every family implements the same {@link Family} type.
+ */
+public final class FamilyLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FamilyLoader.class);
+
+  private FamilyLoader() {}
+
+  /** Loads and validates all families; never throws for a bad family or jar. */
+  public static FamilyRegistry load(List<Path> familyPaths, KittyConfig config) {
+    List<Rejection> rejected = new ArrayList<>();
+    List<Candidate> builtins = new ArrayList<>();
+    ServiceLoader<Family> loader = ServiceLoader.load(ModuleLayer.boot(), Family.class);
+    var it = loader.stream().iterator();
+    while (true) {
+      ServiceLoader.Provider<Family> provider;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        provider = it.next();
+      } catch (ServiceConfigurationError e) {
+        rejected.add(new Rejection("builtin", null, "family provider failed to load: " + e.getMessage()));
+        continue;
+      }
+      if (provider.type().getModule().getLayer() != ModuleLayer.boot()) {
+        continue;
+      }
+      instantiate(provider, "builtin", rejected).ifPresent(builtins::add);
+    }
+    // ServiceLoader's order is an accident of the module path: sort, so output is stable.
+    builtins.sort(java.util.Comparator.comparing(Candidate::id));
+    Set<String> reserved = new HashSet<>();
+    for (Candidate c : builtins) {
+      reserved.add(c.id);
+    }
+    FamilyValidator validator = new FamilyValidator(reserved);
+    for (Candidate c : builtins) {
+      admit(c, config, validator, rejected);
+    }
+    for (Path jar : jars(familyPaths, rejected)) {
+      for (Candidate c : loadJar(jar, rejected)) {
+        admit(c, config, validator, rejected);
+      }
+    }
+    for (String id : config.rangeOverrides().keySet()) {
+      if (validator.accepted().stream().noneMatch(f -> f.id().equals(id))
+          && rejected.stream().noneMatch(r -> id.equals(r.id()))) {
+        rejected.add(
+            new Rejection("config:" + config.file(), id, "config overrides family " + id + ", which is not loaded"));
+      }
+    }
+    return new FamilyRegistry(validator.accepted(), rejected);
+  }
+
+  private record Candidate(Family family, String id, PortRange range, String module, String source, String version) {}
+
+  private static java.util.Optional<Candidate> instantiate(
+      ServiceLoader.Provider<Family> provider, String source, List<Rejection> rejected) {
+    Module module = provider.type().getModule();
+    String moduleName = module.getName();
+    Family family;
+    try {
+      family = provider.get();
+    } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+      rejected.add(
+          new Rejection(source, null, "family provider " + provider.type().getName() + " failed to start: " + e.getMessage()));
+      return java.util.Optional.empty();
+    }
+    String id;
+    PortRange range;
+    try {
+      id = family.id();
+      range = family.defaultRange();
+      if (range == null || family.description() == null) {
+        throw new IllegalStateException("defaultRange() and description() must not be null");
+      }
+      // Families are data: a plan, policy or launch spec that does not validate never loads.
+      java.util.Objects.requireNonNull(family.stopPlan(), "stopPlan()");
+      java.util.Objects.requireNonNull(family.runawayPolicy(), "runawayPolicy()");
+      java.util.Objects.requireNonNull(family.launchSpec(), "launchSpec()");
+    } catch (RuntimeException | LinkageError e) {
+      rejected.add(new Rejection(source, null, "family " + provider.type().getName() + " is malformed: " + e));
+      return java.util.Optional.empty();
+    }
+    String version =
+        module.getDescriptor() == null
+            ? "unknown"
+            : module.getDescriptor().rawVersion().orElse("unknown");
+    LOG.debug("family {} {} from {} ({})", id, version, source, moduleName);
+    return java.util.Optional.of(new Candidate(family, id, range, moduleName, source, version));
+  }
+
+  private static void admit(Candidate c, KittyConfig config, FamilyValidator validator, List<Rejection> rejected) {
+    PortRange range = config.rangeOverrides().getOrDefault(c.id, c.range);
+    String prefix = range.equals(c.range) ? "" : "config " + config.file() + " moves it to " + range + ": ";
+    var problem = validator.problem(c.id, range, c.source.equals("builtin"));
+    if (problem.isPresent()) {
+      rejected.add(new Rejection(c.source, c.id, prefix + problem.get()));
+      LOG.info("family {} from {} rejected: {}", c.id, c.source, prefix + problem.get());
+      return;
+    }
+    validator.accept(new FamilyInfo(c.family, range, c.module, c.source, c.version));
+  }
+
+  /** Every {@code *.jar} of the folders, in folder order then by name; missing folders are fine. */
+  private static List<Path> jars(List<Path> folders, List<Rejection> rejected) {
+    Set<Path> out = new LinkedHashSet<>();
+    for (Path folder : folders) {
+      if (!Files.isDirectory(folder)) {
+        continue;
+      }
+      List<Path> inFolder = new ArrayList<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder, "*.jar")) {
+        ds.forEach(p -> inFolder.add(p.toAbsolutePath().normalize()));
+      } catch (IOException e) {
+        rejected.add(new Rejection("plugin:" + folder.toAbsolutePath(), null, "family folder cannot be read: " + e.getMessage()));
+      }
+      inFolder.sort(null);
+      out.addAll(inFolder);
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Candidate> loadJar(Path jar, List<Rejection> rejected) {
+    String source = "plugin:" + jar;
+    ModuleFinder finder = ModuleFinder.of(jar);
+    Set<ModuleReference> refs;
+    try {
+      refs = finder.findAll();
+    } catch (FindException | SecurityException e) {
+      rejected.add(new Rejection(source, null, "not a readable module jar: " + rootMessage(e)));
+      return List.of();
+    }
+    if (refs.isEmpty()) {
+      rejected.add(new Rejection(source, null, "not a module jar"));
+      return List.of();
+    }
+    for (ModuleReference ref : refs) {
+      ModuleDescriptor d = ref.descriptor();
+      Set<String> requires = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
+      var problem = FamilyValidator.requiresProblem(d.name(), requires);
+      if (problem.isPresent()) {
+        rejected.add(new Rejection(source, null, problem.get()));
+        return List.of();
+      }
+    }
+    ModuleLayer layer;
+    try {
+      Set<String> roots = refs.stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());
+      Configuration cf = ModuleLayer.boot().configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
+      layer = ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
+    } catch (FindException | ResolutionException | LayerInstantiationException | SecurityException e) {
+      rejected.add(new Rejection(source, null, "module cannot be loaded: " + rootMessage(e)));
+      return List.of();
+    }
+    List<Candidate> out = new ArrayList<>();
+    ServiceLoader<Family> loader = ServiceLoader.load(layer, Family.class);
+    var it = loader.stream().iterator();
+    while (true) {
+      ServiceLoader.Provider<Family> provider;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        provider = it.next();
+      } catch (ServiceConfigurationError e) {
+        rejected.add(new Rejection(source, null, "family provider failed to load: " + rootMessage(e)));
+        continue;
+      }
+      // ServiceLoader also yields the parent layers' providers: keep only this jar's own.
+      if (provider.type().getModule().getLayer() != layer) {
+        continue;
+      }
+      instantiate(provider, source, rejected).ifPresent(out::add);
+    }
+    if (out.isEmpty() && rejected.stream().noneMatch(r -> r.source().equals(source))) {
+      rejected.add(new Rejection(source, null, "the jar provides no dev.kitty.api.Family"));
+    }
+    return out;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+  }
+}

@@ -1,0 +1,91 @@
+package dev.kitty.shell;
+
+import dev.kitty.engine.KittyException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Batch mode: runs commands one after another through the same command tree as the CLI. With
+ * {@code --json} each command writes one JSON document on one line, so the output is JSON Lines.
+ * The exit code is the first non-zero code met (with {@code --fail-fast}, batch stops there).
+ */
+final class BatchRunner {
+
+  private final Session session;
+  private final KittyCommand.Globals globals;
+  private final boolean failFast;
+
+  BatchRunner(Session session, KittyCommand.Globals globals, boolean failFast) {
+    this.session = session;
+    this.globals = globals;
+    this.failFast = failFast;
+  }
+
+  /** Runs {@code text}; {@code where} names it in error messages ("-c", a file, "stdin"). */
+  int runScript(String where, String text, boolean semicolons) {
+    int first = ExitCodes.OK;
+    String[] lines = semicolons ? new String[] {text} : text.split("\n", -1);
+    for (int n = 0; n < lines.length; n++) {
+      List<List<String>> commands;
+      try {
+        commands = Tokenizer.commands(lines[n]);
+      } catch (KittyException e) {
+        session.err().println("kitty: " + location(where, n, semicolons) + e.getMessage());
+        first = first == ExitCodes.OK ? e.exitCode() : first;
+        if (failFast) {
+          return first;
+        }
+        continue;
+      }
+      for (List<String> words : commands) {
+        int code = Cli.build(session, globals).execute(words.toArray(String[]::new));
+        session.out().flush();
+        if (code != ExitCodes.OK) {
+          session.err().println("kitty: " + location(where, n, semicolons) + "'" + String.join(" ", words) + "' exited " + code);
+          session.err().flush();
+          if (first == ExitCodes.OK) {
+            first = code;
+          }
+          if (failFast) {
+            return code;
+          }
+        }
+      }
+    }
+    return first;
+  }
+
+  private static String location(String where, int line, boolean semicolons) {
+    return semicolons ? where + ": " : where + ":" + (line + 1) + ": ";
+  }
+
+  int runFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      session.err().println("kitty: batch file " + file + " cannot be read: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    return runScript(file.toString(), text, false);
+  }
+
+  int runStdin() {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      StringBuilder sb = new StringBuilder();
+      String line;
+      while ((line = r.readLine()) != null) {
+        sb.append(line).append('\n');
+      }
+      return runScript("stdin", sb.toString(), false);
+    } catch (IOException e) {
+      session.err().println("kitty: stdin cannot be read: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+  }
+}

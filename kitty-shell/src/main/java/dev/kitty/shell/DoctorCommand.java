@@ -1,0 +1,59 @@
+package dev.kitty.shell;
+
+import dev.kitty.engine.DoctorReport;
+import dev.kitty.engine.GhostSocket;
+import dev.kitty.engine.ReportJson;
+import dev.kitty.engine.StateRecord;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code kitty doctor [FAMILY…]}: the scan plus kitty's records, ghost sockets and one fixing
+ * command per family that needs one. Read-only; exits 3 when something needs action.
+ */
+@Command(
+    name = "doctor",
+    description = {"Diagnose the named families (all when none is named).", "Exit 0 when all is well, 3 when something needs action."})
+final class DoctorCommand implements Callable<Integer> {
+
+  @ParentCommand KittyCommand root;
+
+  @Parameters(paramLabel = "FAMILY", arity = "0..*", description = "Family ids.")
+  List<String> families = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    DoctorReport report = root.kitty().doctor(families);
+    root.session().lastScan(report.scan());
+    int code = report.needsAction() ? ExitCodes.NEEDS_ACTION : ExitCodes.OK;
+    PrintWriter out = root.out();
+    if (root.jsonOutput()) {
+      out.println(ReportJson.write(ReportJson.doctor(report)));
+      return code;
+    }
+    Ansi ansi = root.ansi();
+    CandidateText.print(report.scan(), out, ansi);
+    if (!report.ghosts().isEmpty()) {
+      out.println(ansi.bold("ghost sockets"));
+      for (GhostSocket g : report.ghosts()) {
+        out.println("  " + g.daemonFamily() + " port " + g.port() + ": owner " + g.ownerPid() + ", holders " + g.holderPids());
+      }
+    }
+    out.println(ansi.bold("records") + "  " + (report.records().isEmpty() ? ansi.dim("none") : report.records().size()));
+    for (StateRecord r : report.records()) {
+      out.println("  " + r.file() + (r.error() == null ? "" : "  " + ansi.paint("31", r.error())));
+    }
+    if (code == ExitCodes.OK) {
+      out.println(ansi.paint("32", "nothing needs action"));
+    } else {
+      out.println(ansi.bold("to fix"));
+      report.remediation().forEach(r -> out.println("  " + r));
+    }
+    return code;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.kitty.shell;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine;
+
+/**
+ * The interactive shell: one picocli tree for the whole session (options reset on every line),
+ * tab completion, persistent history in the state dir, Ctrl-C cancelling the running command and
+ * not the shell, Ctrl-D leaving.
+ */
+final class InteractiveShell {
+
+  private final Session session;
+  private final KittyCommand.Globals globals;
+
+  InteractiveShell(Session session, KittyCommand.Globals globals) {
+    this.session = session;
+    this.globals = globals;
+  }
+
+  int run() {
+    try (Terminal terminal = TerminalBuilder.builder().system(true).name("kitty").build()) {
+      return loop(terminal);
+    } catch (IOException e) {
+      session.err().println("kitty: cannot open the terminal: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+  }
+
+  int loop(Terminal terminal) {
+    PrintWriter out = terminal.writer();
+    Session shellSession = new Session(session.env(), out, out, true);
+    CommandLine cli = Cli.build(shellSession, globals);
+    Path history = historyFile(shellSession);
+    LineReader reader =
+        LineReaderBuilder.builder()
+            .terminal(terminal)
+            .appName("kitty")
+            .completer(new CommandCompleter(cli.getCommandSpec(), shellSession, globals))
+            .variable(LineReader.HISTORY_FILE, history)
+            .build();
+    out.println("kitty shell — Tab completes, Ctrl-C cancels a command, Ctrl-D or 'exit' leaves.");
+    int last = ExitCodes.OK;
+    while (true) {
+      String line;
+      try {
+        line = reader.readLine(last == ExitCodes.OK ? "kitty> " : "kitty[" + last + "]> ");
+      } catch (UserInterruptException e) {
+        continue;
+      } catch (EndOfFileException e) {
+        break;
+      }
+      List<List<String>> commands;
+      try {
+        commands = Tokenizer.commands(line);
+      } catch (RuntimeException e) {
+        out.println("kitty: " + e.getMessage());
+        last = ExitCodes.USAGE;
+        continue;
+      }
+      boolean exit = false;
+      for (List<String> words : commands) {
+        if (words.size() == 1 && (words.getFirst().equals("exit") || words.getFirst().equals("quit"))) {
+          exit = true;
+          break;
+        }
+        if (words.getFirst().equals("shell")) {
+          out.println("kitty: already in the shell");
+          continue;
+        }
+        last = runCancellable(terminal, cli, words);
+      }
+      out.flush();
+      if (exit) {
+        break;
+      }
+    }
+    try {
+      reader.getHistory().save();
+    } catch (IOException e) {
+      session.err().println("kitty: history not saved: " + e.getMessage());
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Runs one command on a worker thread so that Ctrl-C interrupts the command, not the shell. */
+  private static int runCancellable(Terminal terminal, CommandLine cli, List<String> words) {
+    AtomicReference<Integer> code = new AtomicReference<>(ExitCodes.FAILED);
+    Thread worker = Thread.ofPlatform().name("kitty-command").start(() -> code.set(cli.execute(words.toArray(String[]::new))));
+    Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> worker.interrupt());
+    try {
+      worker.join();
+    } catch (InterruptedException e) {
+      worker.interrupt();
+      Thread.currentThread().interrupt();
+    } finally {
+      terminal.handle(Terminal.Signal.INT, previous);
+    }
+    return code.get();
+  }
+
+  private static Path historyFile(Session s) {
+    Path state = s.kitty(null, List.of(), null).options().stateDir();
+    try {
+      Files.createDirectories(state);
+    } catch (IOException e) {
+      return null;
+    }
+    return state.resolve("history");
+  }
+}

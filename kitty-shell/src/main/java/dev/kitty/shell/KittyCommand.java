@@ -1,0 +1,154 @@
+package dev.kitty.shell;
+
+import dev.kitty.engine.Kitty;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root of the command tree and its global options (contract §2). Without a subcommand it runs
+ * batch mode ({@code -c}, {@code --batch}, or stdin when stdin is not a terminal) or opens the
+ * interactive shell. Every front end builds its lines on this same class, so a command behaves the
+ * same typed once, in a script, or in the shell.
+ */
+@Command(
+    name = "kitty",
+    mixinStandardHelpOptions = true,
+    versionProvider = KittyCommand.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Finds what holds a reserved port, proves whose it is, stops only what is provably safe.",
+      "",
+      "Exit codes: 0 ok, 1 an action failed, 2 usage or input error, 3 doctor found something to fix."
+    },
+    subcommands = {
+      FamiliesCommand.class,
+      ScanCommand.class,
+      DoctorCommand.class,
+      TreeCommand.class,
+      MapCommand.class,
+      ShellCommand.class,
+      CommandLine.HelpCommand.class
+    })
+final class KittyCommand implements Callable<Integer> {
+
+  /** The global settings a batch or shell line inherits from the kitty invocation around it. */
+  record Globals(
+      boolean json, Path stateDir, List<Path> familyPaths, Path config, boolean noColor, boolean nested) {
+    static final Globals NONE = new Globals(false, null, List.of(), null, false, false);
+
+    Globals {
+      familyPaths = List.copyOf(familyPaths);
+    }
+  }
+
+  private final Session session;
+  private final Globals inherited;
+
+  @Spec CommandSpec spec;
+
+  // --json and --no-color are also accepted after the command (kitty scan --json), as users type them.
+  @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT, description = "Machine output: one JSON document per command.")
+  boolean json;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where kitty keeps its records.")
+  Path stateDir;
+
+  @Option(names = "--family-path", paramLabel = "DIR", description = "An extra folder of family jars (repeatable).")
+  List<Path> familyPaths = new ArrayList<>();
+
+  @Option(names = "--config", paramLabel = "FILE", description = "The config file with range overrides.")
+  Path config;
+
+  @Option(names = "-c", paramLabel = "'CMD; CMD'", description = "Batch: run these commands in order.")
+  String commands;
+
+  @Option(names = "--batch", paramLabel = "FILE", description = "Batch: one command a line, # comments.")
+  Path batchFile;
+
+  @Option(names = "--fail-fast", description = "Batch: stop at the first command that exits non-zero.")
+  boolean failFast;
+
+  @Option(names = "--no-color", scope = CommandLine.ScopeType.INHERIT, description = "No colour (NO_COLOR is honoured too).")
+  boolean noColor;
+
+  KittyCommand(Session session, Globals inherited) {
+    this.session = session;
+    this.inherited = inherited;
+  }
+
+  /** The global settings in force for this command: this line's options over the inherited ones. */
+  Globals globals() {
+    List<Path> paths = new ArrayList<>(inherited.familyPaths());
+    paths.addAll(familyPaths);
+    return new Globals(
+        json || inherited.json(),
+        stateDir != null ? stateDir : inherited.stateDir(),
+        paths,
+        config != null ? config : inherited.config(),
+        noColor || inherited.noColor(),
+        true);
+  }
+
+  Session session() {
+    return session;
+  }
+
+  Kitty kitty() {
+    Globals g = globals();
+    return session.kitty(g.stateDir(), g.familyPaths(), g.config());
+  }
+
+  boolean jsonOutput() {
+    return globals().json();
+  }
+
+  Ansi ansi() {
+    String noColorEnv = session.env().get("NO_COLOR");
+    boolean color = session.terminal() && !globals().noColor() && (noColorEnv == null || noColorEnv.isEmpty());
+    return new Ansi(color);
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  @Override
+  public Integer call() {
+    if (inherited.nested()) {
+      // A batch or shell line with global options but no command: nothing to run.
+      spec.commandLine().getErr().println("kitty: no command given; try 'help'");
+      return ExitCodes.USAGE;
+    }
+    BatchRunner batch = new BatchRunner(session, globals(), failFast);
+    if (commands != null) {
+      return batch.runScript("-c", commands, true);
+    }
+    if (batchFile != null) {
+      return batch.runFile(batchFile);
+    }
+    if (session.terminal()) {
+      return new InteractiveShell(session, globals()).run();
+    }
+    return batch.runStdin();
+  }
+
+  /** {@code kitty --version}: the shell module's version, read without loading any family. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = KittyCommand.class.getModule().getDescriptor() == null
+          ? "dev"
+          : KittyCommand.class.getModule().getDescriptor().rawVersion().orElse("dev");
+      return new String[] {"kitty " + v};
+    }
+  }
+}

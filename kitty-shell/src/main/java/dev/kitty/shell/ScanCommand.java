@@ -1,0 +1,32 @@
+package dev.kitty.shell;
+
+import dev.kitty.engine.ReportJson;
+import dev.kitty.engine.ScanReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kitty scan [FAMILY…]}: every listener in the families' ranges, classified. Read-only. */
+@Command(name = "scan", description = "Show what holds the ports of the named families (all when none is named).")
+final class ScanCommand implements Callable<Integer> {
+
+  @ParentCommand KittyCommand root;
+
+  @Parameters(paramLabel = "FAMILY", arity = "0..*", description = "Family ids.")
+  List<String> families = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    ScanReport report = root.kitty().scan(families);
+    root.session().lastScan(report);
+    if (root.jsonOutput()) {
+      root.out().println(ReportJson.write(ReportJson.scan(report)));
+    } else {
+      CandidateText.print(report, root.out(), root.ansi());
+    }
+    return ExitCodes.OK;
+  }
+}

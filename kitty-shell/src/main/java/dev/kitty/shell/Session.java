@@ -1,0 +1,73 @@
+package dev.kitty.shell;
+
+import dev.kitty.engine.Kitty;
+import dev.kitty.engine.KittyOptions;
+import dev.kitty.engine.ScanReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What lives across the commands of one kitty process: the environment, the output streams, the
+ * loaded engine (reused while the options stay the same, so a shell's second scan is warm), and the
+ * last scan (for completion of PIDs and ports).
+ */
+final class Session {
+
+  private final Map<String, String> env;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final boolean terminal;
+  private Kitty kitty;
+  private KittyOptions kittyOptions;
+  private volatile ScanReport lastScan;
+
+  Session(Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
+    this.env = Map.copyOf(env);
+    this.out = out;
+    this.err = err;
+    this.terminal = terminal;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  PrintWriter out() {
+    return out;
+  }
+
+  PrintWriter err() {
+    return err;
+  }
+
+  /** Whether stdin and stdout are a terminal (progress lines and the shell need one). */
+  boolean terminal() {
+    return terminal;
+  }
+
+  /** The engine for these global options, loading families only when the options changed. */
+  synchronized Kitty kitty(Path stateDir, List<Path> familyPaths, Path config) {
+    KittyOptions wanted = KittyOptions.resolve(env, stateDir, familyPaths, config);
+    if (kitty == null || !Objects.equals(wanted, kittyOptions)) {
+      kitty = Kitty.open(wanted);
+      kittyOptions = wanted;
+    }
+    return kitty;
+  }
+
+  /** The engine already loaded, if any (for completion). */
+  synchronized Kitty loadedKitty() {
+    return kitty;
+  }
+
+  ScanReport lastScan() {
+    return lastScan;
+  }
+
+  void lastScan(ScanReport scan) {
+    this.lastScan = scan;
+  }
+}
