@@ -38,20 +38,14 @@ public final class TrackedProcesses implements AfterEachCallback {
     return id == null || id.isBlank() ? "local-" + ProcessHandle.current().pid() : id;
   }
 
-  /** Starts {@code command} with the test cookie, output discarded. */
+  /** Starts {@code command} with the test cookie; stdout is a pipe, stderr is discarded. */
   public Process start(String... command) {
-    return start(new ProcessBuilder(command));
+    return start(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD));
   }
 
-  /** Starts {@code pb} with the test cookie; its output goes nowhere unless the builder says so. */
+  /** Starts {@code pb} with the test cookie, its redirects as the builder says. */
   public synchronized Process start(ProcessBuilder pb) {
     pb.environment().put("KITTY_TEST", RUN_ID);
-    if (pb.redirectOutput() == ProcessBuilder.Redirect.PIPE) {
-      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    }
-    if (pb.redirectError() == ProcessBuilder.Redirect.PIPE) {
-      pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-    }
     try {
       Process p = pb.start();
       started.add(p);

@@ -36,10 +36,50 @@ final class Cli {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
     err.println("kitty: " + ex.getMessage());
-    if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
-      err.println("Try 'kitty help " + (cl.getParent() == null ? "" : cl.getCommandName()) + "'.");
+    String nearest =
+        ex instanceof CommandLine.UnmatchedArgumentException u && cl.getParent() == null && !u.getUnmatched().isEmpty()
+            ? nearest(u.getUnmatched().getFirst(), cl.getSubcommands().keySet())
+            : null;
+    if (nearest != null) {
+      err.println("Did you mean 'kitty " + nearest + "'?");
+    } else {
+      err.println("Try 'kitty help" + (cl.getParent() == null ? "" : " " + cl.getCommandName()) + "'.");
     }
     err.flush();
     return ExitCodes.USAGE;
+  }
+
+  /** The command closest to {@code typed} (at most two edits, a swap counting as one), or null. */
+  static String nearest(String typed, java.util.Collection<String> commands) {
+    String best = null;
+    int bestDistance = 3;
+    for (String c : commands) {
+      int d = distance(typed, c);
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  private static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 }

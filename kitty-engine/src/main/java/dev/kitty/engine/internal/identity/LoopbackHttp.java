@@ -98,13 +98,22 @@ public final class LoopbackHttp {
     }
   }
 
-  /** Whether a Content-Length answer has all its bytes (a peer may keep the connection open). */
+  /**
+   * Whether the answer is whole: all Content-Length bytes, or the last chunk of a chunked body. A
+   * peer may keep the connection open despite "Connection: close", and waiting for it to close
+   * would turn every healthy probe into a timeout.
+   */
   private static boolean complete(byte[] raw) {
     int headerEnd = headerEnd(raw);
     if (headerEnd < 0) {
       return false;
     }
-    long length = contentLength(new String(raw, 0, headerEnd, StandardCharsets.ISO_8859_1));
+    String headers = new String(raw, 0, headerEnd, StandardCharsets.ISO_8859_1);
+    if (headers.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+      return dechunk(java.util.Arrays.copyOfRange(raw, headerEnd + 4, raw.length)) != null
+          && new String(raw, raw.length - Math.min(raw.length, 5), Math.min(raw.length, 5), StandardCharsets.ISO_8859_1).equals("0\r\n\r\n");
+    }
+    long length = contentLength(headers);
     return length >= 0 && raw.length - headerEnd - 4 >= length;
   }
 

@@ -1,0 +1,100 @@
+package dev.kitty.engine.internal.discovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kitty.api.ListenerView;
+import dev.kitty.api.ProcessView;
+import dev.kitty.testkit.TrackedProcesses;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The Linux backend against real processes on real loopback sockets. */
+class ListenerDiscoveryIT {
+
+  @RegisterExtension final TrackedProcesses procs = new TrackedProcesses();
+
+  private final Platform linux = Platform.linux(Path.of("/proc"));
+
+  private List<ListenerView> on(int port) {
+    return linux.listeners().listeners(p -> p == port);
+  }
+
+  @Test
+  void aPythonHttpServerIsFoundWithItsPidAndCookie() {
+    int port = TrackedProcesses.freePort(20000, 20100);
+    Process p = procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1");
+    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    List<ListenerView> ls = on(port);
+    assertEquals(1, ls.size(), ls.toString());
+    assertEquals("127.0.0.1", ls.getFirst().address());
+    assertEquals(List.of(p.pid()), ls.getFirst().holderPids());
+    ProcessView v = linux.processes().view(p.pid()).orElseThrow();
+    assertEquals(ProcessHandle.current().pid(), v.ppid());
+    assertEquals(TrackedProcesses.RUN_ID, v.cookies().get("KITTY_TEST"));
+    assertTrue(v.args().contains("http.server"), v.args().toString());
+    assertTrue(v.startTime() != null && v.startTicks() > 0);
+  }
+
+  @Test
+  void anIpv6LoopbackListenerIsFound() {
+    int port = TrackedProcesses.freePort(20100, 20200);
+    Process p = procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "::1");
+    TrackedProcesses.awaitListening("::1", port, Duration.ofSeconds(10));
+    ListenerView l = on(port).getFirst();
+    assertEquals("::1", l.address());
+    assertTrue(l.ipv6());
+    assertEquals(List.of(p.pid()), l.holderPids());
+  }
+
+  @Test
+  void anNcListenerIsFound() {
+    assumeTrue(TrackedProcesses.onPath("nc"), "nc is not installed (.ci/run installs netcat-openbsd)");
+    int port = TrackedProcesses.freePort(20200, 20300);
+    Process p = procs.start("nc", "-l", "-k", "127.0.0.1", Integer.toString(port));
+    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    assertEquals(List.of(p.pid()), on(port).getFirst().holderPids());
+  }
+
+  @Test
+  void aJavaServerSocketInThisJvmIsHeldByThisJvm() throws Exception {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      List<ListenerView> ls = on(s.getLocalPort());
+      assertEquals(1, ls.size(), ls.toString());
+      assertEquals(List.of(ProcessHandle.current().pid()), ls.getFirst().holderPids());
+    }
+  }
+
+  @Test
+  void aSocketSharedByAParentAndItsChildListsBothAndTheParentOwnsIt() throws Exception {
+    int port = TrackedProcesses.freePort(20300, 20400);
+    String script =
+        "import os, socket, sys, time\n"
+            + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+            + "s.bind(('127.0.0.1', " + port + ")); s.listen()\n"
+            + "pid = os.fork()\n"
+            + "if pid == 0:\n    time.sleep(600); os._exit(0)\n"
+            + "print(pid, flush=True); time.sleep(600)\n";
+    Process parent = procs.start("python3", "-c", script);
+    long child;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(parent.getInputStream()))) {
+      child = Long.parseLong(r.readLine().strip());
+    }
+    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    ListenerView l = on(port).getFirst();
+    assertEquals(List.of(Math.min(parent.pid(), child), Math.max(parent.pid(), child)), l.holderPids());
+    ProcessSnapshot snap = new ProcessSnapshot(linux.processes());
+    assertEquals(parent.pid(), snap.owner(l.holderPids()).orElseThrow());
+    assertEquals(List.of(child), snap.children(parent.pid()).stream().map(ProcessView::pid).toList());
+  }
+}

@@ -1,0 +1,50 @@
+package dev.kitty.testkit;
+
+import java.time.Duration;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Small real daemons for tests: Python HTTP servers on loopback that answer fixed JSON on given
+ * paths, the way a spec-kitty dashboard or sync daemon answers its health endpoint. The string
+ * {@code "$PID"} anywhere in a payload is replaced by the server's real pid.
+ */
+public final class FixtureDaemons {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  static final String SERVER =
+      String.join(
+          "\n",
+          "import http.server, json, os, sys",
+          "port = int(sys.argv[1]); routes = json.loads(sys.argv[2])",
+          "class H(http.server.BaseHTTPRequestHandler):",
+          "    def do_GET(self):",
+          "        body = routes.get(self.path.split('?')[0])",
+          "        if body is None:",
+          "            self.send_response(404); self.end_headers(); return",
+          "        data = json.dumps(body).replace('\"$PID\"', str(os.getpid())).encode()",
+          "        self.send_response(200)",
+          "        self.send_header('Content-Type', 'application/json')",
+          "        self.send_header('Content-Length', str(len(data)))",
+          "        self.end_headers(); self.wfile.write(data)",
+          "    def log_message(self, *args): pass",
+          "http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()",
+          "");
+
+  private FixtureDaemons() {}
+
+  /** Starts a JSON server on {@code port} answering {@code routes} and waits until it listens. */
+  public static Process jsonServer(TrackedProcesses procs, int port, Map<String, Object> routes) {
+    Process p = procs.start("python3", "-c", SERVER, Integer.toString(port), JSON.writeValueAsString(routes));
+    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    return p;
+  }
+
+  /** Starts {@code python3 -m http.server} (no JSON anywhere: a third party) on 127.0.0.1:port. */
+  public static Process plainHttpServer(TrackedProcesses procs, int port) {
+    Process p = procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1");
+    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    return p;
+  }
+}

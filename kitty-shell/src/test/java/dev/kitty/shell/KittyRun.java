@@ -1,0 +1,45 @@
+package dev.kitty.shell;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Runs kitty in this JVM with an isolated environment and captures what it printed. */
+final class KittyRun {
+
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  record Result(int code, String out, String err) {
+    JsonNode json() {
+      return JSON.readTree(out);
+    }
+
+    List<JsonNode> jsonLines() {
+      return out.lines().filter(l -> !l.isBlank()).map(l -> JSON.readTree(l)).toList();
+    }
+  }
+
+  /** An environment whose state and config live under {@code home} and nowhere else. */
+  static Map<String, String> env(Path home) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KITTY_STATE_DIR", home.resolve("state").toString());
+    env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
+    env.put("PATH", System.getenv("PATH"));
+    return env;
+  }
+
+  static Result run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Session session = new Session(env, new PrintWriter(out, true), new PrintWriter(err, true), false);
+    int code = Main.run(args, session);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private KittyRun() {}
+}
