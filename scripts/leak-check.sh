@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# After the suite: nothing may listen in a family range, and no process may carry a kitty cookie.
+# Prints what it finds (with pid and command line) and exits 1 if anything leaked. Reads only.
+set -u
+ranges='3000-3099 7860-7899 8888-8899 9237-9336 9400-9449'
+leaks=0
+while read -r line; do
+  [ -n "$line" ] || continue
+  echo "leak: listener $line"
+  leaks=1
+done < <(ss -Hltnp 2>/dev/null | awk -v R="$ranges" '
+  BEGIN { n = split(R, r, " "); for (i = 1; i <= n; i++) { split(r[i], b, "-"); lo[i] = b[1]; hi[i] = b[2] } }
+  { addr = $4; sub(/.*:/, "", addr); p = addr + 0
+    for (i = 1; i <= n; i++) if (p >= lo[i] && p <= hi[i]) print $4, $6 }')
+for d in /proc/[0-9]*; do
+  pid=${d#/proc/}
+  [ "$pid" = "$$" ] && continue
+  if { tr '\0' '\n' < "$d/environ"; } 2>/dev/null | grep -q '^KITTY_\(LAUNCH_ID\|TEST\)='; then
+    echo "leak: pid $pid carries a kitty cookie: $({ tr '\0' ' ' < "$d/cmdline"; } 2>/dev/null | cut -c1-160)"
+    leaks=1
+  fi
+done
+if [ "$leaks" = 0 ]; then
+  echo "leak check: no listener in a family range, no process with a kitty cookie"
+fi
+exit "$leaks"
