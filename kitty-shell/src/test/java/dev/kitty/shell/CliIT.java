@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kitty.testkit.FixtureDaemons;
 import dev.kitty.testkit.PluginJarBuilder;
+import dev.kitty.testkit.SpecKittyFixtures;
 import dev.kitty.testkit.TrackedProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -207,10 +207,8 @@ class CliIT {
     assertEquals(parent.pid(), doctor.json().get("ghosts").get(0).get("owner_pid").asLong());
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> fixture(String name) throws IOException {
-    Path p = Path.of(System.getProperty("kitty.fixtures"), name);
-    return new LinkedHashMap<>(KittyRun.JSON.readValue(Files.readString(p), Map.class));
+  private static Map<String, Object> fixture(String name) {
+    return SpecKittyFixtures.json(name);
   }
 
   private static List<Long> longs(JsonNode array) {

@@ -1,0 +1,115 @@
+package dev.kitty.testkit;
+
+import dev.kitty.api.FileEvidence;
+import dev.kitty.api.HttpAnswer;
+import dev.kitty.api.ListenerView;
+import dev.kitty.api.PortRange;
+import dev.kitty.api.ProbeContext;
+import dev.kitty.api.ProcessView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A probe context for unit tests of a family's {@code identify}: a listener, a few processes, canned
+ * HTTP answers and files. Live behaviour is tested on real processes elsewhere; this pins the
+ * family's decision table on recorded inputs.
+ */
+public final class FakeProbeContext implements ProbeContext {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final PortRange range;
+  private final ListenerView listener;
+  private final Map<Long, ProcessView> processes = new HashMap<>();
+  private final Map<String, HttpAnswer> http = new HashMap<>();
+  private final Map<String, FileEvidence> files = new HashMap<>();
+  private int uid = 1000;
+
+  /** A context for a listener on {@code port} held by {@code holders}. */
+  public FakeProbeContext(PortRange range, int port, Long... holders) {
+    this.range = range;
+    this.listener = new ListenerView("127.0.0.1", port, false, 1, List.of(holders));
+  }
+
+  /** A process of the current user. */
+  public static ProcessView process(long pid, long ppid, List<String> args, Map<String, String> cookies) {
+    String command = args.isEmpty() ? "" : args.getFirst().substring(args.getFirst().lastIndexOf('/') + 1);
+    return new ProcessView(pid, ppid, pid, pid, 1000, "dev", pid * 10, Instant.EPOCH, command, args, null, null, 1, "S", cookies, true);
+  }
+
+  /** Adds a process. */
+  public FakeProbeContext with(ProcessView p) {
+    processes.put(p.pid(), p);
+    return this;
+  }
+
+  /** {@code path} answers 200 with {@code body} as JSON. */
+  public FakeProbeContext json(String path, Object body) {
+    String text = JSON.writeValueAsString(body);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> parsed = body instanceof Map<?, ?> ? JSON.readValue(text, Map.class) : null;
+    http.put(path, new HttpAnswer("http://127.0.0.1:" + listener.port() + path, 200, text, parsed, null));
+    return this;
+  }
+
+  /** A file with this content, owned by the current user, mode 0600 unless {@code worldWritable}. */
+  public FakeProbeContext file(String path, String text, boolean worldWritable) {
+    files.put(path, new FileEvidence(path, text, uid, worldWritable, null));
+    return this;
+  }
+
+  @Override
+  public PortRange range() {
+    return range;
+  }
+
+  @Override
+  public ListenerView listener() {
+    return listener;
+  }
+
+  @Override
+  public Optional<ProcessView> process() {
+    return listener.holderPids().stream().findFirst().map(processes::get);
+  }
+
+  @Override
+  public Optional<ProcessView> process(long pid) {
+    return Optional.ofNullable(processes.get(pid));
+  }
+
+  @Override
+  public List<ProcessView> children(long pid) {
+    return processes.values().stream().filter(p -> p.ppid() == pid).toList();
+  }
+
+  @Override
+  public int currentUid() {
+    return uid;
+  }
+
+  @Override
+  public HttpAnswer httpGet(String path) {
+    return http.getOrDefault(path, HttpAnswer.failed("http://127.0.0.1:" + listener.port() + path, "ConnectException: Connection refused"));
+  }
+
+  @Override
+  public HttpAnswer httpGet(String path, Duration timeout) {
+    return httpGet(path);
+  }
+
+  @Override
+  public FileEvidence readFile(String path) {
+    return files.getOrDefault(path, new FileEvidence(path, null, -1, false, "no such file"));
+  }
+
+  @Override
+  public String stateDir() {
+    return "/tmp/kitty-state";
+  }
+}
