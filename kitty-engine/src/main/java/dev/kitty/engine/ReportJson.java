@@ -29,17 +29,17 @@ public final class ReportJson {
 
   /** Serialises a document on one line. */
   public static String write(JsonNode node) {
-    return JsonSupport.MAPPER.writeValueAsString(node);
+    return JsonSupport.mapper().writeValueAsString(node);
   }
 
   /** A new empty object. */
   public static ObjectNode object() {
-    return JsonSupport.MAPPER.createObjectNode();
+    return JsonSupport.mapper().createObjectNode();
   }
 
   /** Any plain value (maps, lists, strings, numbers) as a tree. */
   public static JsonNode value(Object value) {
-    return JsonSupport.MAPPER.valueToTree(value);
+    return JsonSupport.mapper().valueToTree(value);
   }
 
   /** {@code {"from":…, "to":…}}. */
@@ -96,7 +96,7 @@ public final class ReportJson {
   }
 
   private static ArrayNode stopPlan(FamilyInfo f) {
-    ArrayNode steps = JsonSupport.MAPPER.createArrayNode();
+    ArrayNode steps = JsonSupport.mapper().createArrayNode();
     for (StopStep s : f.family().stopPlan().steps()) {
       ObjectNode o = steps.addObject();
       switch (s) {

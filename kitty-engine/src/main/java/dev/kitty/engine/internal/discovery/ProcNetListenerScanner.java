@@ -27,7 +27,7 @@ final class ProcNetListenerScanner implements ListenerScanner {
     for (boolean v6 : new boolean[] {false, true}) {
       String file = v6 ? "net/tcp6" : "net/tcp";
       String content = fs.text(fs.root().resolve(file)).orElse("");
-      for (SocketEntry e : ProcNetTcpParser.parse(content, v6)) {
+      for (SocketEntry e : ProcNetTcpParser.parse(content, v6, true)) {
         // inode 0 is a socket in teardown: nothing can hold it any more.
         if (e.listening() && e.inode() != 0 && ports.test(e.port())) {
           byInode.putIfAbsent(e.inode(), e);
@@ -47,9 +47,40 @@ final class ProcNetListenerScanner implements ListenerScanner {
     return out;
   }
 
+  /**
+   * Which pids hold which of {@code inodes}. Every process's fd table is read: most of a scan's time
+   * is the kernel answering these readlinks, so the walk is split across the cores.
+   */
   private Map<Long, List<Long>> holders(java.util.Set<Long> inodes) {
+    List<Long> pids = fs.pids();
+    int workers = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 8);
+    if (workers == 1 || pids.size() < 64) {
+      return holders(pids, inodes);
+    }
+    List<java.util.concurrent.Future<Map<Long, List<Long>>>> parts = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon().name("kitty-fd-walk").factory())) {
+      int slice = (pids.size() + workers - 1) / workers;
+      for (int i = 0; i < pids.size(); i += slice) {
+        List<Long> part = pids.subList(i, Math.min(pids.size(), i + slice));
+        parts.add(pool.submit(() -> holders(part, inodes)));
+      }
+      Map<Long, List<Long>> out = new HashMap<>();
+      for (var f : parts) {
+        f.get().forEach((inode, ps) -> out.computeIfAbsent(inode, k -> new ArrayList<>()).addAll(ps));
+      }
+      out.values().forEach(ps -> ps.sort(null));
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("listener scan interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("listener scan failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private Map<Long, List<Long>> holders(List<Long> pids, java.util.Set<Long> inodes) {
     Map<Long, List<Long>> out = new HashMap<>();
-    for (long pid : fs.pids()) {
+    for (long pid : pids) {
       for (String target : fs.fdTargets(pid)) {
         if (target.startsWith("socket:[") && target.endsWith("]")) {
           long inode;
@@ -59,9 +90,9 @@ final class ProcNetListenerScanner implements ListenerScanner {
             continue;
           }
           if (inodes.contains(inode)) {
-            List<Long> pids = out.computeIfAbsent(inode, k -> new ArrayList<>());
-            if (!pids.contains(pid)) {
-              pids.add(pid);
+            List<Long> holders = out.computeIfAbsent(inode, k -> new ArrayList<>());
+            if (!holders.contains(pid)) {
+              holders.add(pid);
             }
           }
         }

@@ -52,7 +52,7 @@ public record KittyConfig(Path file, Map<String, PortRange> rangeOverrides) {
   static KittyConfig parse(Path file, String text) {
     JsonNode root;
     try {
-      root = JsonSupport.MAPPER.readTree(text);
+      root = JsonSupport.mapper().readTree(text);
     } catch (JacksonException e) {
       throw bad(file, "not valid JSON: " + e.getOriginalMessage());
     }
