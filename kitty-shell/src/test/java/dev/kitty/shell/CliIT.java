@@ -56,6 +56,31 @@ class CliIT {
   }
 
   @Test
+  void ncAnIpv6ServerAndAJavaServerSocketAreEachFoundWithTheirPids() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(TrackedProcesses.onPath("nc"), "nc is not installed (.ci/run installs netcat-openbsd)");
+    int ncPort = TrackedProcesses.freePort(7860, 7900);
+    Process nc = procs.start("nc", "-l", "-k", "127.0.0.1", Integer.toString(ncPort));
+    TrackedProcesses.awaitListening("127.0.0.1", ncPort, java.time.Duration.ofSeconds(10));
+    int v6Port = TrackedProcesses.freePort(9400, 9450);
+    Process v6 = procs.start("python3", "-m", "http.server", Integer.toString(v6Port), "--bind", "::1");
+    TrackedProcesses.awaitListening("::1", v6Port, java.time.Duration.ofSeconds(10));
+    try (java.net.ServerSocket own = new java.net.ServerSocket()) {
+      own.bind(new java.net.InetSocketAddress("127.0.0.1", TrackedProcesses.freePort(3000, 3100)));
+      JsonNode scan = KittyRun.run(KittyRun.env(home), "scan", "--json").json();
+      assertEquals(nc.pid(), candidateOn(scan, "webui", ncPort).get("pid").asLong());
+      JsonNode c6 = candidateOn(scan, "sync", v6Port);
+      assertEquals(v6.pid(), c6.get("pid").asLong());
+      assertEquals("::1", c6.get("address").asString());
+      assertEquals(ProcessHandle.current().pid(), candidateOn(scan, "devstack", own.getLocalPort()).get("pid").asLong());
+      for (JsonNode f : scan.get("families")) {
+        for (JsonNode c : f.get("candidates")) {
+          assertEquals("never_touch", c.get("cleanup_class").asString(), "none of these is a family's daemon: " + c);
+        }
+      }
+    }
+  }
+
+  @Test
   void aSpecKittyShapedSyncDaemonIsSurfacedForTheOperatorNeverAutoCleaned() throws IOException {
     int port = TrackedProcesses.freePort(9400, 9450);
     Map<String, Object> health = fixture("sync-health.json");

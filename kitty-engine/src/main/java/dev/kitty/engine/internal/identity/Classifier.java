@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -75,7 +76,11 @@ public final class Classifier {
     record Task(FamilyInfo family, ListenerView listener, Future<Identity> verdict, ProcessView owner) {}
     List<Task> tasks = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    // One platform thread per probe, not a virtual thread: virtual threads that meet a class being
+    // initialised (the first probe to touch LoopbackHttp, a family's classes, Jackson) pin their
+    // carrier, and on a 2-core machine that stalled a cold 10-probe scan by ~300 ms. A probe is a
+    // few blocking reads, the count is bounded by the ranges' sizes, so a thread each is cheap.
+    try (ExecutorService pool = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("kitty-probe-", 0).factory())) {
       for (FamilyInfo f : scope) {
         for (ListenerView l : listeners) {
           if (!f.range().contains(l.port())) {

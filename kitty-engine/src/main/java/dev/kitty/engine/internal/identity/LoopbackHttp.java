@@ -48,6 +48,9 @@ public final class LoopbackHttp {
       return HttpAnswer.failed(url, "refused: kitty probes only loopback addresses");
     }
     try (Socket s = new Socket()) {
+      // Close with a reset once the answer is read: a scan probes every listener in every range,
+      // and graceful closes would leave a TIME_WAIT entry per probe in the machine's socket table.
+      s.setSoLinger(true, 0);
       s.connect(new InetSocketAddress(address, port), remainingMillis(deadline));
       String request =
           "GET " + path + " HTTP/1.1\r\nHost: " + hostPart + ":" + port
