@@ -14,6 +14,7 @@ import java.util.List;
  * @param runaway runaway findings (one line each)
  * @param remediation commands that fix what needs action, one per family
  * @param platform the platform backend in use
+ * @param signaller how signals are delivered (pidfd through FFM, or the ProcessHandle fallback)
  */
 public record DoctorReport(
     ScanReport scan,
@@ -21,7 +22,8 @@ public record DoctorReport(
     List<GhostSocket> ghosts,
     List<String> runaway,
     List<String> remediation,
-    String platform) {
+    String platform,
+    String signaller) {
 
   /** Copies the lists. */
   public DoctorReport {

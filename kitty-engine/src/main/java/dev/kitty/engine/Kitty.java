@@ -10,7 +10,11 @@ import dev.kitty.engine.internal.identity.Classifier;
 import dev.kitty.engine.internal.registry.FamilyLoader;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
 import dev.kitty.engine.internal.registry.KittyConfig;
+import dev.kitty.engine.internal.signal.AuditLog;
+import dev.kitty.engine.internal.signal.SignalGate;
+import dev.kitty.engine.internal.signal.StopExecutor;
 import dev.kitty.engine.internal.state.StateStore;
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,6 +35,7 @@ public final class Kitty {
   private final KittyOptions options;
   private final Platform platform;
   private final FamilyRegistry registry;
+  private SignalGate.Signaller signaller;
 
   private Kitty(KittyOptions options, Platform platform, FamilyRegistry registry) {
     this.options = options;
@@ -45,6 +50,13 @@ public final class Kitty {
    */
   public static Kitty open(KittyOptions options) {
     return open(options, Platform.detect());
+  }
+
+  /** A kitty over a given world: tests run the real paths on fake platforms and signallers. */
+  static Kitty of(KittyOptions options, Platform platform, FamilyRegistry registry, SignalGate.Signaller signaller) {
+    Kitty k = new Kitty(options, platform, registry);
+    k.signaller = signaller;
+    return k;
   }
 
   static Kitty open(KittyOptions options, Platform platform) {
@@ -102,7 +114,19 @@ public final class Kitty {
 
   private Classifier classifier() {
     return new Classifier(
-        platform, registry, options.stateDir().toString(), options.probeTimeout(), options.httpTimeout());
+        platform, registry, options.stateDir().toString(), options.probeTimeout(), options.httpTimeout(), options.allUsers());
+  }
+
+  /** How this machine delivers signals (chosen once, on first need). */
+  public synchronized String signallerName() {
+    return signaller().name();
+  }
+
+  private synchronized SignalGate.Signaller signaller() {
+    if (signaller == null) {
+      signaller = SignalGate.platformSignaller(platform);
+    }
+    return signaller;
   }
 
   /** Scans the named families (all when none is named). */
@@ -117,18 +141,7 @@ public final class Kitty {
     List<ListenerView> listeners = classifier.listenersInRanges();
     ProcessSnapshot snapshot = new ProcessSnapshot(platform.processes());
     ScanReport scan = classifier.classify(scope, listeners, snapshot);
-    List<GhostSocket> ghosts = new ArrayList<>();
-    for (FamilyInfo f : scope) {
-      for (ListenerView l : listeners) {
-        if (f.range().contains(l.port()) && l.holderPids().size() > 1) {
-          Long owner = snapshot.owner(l.holderPids()).orElse(null);
-          ghosts.add(
-              new GhostSocket(
-                  f.id(), l.port(), l.address(), owner, l.holderPids(),
-                  "listening socket held by " + l.holderPids().size() + " processes (inherited by children)"));
-        }
-      }
-    }
+    List<GhostSocket> ghosts = ghosts(scope, listeners, snapshot);
     List<String> remediation = new ArrayList<>();
     for (FamilyScan fs : scan.families()) {
       boolean operator =
@@ -143,7 +156,118 @@ public final class Kitty {
       }
     }
     return new DoctorReport(
-        scan, new StateStore(options.stateDir()).records(), ghosts, List.of(), remediation, platform.name());
+        scan, new StateStore(options.stateDir()).records(), ghosts, List.of(), remediation, platform.name(), signallerName());
+  }
+
+  /** Ghost sockets (seed 004) in the named families' ranges: listening sockets held by several processes. */
+  public List<GhostSocket> ghosts(List<String> ids) {
+    List<FamilyInfo> scope = select(ids);
+    return ghosts(scope, classifier().listenersInRanges(), new ProcessSnapshot(platform.processes()));
+  }
+
+  private static List<GhostSocket> ghosts(List<FamilyInfo> scope, List<ListenerView> listeners, ProcessSnapshot snapshot) {
+    List<GhostSocket> ghosts = new ArrayList<>();
+    for (FamilyInfo f : scope) {
+      for (ListenerView l : listeners) {
+        if (f.range().contains(l.port()) && l.holderPids().size() > 1) {
+          Long owner = snapshot.owner(l.holderPids()).orElse(null);
+          boolean ownerAlive = owner != null && snapshot.view(owner).isPresent();
+          List<Long> inheritors = l.holderPids().stream().filter(p -> !p.equals(owner)).toList();
+          ghosts.add(
+              new GhostSocket(
+                  f.id(), l.port(), l.address(), owner, l.holderPids(),
+                  "listening socket held by " + l.holderPids().size() + " processes: owner " + owner
+                      + (ownerAlive ? "" : " (gone)") + ", inherited by " + inheritors));
+        }
+      }
+    }
+    return ghosts;
+  }
+
+  /**
+   * {@code kitty cleanup}: stops the {@code safe_auto} candidates of the named families (all when
+   * none is named), through the signal gate. Everything else is reported as skipped.
+   */
+  public StopReport cleanup(List<String> ids, boolean dryRun, StopProgress progress) {
+    return stop(select(ids), c -> c.cleanupClass() == CleanupClass.SAFE_AUTO,
+        c -> "operator_required: run kitty doctor " + c.daemonFamily() + " --reset", dryRun, progress);
+  }
+
+  /**
+   * {@code kitty doctor --reset}: stops the {@code safe_auto} and {@code operator_required}
+   * candidates of the named families; skips {@code never_touch} and recorded live daemons.
+   */
+  public StopReport reset(List<String> ids, boolean dryRun, StopProgress progress) {
+    return stop(select(ids), c -> c.cleanupClass() != CleanupClass.NEVER_TOUCH, c -> "not eligible", dryRun, progress);
+  }
+
+  /**
+   * {@code kitty kill PID --family F}: one operator kill, through the same gate.
+   *
+   * @throws KittyException.Usage when PID holds no listener in F's range
+   */
+  public StopReport kill(long pid, String family, boolean dryRun, StopProgress progress) {
+    List<FamilyInfo> scope = select(List.of(family));
+    ScanReport scan = classifier().scan(scope);
+    List<Candidate> mine = scan.candidates().filter(c -> c.pid() != null && c.pid() == pid).toList();
+    if (mine.isEmpty()) {
+      throw new KittyException.Usage(
+          "pid " + pid + " holds no listener in family " + family + "'s range " + scope.getFirst().range());
+    }
+    ScanReport only = new ScanReport(List.of(new FamilyScan(scope.getFirst(), mine)), scan.warnings());
+    return execute(only, c -> c.cleanupClass() != CleanupClass.NEVER_TOUCH, c -> "not eligible", dryRun, progress);
+  }
+
+  private StopReport stop(
+      List<FamilyInfo> scope, Predicate<Candidate> eligible, java.util.function.Function<Candidate, String> whyNot,
+      boolean dryRun, StopProgress progress) {
+    return execute(classifier().scan(scope), eligible, whyNot, dryRun, progress);
+  }
+
+  private StopReport execute(
+      ScanReport scan, Predicate<Candidate> eligible, java.util.function.Function<Candidate, String> whyNot,
+      boolean dryRun, StopProgress progress) {
+    List<StopReport.Entry> swept = new ArrayList<>();
+    List<StopReport.Entry> skipped = new ArrayList<>();
+    List<StopReport.Entry> failed = new ArrayList<>();
+    SignalGate gate = new SignalGate(platform, registry, signaller(), new AuditLog(options.stateDir()), options.allUsers());
+    StopExecutor executor = new StopExecutor(gate, platform, progress);
+    for (FamilyScan fs : scan.families()) {
+      List<Candidate> targets = new ArrayList<>();
+      for (Candidate c : fs.candidates()) {
+        if (c.identity().recorded()) {
+          skipped.add(new StopReport.Entry(c, null, "the recorded live daemon: " + c.identity().skipReason()));
+        } else if (c.cleanupClass() == CleanupClass.NEVER_TOUCH) {
+          skipped.add(new StopReport.Entry(c, null, c.identity().skipReason()));
+        } else if (!eligible.test(c)) {
+          skipped.add(new StopReport.Entry(c, null, whyNot.apply(c)));
+        } else if (c.pid() == null) {
+          skipped.add(new StopReport.Entry(c, null, "no process holding the socket is visible"));
+        } else {
+          targets.add(c);
+        }
+      }
+      if (dryRun) {
+        String plan = fs.family().family().stopPlan().steps().stream().map(s -> s.getClass().getSimpleName()).toList().toString();
+        for (Candidate c : targets) {
+          var verdict = gate.check(new SignalGate.Target(c.pid(), c.process().startTicks(), fs.family().id()));
+          if (verdict.allowed()) {
+            swept.add(new StopReport.Entry(c, "dry_run", "would stop with " + plan + " (" + verdict.reason() + ")"));
+          } else {
+            skipped.add(new StopReport.Entry(c, null, verdict.gone() ? "already gone" : "refused by the gate: " + verdict.reason()));
+          }
+        }
+        continue;
+      }
+      for (StopExecutor.Result r : executor.stop(fs.family(), targets)) {
+        switch (r.kind()) {
+          case SWEPT -> swept.add(r.entry());
+          case SKIPPED -> skipped.add(r.entry());
+          case FAILED -> failed.add(r.entry());
+        }
+      }
+    }
+    return new StopReport(swept, skipped, failed, dryRun, signallerName());
   }
 
   /**

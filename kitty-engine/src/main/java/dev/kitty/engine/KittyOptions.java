@@ -19,6 +19,8 @@ import java.util.Map;
  * @param configRequired whether a missing config file is an error (it was named explicitly)
  * @param probeTimeout the most time all identity probes of one scan may take together
  * @param httpTimeout the most time one loopback HTTP probe may take
+ * @param allUsers whether other users' processes may be signalled ({@code --all-users}; honoured
+ *     only when kitty runs as root)
  */
 public record KittyOptions(
     Path stateDir,
@@ -26,7 +28,8 @@ public record KittyOptions(
     Path configFile,
     boolean configRequired,
     Duration probeTimeout,
-    Duration httpTimeout) {
+    Duration httpTimeout,
+    boolean allUsers) {
 
   /** Copies the list. */
   public KittyOptions {
@@ -67,7 +70,12 @@ public record KittyOptions(
     paths.add(configHome.resolve("kitty/families"));
     Path config = configFile != null ? configFile : configHome.resolve("kitty/config.json");
     return new KittyOptions(
-        state, paths, config, configFile != null, Duration.ofSeconds(3), Duration.ofMillis(1500));
+        state, paths, config, configFile != null, Duration.ofSeconds(3), Duration.ofMillis(1500), false);
+  }
+
+  /** These options with {@code --all-users} as given. */
+  public KittyOptions withAllUsers(boolean all) {
+    return new KittyOptions(stateDir, familyPaths, configFile, configRequired, probeTimeout, httpTimeout, all);
   }
 
   private static boolean present(Map<String, String> env, String key) {

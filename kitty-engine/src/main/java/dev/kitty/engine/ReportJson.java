@@ -6,6 +6,7 @@ import dev.kitty.api.ProcessView;
 import dev.kitty.api.RunawayPolicy;
 import dev.kitty.api.StopStep;
 import dev.kitty.engine.internal.JsonSupport;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -190,20 +191,58 @@ public final class ReportJson {
       }
     }
     ArrayNode ghosts = root.putArray("ghosts");
-    for (GhostSocket g : d.ghosts()) {
-      ghosts.addObject()
-          .put("daemon_family", g.daemonFamily())
-          .put("port", g.port())
-          .put("address", g.address())
-          .put("owner_pid", g.ownerPid())
-          .put("reason", g.reason())
-          .set("holder_pids", value(g.holderPids()));
-    }
+    d.ghosts().forEach(g -> ghost(ghosts, g));
     root.set("runaway", value(d.runaway()));
     root.set("remediation", value(d.remediation()));
     root.put("platform", d.platform());
+    root.put("signaller", d.signaller());
     root.put("needs_action", d.needsAction());
     return root;
+  }
+
+  /** The answer of {@code cleanup}, {@code doctor --reset} and {@code kill} (contract §5). */
+  public static ObjectNode stop(StopReport r) {
+    ObjectNode root = object();
+    ArrayNode swept = root.putArray("swept");
+    for (StopReport.Entry e : r.swept()) {
+      ObjectNode o = entry(swept, e);
+      o.set("package_version", value(e.candidate().identity().attributes().get("package_version")));
+      o.set("protocol_version", value(e.candidate().identity().attributes().get("protocol_version")));
+      o.put("cleanup_path", e.path());
+      o.put("reason", e.reason());
+    }
+    ArrayNode skipped = root.putArray("skipped");
+    r.skipped().forEach(e -> entry(skipped, e).put("skip_reason", e.reason()));
+    ArrayNode failed = root.putArray("failed");
+    r.failed().forEach(e -> entry(failed, e).put("reason", e.reason()));
+    root.put("dry_run", r.dryRun());
+    root.put("signaller", r.signaller());
+    return root;
+  }
+
+  private static ObjectNode entry(ArrayNode array, StopReport.Entry e) {
+    return array.addObject()
+        .put("pid", e.candidate().pid())
+        .put("port", e.candidate().port())
+        .put("daemon_family", e.candidate().daemonFamily());
+  }
+
+  /** The {@code kitty ghosts} document. */
+  public static ObjectNode ghosts(List<GhostSocket> ghosts) {
+    ObjectNode root = object();
+    ArrayNode array = root.putArray("ghosts");
+    ghosts.forEach(g -> ghost(array, g));
+    return root;
+  }
+
+  private static void ghost(ArrayNode array, GhostSocket g) {
+    array.addObject()
+        .put("daemon_family", g.daemonFamily())
+        .put("port", g.port())
+        .put("address", g.address())
+        .put("owner_pid", g.ownerPid())
+        .put("reason", g.reason())
+        .set("holder_pids", value(g.holderPids()));
   }
 
   /** The {@code kitty tree} document. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -26,8 +27,21 @@ final class DoctorCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FAMILY", arity = "0..*", description = "Family ids.")
   List<String> families = new ArrayList<>();
 
+  @Option(names = "--reset", description = "Stop the safe_auto and operator_required candidates; skip never_touch and recorded daemons.")
+  boolean reset;
+
+  @Option(names = "--dry-run", description = "With --reset: show what would be stopped; signal nothing.")
+  boolean dryRun;
+
   @Override
   public Integer call() {
+    if (reset) {
+      return StopText.print(root, root.kitty().reset(families, dryRun, StopText.progress(root)));
+    }
+    if (dryRun) {
+      root.session().err().println("kitty: --dry-run goes with --reset");
+      return ExitCodes.USAGE;
+    }
     DoctorReport report = root.kitty().doctor(families);
     root.session().lastScan(report.scan());
     int code = report.needsAction() ? ExitCodes.NEEDS_ACTION : ExitCodes.OK;
@@ -44,6 +58,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("  " + g.daemonFamily() + " port " + g.port() + ": owner " + g.ownerPid() + ", holders " + g.holderPids());
       }
     }
+    out.println(ansi.dim("platform " + report.platform() + ", signals via " + report.signaller()));
     out.println(ansi.bold("records") + "  " + (report.records().isEmpty() ? ansi.dim("none") : report.records().size()));
     for (StateRecord r : report.records()) {
       out.println("  " + r.file() + (r.error() == null ? "" : "  " + ansi.paint("31", r.error())));

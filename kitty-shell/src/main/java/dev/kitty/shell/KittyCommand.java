@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
       FamiliesCommand.class,
       ScanCommand.class,
       DoctorCommand.class,
+      CleanupCommand.class,
+      KillCommand.class,
+      GhostsCommand.class,
       TreeCommand.class,
       MapCommand.class,
       ShellCommand.class,
@@ -42,8 +45,8 @@ final class KittyCommand implements Callable<Integer> {
 
   /** The global settings a batch or shell line inherits from the kitty invocation around it. */
   record Globals(
-      boolean json, Path stateDir, List<Path> familyPaths, Path config, boolean noColor, boolean nested) {
-    static final Globals NONE = new Globals(false, null, List.of(), null, false, false);
+      boolean json, Path stateDir, List<Path> familyPaths, Path config, boolean noColor, boolean allUsers, boolean nested) {
+    static final Globals NONE = new Globals(false, null, List.of(), null, false, false, false);
 
     Globals {
       familyPaths = List.copyOf(familyPaths);
@@ -77,6 +80,9 @@ final class KittyCommand implements Callable<Integer> {
   @Option(names = "--fail-fast", description = "Batch: stop at the first command that exits non-zero.")
   boolean failFast;
 
+  @Option(names = "--all-users", description = "As root: also stop other users' processes (never without this).")
+  boolean allUsers;
+
   @Option(names = "--no-color", scope = CommandLine.ScopeType.INHERIT, description = "No colour (NO_COLOR is honoured too).")
   boolean noColor;
 
@@ -95,6 +101,7 @@ final class KittyCommand implements Callable<Integer> {
         paths,
         config != null ? config : inherited.config(),
         noColor || inherited.noColor(),
+        allUsers || inherited.allUsers(),
         true);
   }
 
@@ -104,7 +111,7 @@ final class KittyCommand implements Callable<Integer> {
 
   Kitty kitty() {
     Globals g = globals();
-    return session.kitty(g.stateDir(), g.familyPaths(), g.config());
+    return session.kitty(g.stateDir(), g.familyPaths(), g.config(), g.allUsers());
   }
 
   boolean jsonOutput() {

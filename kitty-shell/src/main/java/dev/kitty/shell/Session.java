@@ -50,7 +50,11 @@ final class Session {
 
   /** The engine for these global options, loading families only when the options changed. */
   synchronized Kitty kitty(Path stateDir, List<Path> familyPaths, Path config) {
-    KittyOptions wanted = KittyOptions.resolve(env, stateDir, familyPaths, config);
+    return kitty(stateDir, familyPaths, config, false);
+  }
+
+  synchronized Kitty kitty(Path stateDir, List<Path> familyPaths, Path config, boolean allUsers) {
+    KittyOptions wanted = KittyOptions.resolve(env, stateDir, familyPaths, config).withAllUsers(allUsers);
     if (kitty == null || !Objects.equals(wanted, kittyOptions)) {
       kitty = Kitty.open(wanted);
       kittyOptions = wanted;

@@ -58,9 +58,14 @@ final class LinuxProcessTable implements ProcessTable {
   public Map<Long, ProcessNode> nodes() {
     Map<Long, ProcessNode> out = new HashMap<>();
     for (long pid : fs.pids()) {
-      stat(pid).ifPresent(s -> out.put(pid, new ProcessNode(pid, s.ppid(), s.startTicks(), s.comm())));
+      node(pid).ifPresent(n -> out.put(pid, n));
     }
     return out;
+  }
+
+  @Override
+  public Optional<ProcessNode> node(long pid) {
+    return stat(pid).map(s -> new ProcessNode(pid, s.ppid(), s.pgid(), s.startTicks(), s.state(), s.comm()));
   }
 
   Optional<ProcStat> stat(long pid) {

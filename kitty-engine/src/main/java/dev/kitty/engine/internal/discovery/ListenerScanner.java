@@ -13,4 +13,12 @@ public interface ListenerScanner {
    * @param ports which ports to report; holders are looked up only for those
    */
   List<ListenerView> listeners(IntPredicate ports);
+
+  /**
+   * The listening sockets {@code pid} holds now. The signal gate asks this before every signal, so
+   * backends that can answer it without a whole-machine walk should.
+   */
+  default List<ListenerView> heldBy(long pid) {
+    return listeners(p -> true).stream().filter(l -> l.holderPids().contains(pid)).toList();
+  }
 }

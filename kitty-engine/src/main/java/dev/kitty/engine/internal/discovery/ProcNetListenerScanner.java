@@ -22,7 +22,32 @@ final class ProcNetListenerScanner implements ListenerScanner {
   }
 
   @Override
-  public List<ListenerView> listeners(IntPredicate ports) {
+  public List<ListenerView> heldBy(long pid) {
+    Map<Long, SocketEntry> byInode = listening(p -> true);
+    List<ListenerView> out = new ArrayList<>();
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (String target : fs.fdTargets(pid)) {
+      long inode = socketInode(target);
+      SocketEntry e = byInode.get(inode);
+      if (e != null && seen.add(inode)) {
+        out.add(new ListenerView(e.address(), e.port(), e.ipv6(), e.inode(), List.of(pid)));
+      }
+    }
+    return out;
+  }
+
+  private static long socketInode(String target) {
+    if (target.startsWith("socket:[") && target.endsWith("]")) {
+      try {
+        return Long.parseLong(target.substring(8, target.length() - 1));
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private Map<Long, SocketEntry> listening(IntPredicate ports) {
     Map<Long, SocketEntry> byInode = new LinkedHashMap<>();
     for (boolean v6 : new boolean[] {false, true}) {
       String file = v6 ? "net/tcp6" : "net/tcp";
@@ -34,6 +59,12 @@ final class ProcNetListenerScanner implements ListenerScanner {
         }
       }
     }
+    return byInode;
+  }
+
+  @Override
+  public List<ListenerView> listeners(IntPredicate ports) {
+    Map<Long, SocketEntry> byInode = listening(ports);
     if (byInode.isEmpty()) {
       return List.of();
     }
@@ -82,18 +113,11 @@ final class ProcNetListenerScanner implements ListenerScanner {
     Map<Long, List<Long>> out = new HashMap<>();
     for (long pid : pids) {
       for (String target : fs.fdTargets(pid)) {
-        if (target.startsWith("socket:[") && target.endsWith("]")) {
-          long inode;
-          try {
-            inode = Long.parseLong(target.substring(8, target.length() - 1));
-          } catch (NumberFormatException e) {
-            continue;
-          }
-          if (inodes.contains(inode)) {
-            List<Long> holders = out.computeIfAbsent(inode, k -> new ArrayList<>());
-            if (!holders.contains(pid)) {
-              holders.add(pid);
-            }
+        long inode = socketInode(target);
+        if (inode >= 0 && inodes.contains(inode)) {
+          List<Long> holders = out.computeIfAbsent(inode, k -> new ArrayList<>());
+          if (!holders.contains(pid)) {
+            holders.add(pid);
           }
         }
       }

@@ -17,19 +17,24 @@ final class ProcessHandleTable implements ProcessTable {
   @Override
   public Map<Long, ProcessNode> nodes() {
     Map<Long, ProcessNode> out = new HashMap<>();
-    ProcessHandle.allProcesses()
-        .forEach(
-            h -> {
-              ProcessHandle.Info info = h.info();
-              out.put(
-                  h.pid(),
-                  new ProcessNode(
-                      h.pid(),
-                      h.parent().map(ProcessHandle::pid).orElse(0L),
-                      info.startInstant().map(Instant::toEpochMilli).orElse(-1L),
-                      info.command().map(ProcessHandleTable::baseName).orElse("")));
-            });
+    ProcessHandle.allProcesses().forEach(h -> out.put(h.pid(), toNode(h)));
     return out;
+  }
+
+  @Override
+  public Optional<ProcessNode> node(long pid) {
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandleTable::toNode);
+  }
+
+  private static ProcessNode toNode(ProcessHandle h) {
+    ProcessHandle.Info info = h.info();
+    return new ProcessNode(
+        h.pid(),
+        h.parent().map(ProcessHandle::pid).orElse(0L),
+        0,
+        info.startInstant().map(Instant::toEpochMilli).orElse(-1L),
+        "?",
+        info.command().map(ProcessHandleTable::baseName).orElse(""));
   }
 
   @Override

@@ -10,6 +10,9 @@ public interface ProcessTable {
   /** Every visible process, light facts only, keyed by pid. */
   Map<Long, ProcessNode> nodes();
 
+  /** The light facts of one process, empty when it is gone: cheap enough to poll while waiting. */
+  Optional<ProcessNode> node(long pid);
+
   /** The full view of one process, empty when it is gone or cannot be seen. */
   Optional<ProcessView> view(long pid);
 

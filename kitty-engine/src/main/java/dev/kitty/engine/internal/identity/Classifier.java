@@ -41,10 +41,21 @@ public final class Classifier {
   private final String stateDir;
   private final Duration probeTimeout;
   private final Duration httpTimeout;
+  private final boolean allUsers;
 
   /** A classifier over {@code platform} for the families of {@code registry}. */
   public Classifier(
       Platform platform, FamilyRegistry registry, String stateDir, Duration probeTimeout, Duration httpTimeout) {
+    this(platform, registry, stateDir, probeTimeout, httpTimeout, false);
+  }
+
+  /**
+   * As above; with {@code allUsers} (and kitty running as root) other users' processes are
+   * classified like kitty's own instead of {@code never_touch}.
+   */
+  public Classifier(
+      Platform platform, FamilyRegistry registry, String stateDir, Duration probeTimeout, Duration httpTimeout, boolean allUsers) {
+    this.allUsers = allUsers;
     this.platform = platform;
     this.registry = registry;
     this.stateDir = stateDir;
@@ -161,7 +172,7 @@ public final class Classifier {
       }
       return verdict;
     }
-    if (owner.uid() >= 0 && uid >= 0 && owner.uid() != uid) {
+    if (owner.uid() >= 0 && uid >= 0 && owner.uid() != uid && !(allUsers && uid == 0)) {
       return verdict.demotedToNeverTouch(
           "owned by user " + owner.user() + " (uid " + owner.uid() + "), not kitty's user");
     }

@@ -29,12 +29,30 @@ public final class LoopbackHttp {
 
   private LoopbackHttp() {}
 
+  /** Where to reach a listener: wildcards on loopback; any other address is refused by get/post. */
+  public static String hostFor(dev.kitty.api.ListenerView l) {
+    return switch (l.address()) {
+      case "0.0.0.0" -> "127.0.0.1";
+      case "::", "::1" -> "::1";
+      default -> l.address();
+    };
+  }
+
+  /** POST {@code json} to {@code path}; bounded and loopback-only like {@link #get}. */
+  public static HttpAnswer post(String host, int port, String path, String json, Duration timeout) {
+    return exchange(host, port, "POST", path, json, timeout);
+  }
+
   /**
    * GET {@code path} from {@code host:port}, which must be a loopback address.
    *
    * @return the answer, or {@link HttpAnswer#failed} with the reason; never throws
    */
   public static HttpAnswer get(String host, int port, String path, Duration timeout) {
+    return exchange(host, port, "GET", path, null, timeout);
+  }
+
+  private static HttpAnswer exchange(String host, int port, String method, String path, String body, Duration timeout) {
     String hostPart = host.contains(":") ? "[" + host + "]" : host;
     String url = "http://" + hostPart + ":" + port + path;
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -52,10 +70,14 @@ public final class LoopbackHttp {
       // and graceful closes would leave a TIME_WAIT entry per probe in the machine's socket table.
       s.setSoLinger(true, 0);
       s.connect(new InetSocketAddress(address, port), remainingMillis(deadline));
+      byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
       String request =
-          "GET " + path + " HTTP/1.1\r\nHost: " + hostPart + ":" + port
-              + "\r\nUser-Agent: kitty-probe\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
+          method + " " + path + " HTTP/1.1\r\nHost: " + hostPart + ":" + port
+              + "\r\nUser-Agent: kitty-probe\r\nAccept: application/json\r\nConnection: close\r\n"
+              + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: " + payload.length + "\r\n")
+              + "\r\n";
       s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().write(payload);
       s.getOutputStream().flush();
       byte[] raw = readBounded(s, deadline);
       return parse(url, raw);

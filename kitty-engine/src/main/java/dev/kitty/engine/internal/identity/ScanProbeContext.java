@@ -80,16 +80,7 @@ final class ScanProbeContext implements ProbeContext {
       return HttpAnswer.failed(String.valueOf(path), "refused: path must start with '/' and hold no spaces or line breaks");
     }
     Duration t = timeout.compareTo(httpTimeout) < 0 ? timeout : httpTimeout;
-    return LoopbackHttp.get(probeHost(listener), listener.port(), path, t);
-  }
-
-  /** Wildcard listeners are reached on loopback; a listener on another address is not probed. */
-  static String probeHost(ListenerView l) {
-    return switch (l.address()) {
-      case "0.0.0.0" -> "127.0.0.1";
-      case "::", "::1" -> "::1";
-      default -> l.address();
-    };
+    return LoopbackHttp.get(LoopbackHttp.hostFor(listener), listener.port(), path, t);
   }
 
   @Override

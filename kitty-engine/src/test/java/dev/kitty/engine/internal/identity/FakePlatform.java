@@ -35,14 +35,23 @@ final class FakePlatform {
     return this;
   }
 
+  static ProcessNode toNode(ProcessView p) {
+    return new ProcessNode(p.pid(), p.ppid(), p.pgid(), p.startTicks(), p.state(), p.command());
+  }
+
   Platform platform() {
     ProcessTable table =
         new ProcessTable() {
           @Override
           public Map<Long, ProcessNode> nodes() {
             Map<Long, ProcessNode> out = new HashMap<>();
-            processes.forEach((pid, p) -> out.put(pid, new ProcessNode(pid, p.ppid(), p.startTicks(), p.command())));
+            processes.forEach((pid, p) -> out.put(pid, toNode(p)));
             return out;
+          }
+
+          @Override
+          public Optional<ProcessNode> node(long pid) {
+            return Optional.ofNullable(processes.get(pid)).map(FakePlatform::toNode);
           }
 
           @Override

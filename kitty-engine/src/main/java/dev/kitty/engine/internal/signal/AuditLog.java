@@ -1,0 +1,65 @@
+package dev.kitty.engine.internal.signal;
+
+import dev.kitty.engine.internal.JsonSupport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every decision of the signal gate, allowed or refused, with its outcome: one structured slf4j
+ * line (logger {@code kitty.audit}) and one JSON line appended to {@code STATE_DIR/audit.log}.
+ */
+public final class AuditLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger("kitty.audit");
+
+  private final Path file;
+
+  /** An audit log in {@code stateDir}, or one that only logs when {@code stateDir} is null. */
+  public AuditLog(Path stateDir) {
+    this.file = stateDir == null ? null : stateDir.resolve("audit.log");
+  }
+
+  /** The file the decisions are appended to, or null. */
+  public Path file() {
+    return file;
+  }
+
+  /** Records one decision. Never throws: an unwritable log is reported on the logger. */
+  public synchronized void record(
+      String family, long pid, long startTicks, String signal, String decision, String reason, String outcome) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("time", Instant.now().toString());
+    line.put("family", family);
+    line.put("pid", pid);
+    line.put("start_ticks", startTicks);
+    line.put("signal", signal);
+    line.put("decision", decision);
+    line.put("reason", reason);
+    line.put("outcome", outcome);
+    LOG.info(
+        "gate family={} pid={} start={} signal={} decision={} reason=\"{}\" outcome={}",
+        family, pid, startTicks, signal, decision, reason, outcome);
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.createDirectories(file.getParent());
+      Files.write(
+          file,
+          (JsonSupport.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8),
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND,
+          StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      LOG.warn("audit log {} cannot be written: {}", file, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,510 @@
+package dev.kitty.engine.internal.signal;
+
+import dev.kitty.api.ListenerView;
+import dev.kitty.engine.FamilyInfo;
+import dev.kitty.engine.internal.discovery.Platform;
+import dev.kitty.engine.internal.discovery.ProcessNode;
+import dev.kitty.engine.internal.discovery.ProcessSnapshot;
+import dev.kitty.engine.internal.registry.FamilyRegistry;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The only code in kitty that may signal a process (ADR 12). Before every signal it re-reads the
+ * target and refuses, with a recorded reason, unless all of these hold:
+ *
+ * <ol>
+ *   <li>the pid is above 1 and is neither kitty nor one of kitty's ancestors;
+ *   <li>the process still has the start time captured when it was classified (unknown refuses);
+ *   <li>it belongs to kitty's user (another user's only as root with {@code --all-users});
+ *   <li>it holds no listener in another family's range;
+ *   <li>it holds a listener in the acting family's range, or it is a member of a daemon this gate
+ *       already approved, snapshotted at the moment the daemon was approved (before anything was
+ *       signalled): a shell wrapper above it that the family named and that really is its
+ *       ancestor and a shell, or a descendant started no earlier than its parent.
+ * </ol>
+ *
+ * <p>On Linux signals go through {@code pidfd_open} + {@code pidfd_send_signal}: the pidfd is
+ * opened, the start time checked again, and only then is the signal sent to that very process, so
+ * a pid reused between the check and the signal can never be hit. Groups get {@code kill(-pgid)}
+ * only when every member of the group passes the rules. Elsewhere (or on kernels without pidfd)
+ * the fallback is {@link ProcessHandle#destroy()} / {@link ProcessHandle#destroyForcibly()}, which
+ * knows only TERM and KILL; {@code doctor} shows which one is in use.
+ *
+ * <p>Every decision is written to the {@link AuditLog}. An architecture test fails the build if
+ * any class other than this one (and its nested classes) references a signalling primitive.
+ */
+public final class SignalGate {
+
+  /** The signals kitty sends. */
+  public enum Sig {
+    /** Asks to exit. */
+    TERM(15),
+    /** Ends. */
+    KILL(9),
+    /** Freezes (cannot be caught): a frozen wrapper cannot respawn anything. */
+    STOP(19),
+    /** Thaws. */
+    CONT(18);
+
+    final int number;
+
+    Sig(int number) {
+      this.number = number;
+    }
+  }
+
+  /**
+   * A process the gate is asked to signal, as it was when classified.
+   *
+   * @param pid the pid
+   * @param startTicks its start stamp at classification (-1: unknown, always refused)
+   * @param family the acting family's id
+   */
+  public record Target(long pid, long startTicks, String family) {}
+
+  /**
+   * The gate's verdict.
+   *
+   * @param allowed whether the signal may be sent
+   * @param gone whether the refusal is because the process no longer exists (or was replaced)
+   * @param reason why not, or why yes ("holds port 9240 in dashboard's range")
+   */
+  public record Verdict(boolean allowed, boolean gone, String reason) {}
+
+  /**
+   * What happened when the gate acted.
+   *
+   * @param verdict the verdict
+   * @param sent whether the signal was delivered
+   * @param error the error when delivery failed (EPERM…), else null
+   */
+  public record Outcome(Verdict verdict, boolean sent, String error) {}
+
+  /**
+   * The gate's answer to "may this daemon be stopped": the verdict and the members it snapshotted.
+   *
+   * @param verdict the root's verdict
+   * @param wrappers the shell wrappers above the root, outermost first
+   * @param descendants every descendant of the outermost wrapper (or of the root)
+   */
+  public record Approval(Verdict verdict, List<Target> wrappers, List<Target> descendants) {}
+
+  /** Delivers signals; the real implementations are nested in this class and nowhere else. */
+  public interface Signaller {
+    /** How signals are delivered, for {@code doctor}. */
+    String name();
+
+    /** Whether STOP and CONT can be sent. */
+    boolean canFreeze();
+
+    /**
+     * Sends {@code sig} to {@code pid} if it still has {@code startTicks}.
+     *
+     * @return null when sent; otherwise "gone", "reused" or the error
+     */
+    String send(long pid, long startTicks, Sig sig, Platform platform);
+
+    /** Sends {@code sig} to process group {@code pgid}; null when sent, else the error. */
+    String sendGroup(long pgid, Sig sig);
+  }
+
+  private final Platform platform;
+  private final FamilyRegistry registry;
+  private final Signaller signaller;
+  private final AuditLog audit;
+  private final boolean allUsers;
+  private final Set<Long> protectedPids = new HashSet<>();
+  private final Map<Long, Long> memberStarts = new HashMap<>();
+  private final Map<Long, Long> memberRoot = new HashMap<>();
+
+  /**
+   * A gate over {@code platform}.
+   *
+   * @param allUsers whether {@code --all-users} was given (honoured only when kitty runs as root)
+   */
+  public SignalGate(Platform platform, FamilyRegistry registry, Signaller signaller, AuditLog audit, boolean allUsers) {
+    this.platform = platform;
+    this.registry = registry;
+    this.signaller = signaller;
+    this.audit = audit;
+    this.allUsers = allUsers;
+    for (ProcessHandle h = ProcessHandle.current(); h != null; h = h.parent().orElse(null)) {
+      protectedPids.add(h.pid());
+    }
+  }
+
+  /** The signaller in use. */
+  public Signaller signaller() {
+    return signaller;
+  }
+
+  /** The signaller for this platform: pidfd through FFM on Linux when the kernel has it. */
+  public static Signaller platformSignaller(Platform platform) {
+    if (platform.name().startsWith("linux")) {
+      Optional<Signaller> pidfd = Pidfd.load();
+      if (pidfd.isPresent()) {
+        return pidfd.get();
+      }
+    }
+    return new Handles();
+  }
+
+  /** The verdict for {@code t}, without signalling. */
+  public synchronized Verdict check(Target t) {
+    if (t.pid() <= 1) {
+      return refuse(false, "pid " + t.pid() + " is never signalled");
+    }
+    if (protectedPids.contains(t.pid())) {
+      return refuse(false, "pid " + t.pid() + " is kitty itself or one of its ancestors");
+    }
+    if (t.startTicks() < 0) {
+      return refuse(false, "start time of pid " + t.pid() + " was unknown when it was classified");
+    }
+    var node = platform.processes().node(t.pid());
+    if (node.isEmpty() || node.get().zombie()) {
+      return refuse(true, "already gone");
+    }
+    if (node.get().startTicks() != t.startTicks()) {
+      return refuse(true, "pid " + t.pid() + " now names another process (start time changed): already gone");
+    }
+    var view = platform.processes().view(t.pid());
+    int me = platform.processes().currentUid();
+    if (view.isPresent() && view.get().uid() >= 0 && me >= 0 && view.get().uid() != me && !(allUsers && me == 0)) {
+      return refuse(false, "owned by user " + view.get().user() + " (uid " + view.get().uid() + "), not kitty's user");
+    }
+    Optional<FamilyInfo> acting = registry.find(t.family());
+    if (acting.isEmpty()) {
+      return refuse(false, "family " + t.family() + " is not loaded");
+    }
+    String inRange = null;
+    for (ListenerView l : platform.listeners().heldBy(t.pid())) {
+      Optional<FamilyInfo> owner = registry.owning(l.port());
+      if (owner.isPresent() && !owner.get().id().equals(t.family())) {
+        return refuse(false, "holds port " + l.port() + " in family " + owner.get().id() + "'s range " + owner.get().range());
+      }
+      if (owner.isPresent() && inRange == null) {
+        inRange = "holds port " + l.port() + " in " + t.family() + "'s range";
+      }
+    }
+    if (inRange != null) {
+      return new Verdict(true, false, inRange);
+    }
+    Long root = memberRoot.get(t.pid());
+    if (root != null && memberStarts.get(t.pid()) == t.startTicks()) {
+      return new Verdict(true, false, "member of the daemon at pid " + root + ", snapshotted before it was signalled");
+    }
+    return refuse(false, "holds no listener in " + t.family() + "'s range " + acting.get().range() + " and is not a member of a daemon it stops");
+  }
+
+  private static Verdict refuse(boolean gone, String reason) {
+    return new Verdict(false, gone, reason);
+  }
+
+  /**
+   * Approves {@code root} as a daemon to stop and snapshots its members before anything is
+   * signalled: the shell wrappers above it that the family named ({@code wrapperPids}) and that
+   * really are its ancestors and shell wrappers ({@code sh -c}, {@code cmd /c}), and every
+   * descendant of the outermost of them (children started no earlier than their parent).
+   */
+  public synchronized Approval approveRoot(Target root, List<Long> wrapperPids) {
+    Verdict v = check(root);
+    audit.record(root.family(), root.pid(), root.startTicks(), "-", v.allowed() ? "approved" : "refused", v.reason(), "snapshot");
+    if (!v.allowed()) {
+      return new Approval(v, List.of(), List.of());
+    }
+    ProcessSnapshot snap = new ProcessSnapshot(platform.processes());
+    List<Target> members = new ArrayList<>();
+    Set<Long> ids = new HashSet<>();
+    ids.add(root.pid());
+    // Wrappers: only ancestors of the root, only shell wrappers, never kitty's own ancestors.
+    ProcessNode top = snap.nodes().get(root.pid());
+    List<Target> wrappers = new ArrayList<>();
+    for (ProcessNode a : snap.ancestors(root.pid())) {
+      boolean named = wrapperPids.contains(a.pid());
+      boolean wrapper = platform.processes().view(a.pid()).map(dev.kitty.api.ProcessView::shellWrapper).orElse(false);
+      if (!named || !wrapper || protectedPids.contains(a.pid()) || holdsOtherFamilysPort(a.pid(), root.family())) {
+        break;
+      }
+      wrappers.addFirst(new Target(a.pid(), a.startTicks(), root.family()));
+      top = a;
+    }
+    for (Target w : wrappers) {
+      ids.add(w.pid());
+      remember(w, root.pid());
+    }
+    if (top == null) {
+      return new Approval(v, List.copyOf(wrappers), List.of());
+    }
+    long topStart = top.startTicks();
+    Set<Long> rootSockets = new HashSet<>();
+    platform.listeners().heldBy(root.pid()).forEach(l -> rootSockets.add(l.inode()));
+    List<Long> frontier = new ArrayList<>(List.of(top.pid()));
+    while (!frontier.isEmpty()) {
+      long p = frontier.removeLast();
+      for (ProcessNode child : snap.childNodes(p)) {
+        // A descendant with a listener of its own in a family range is its own candidate, judged
+        // by its own class: it and its subtree are not members of this daemon.
+        if (child.startTicks() >= topStart && !protectedPids.contains(child.pid())
+            && !holdsOwnListener(child.pid(), rootSockets) && ids.add(child.pid())) {
+          Target t = new Target(child.pid(), child.startTicks(), root.family());
+          remember(t, root.pid());
+          members.add(t);
+          frontier.add(child.pid());
+        }
+      }
+    }
+    return new Approval(v, List.copyOf(wrappers), List.copyOf(members));
+  }
+
+  private boolean holdsOwnListener(long pid, Set<Long> rootSockets) {
+    return platform.listeners().heldBy(pid).stream()
+        .anyMatch(l -> registry.owning(l.port()).isPresent() && !rootSockets.contains(l.inode()));
+  }
+
+  private void remember(Target member, long root) {
+    memberRoot.put(member.pid(), root);
+    memberStarts.put(member.pid(), member.startTicks());
+  }
+
+  private boolean holdsOtherFamilysPort(long pid, String family) {
+    for (ListenerView l : platform.listeners().heldBy(pid)) {
+      Optional<FamilyInfo> owner = registry.owning(l.port());
+      if (owner.isPresent() && !owner.get().id().equals(family)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Checks {@code t} again and, if allowed, sends {@code sig}. Every call is audited. */
+  public Outcome signal(Target t, Sig sig) {
+    Verdict v = check(t);
+    if (!v.allowed()) {
+      audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "refused", v.reason(), "not sent");
+      return new Outcome(v, false, null);
+    }
+    if ((sig == Sig.STOP || sig == Sig.CONT) && !signaller.canFreeze()) {
+      audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "allowed", v.reason(), "unsupported by " + signaller.name());
+      return new Outcome(v, false, sig + " is not supported by " + signaller.name());
+    }
+    String error = signaller.send(t.pid(), t.startTicks(), sig, platform);
+    if (error == null) {
+      audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "allowed", v.reason(), "sent");
+      return new Outcome(v, true, null);
+    }
+    boolean gone = error.equals("gone") || error.equals("reused");
+    Verdict after = gone ? new Verdict(false, true, "already gone") : v;
+    audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "allowed", v.reason(), error);
+    return new Outcome(after, false, gone ? null : error);
+  }
+
+  /**
+   * Signals a whole process group at once, but only if every current member of the group passes
+   * the gate; otherwise signals each passing member on its own. Returns the outcome per member.
+   */
+  public Map<Long, Outcome> signalGroup(long pgid, List<Target> members, Sig sig) {
+    Map<Long, Outcome> out = new HashMap<>();
+    boolean all = pgid > 1 && !protectedPids.contains(pgid);
+    Set<Long> inGroup = new HashSet<>();
+    for (ProcessNode n : platform.processes().nodes().values()) {
+      if (n.pgid() == pgid) {
+        inGroup.add(n.pid());
+      }
+    }
+    Map<Long, Target> byPid = new HashMap<>();
+    members.forEach(m -> byPid.put(m.pid(), m));
+    for (long pid : inGroup) {
+      Target t = byPid.get(pid);
+      if (t == null || !check(t).allowed()) {
+        all = false;
+      }
+    }
+    if (all && !inGroup.isEmpty()) {
+      String error = signaller.sendGroup(pgid, sig);
+      for (long pid : inGroup) {
+        Target t = byPid.get(pid);
+        audit.record(t.family(), pid, t.startTicks(), sig.name() + "(group " + pgid + ")", "allowed", "every member of group " + pgid + " passed", error == null ? "sent" : error);
+        out.put(pid, new Outcome(new Verdict(true, false, "member of group " + pgid), error == null, error));
+      }
+      if (error == null) {
+        return out;
+      }
+    }
+    for (Target t : members) {
+      if (!out.containsKey(t.pid()) || !out.get(t.pid()).sent()) {
+        out.put(t.pid(), signal(t, sig));
+      }
+    }
+    return out;
+  }
+
+  /** pidfd_open + pidfd_send_signal through FFM (Linux 5.3+), kill(-pgid) for groups. */
+  static final class Pidfd implements Signaller {
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    private static final long SYS_PIDFD_OPEN = 434;
+    private static final int EPERM = 1;
+    private static final int ESRCH = 3;
+
+    private final MethodHandle syscall;
+    private final MethodHandle kill;
+    private final MethodHandle close;
+    private final StructLayout captureLayout;
+    private final VarHandle errno;
+
+    // Restricted FFM calls are the point of this class; the launcher and the tests grant
+    // --enable-native-access=dev.kitty.engine, and nothing else in kitty needs it.
+    @SuppressWarnings("restricted")
+    private Pidfd() {
+      Linker linker = Linker.nativeLinker();
+      var lookup = linker.defaultLookup();
+      captureLayout = Linker.Option.captureStateLayout();
+      errno = captureLayout.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+      Linker.Option errnoOption = Linker.Option.captureCallState("errno");
+      // syscall(long, ...): every argument passed as a long so the kernel sees clean registers.
+      syscall =
+          linker.downcallHandle(
+              lookup.find("syscall").orElseThrow(),
+              FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+              Linker.Option.firstVariadicArg(1),
+              errnoOption);
+      kill =
+          linker.downcallHandle(
+              lookup.find("kill").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), errnoOption);
+      close = linker.downcallHandle(lookup.find("close").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    /** The pidfd signaller if FFM is allowed and the kernel has pidfd_open. */
+    static Optional<Signaller> load() {
+      try {
+        Pidfd p = new Pidfd();
+        long fd = p.pidfdOpen(ProcessHandle.current().pid());
+        if (fd < 0) {
+          return Optional.empty();
+        }
+        p.closeFd(fd);
+        return Optional.of(p);
+      } catch (Throwable e) {
+        // No FFM (native access denied) or no pidfd: the fallback is used and doctor says so.
+        return Optional.empty();
+      }
+    }
+
+    @Override
+    public String name() {
+      return "pidfd (FFM)";
+    }
+
+    @Override
+    public boolean canFreeze() {
+      return true;
+    }
+
+    private long pidfdOpen(long pid) throws Throwable {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment state = arena.allocate(captureLayout);
+        long fd = (long) syscall.invokeExact(state, SYS_PIDFD_OPEN, pid, 0L, 0L, 0L);
+        return fd >= 0 ? fd : -(int) errno.get(state, 0L);
+      }
+    }
+
+    private void closeFd(long fd) throws Throwable {
+      int ignored = (int) close.invokeExact((int) fd);
+    }
+
+    @Override
+    public String send(long pid, long startTicks, Sig sig, Platform platform) {
+      try {
+        long fd = pidfdOpen(pid);
+        if (fd == -ESRCH) {
+          return "gone";
+        }
+        if (fd < 0) {
+          return "pidfd_open failed: errno " + (-fd);
+        }
+        try {
+          // The pidfd now pins one process; if the pid was reused before we opened it, this sees it.
+          var node = platform.processes().node(pid);
+          if (node.isEmpty() || node.get().startTicks() != startTicks) {
+            return "reused";
+          }
+          try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(captureLayout);
+            long rc = (long) syscall.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, fd, (long) sig.number, 0L, 0L);
+            if (rc == 0) {
+              return null;
+            }
+            int e = (int) errno.get(state, 0L);
+            return e == ESRCH ? "gone" : e == EPERM ? "EPERM: operation not permitted" : "errno " + e;
+          }
+        } finally {
+          closeFd(fd);
+        }
+      } catch (Throwable e) {
+        return "signal failed: " + e;
+      }
+    }
+
+    @Override
+    public String sendGroup(long pgid, Sig sig) {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment state = arena.allocate(captureLayout);
+        int rc = (int) kill.invokeExact(state, (int) -pgid, sig.number);
+        if (rc == 0) {
+          return null;
+        }
+        int e = (int) errno.get(state, 0L);
+        return e == ESRCH ? "gone" : e == EPERM ? "EPERM: operation not permitted" : "errno " + e;
+      } catch (Throwable e) {
+        return "signal failed: " + e;
+      }
+    }
+  }
+
+  /** The portable fallback: ProcessHandle knows TERM and KILL only, and no groups. */
+  static final class Handles implements Signaller {
+    @Override
+    public String name() {
+      return "ProcessHandle (fallback: no freeze, no pidfd)";
+    }
+
+    @Override
+    public boolean canFreeze() {
+      return false;
+    }
+
+    @Override
+    public String send(long pid, long startTicks, Sig sig, Platform platform) {
+      Optional<ProcessHandle> h = ProcessHandle.of(pid);
+      if (h.isEmpty() || !h.get().isAlive()) {
+        return "gone";
+      }
+      boolean ok =
+          switch (sig) {
+            case TERM -> h.get().destroy();
+            case KILL -> h.get().destroyForcibly();
+            case STOP, CONT -> false;
+          };
+      return ok ? null : "the platform refused to signal pid " + pid;
+    }
+
+    @Override
+    public String sendGroup(long pgid, Sig sig) {
+      return "process groups are not supported by the fallback";
+    }
+  }
+}

@@ -1,0 +1,343 @@
+package dev.kitty.engine.internal.signal;
+
+import dev.kitty.api.ListenerView;
+import dev.kitty.api.StopStep;
+import dev.kitty.engine.Candidate;
+import dev.kitty.engine.FamilyInfo;
+import dev.kitty.engine.StopProgress;
+import dev.kitty.engine.StopReport;
+import dev.kitty.engine.internal.discovery.Platform;
+import dev.kitty.engine.internal.discovery.ProcessNode;
+import dev.kitty.engine.internal.identity.FileEvidenceReader;
+import dev.kitty.engine.internal.identity.LoopbackHttp;
+import dev.kitty.engine.internal.signal.SignalGate.Sig;
+import dev.kitty.engine.internal.signal.SignalGate.Target;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Executes a family's {@code StopPlan} for many daemons of that family at once: each step is
+ * applied to every daemon still alive, then one wait covers them all (TERM all, wait once, KILL the
+ * survivors — never a sleep per pid). Descendants are snapshotted by the gate when it approves each
+ * root, before anything is signalled. Every signal goes through the {@link SignalGate}.
+ */
+public final class StopExecutor {
+
+  private static final long POLL_MILLIS = 10;
+
+  private final SignalGate gate;
+  private final Platform platform;
+  private final StopProgress progress;
+
+  /** An executor signalling through {@code gate}. */
+  public StopExecutor(SignalGate gate, Platform platform, StopProgress progress) {
+    this.gate = gate;
+    this.platform = platform;
+    this.progress = progress;
+  }
+
+  /** Which array of the report an outcome belongs in. */
+  public enum Kind {
+    /** Stopped by this plan. */
+    SWEPT,
+    /** Not attempted, or gone before kitty acted. */
+    SKIPPED,
+    /** Attempted and not stopped. */
+    FAILED
+  }
+
+  /**
+   * One daemon's outcome.
+   *
+   * @param kind the array it goes in
+   * @param entry the entry
+   */
+  public record Result(Kind kind, StopReport.Entry entry) {}
+
+  /** Where one daemon is in its plan. */
+  private static final class Job {
+    final Candidate candidate;
+    final Target root;
+    List<Target> wrappers = List.of();
+    List<Target> descendants = List.of();
+    boolean frozen;
+    String path;
+    String lastPath;
+    String failure;
+    Result outcome;
+
+    Job(Candidate candidate, Target root) {
+      this.candidate = candidate;
+      this.root = root;
+    }
+
+    boolean open() {
+      return outcome == null && failure == null;
+    }
+
+    /** Wrappers first (they respawn what is killed under them), then the root, then descendants. */
+    List<Target> tree() {
+      List<Target> all = new ArrayList<>(wrappers);
+      all.add(root);
+      all.addAll(descendants);
+      return all;
+    }
+
+    List<Target> members() {
+      List<Target> all = new ArrayList<>(wrappers);
+      all.addAll(descendants);
+      return all;
+    }
+  }
+
+  /** Stops {@code candidates} (all of {@code family}) and says what happened to each. */
+  public List<Result> stop(FamilyInfo family, List<Candidate> candidates) {
+    List<Job> jobs = new ArrayList<>();
+    for (Candidate c : candidates) {
+      long start = c.process() == null ? -1 : c.process().startTicks();
+      Job job = new Job(c, new Target(c.pid() == null ? -1 : c.pid(), start, family.id()));
+      SignalGate.Approval approval = gate.approveRoot(job.root, wrapperPids(c));
+      if (!approval.verdict().allowed()) {
+        String why = approval.verdict().gone() ? "already gone" : "refused by the gate: " + approval.verdict().reason();
+        job.outcome = new Result(Kind.SKIPPED, new StopReport.Entry(c, null, why));
+      } else {
+        job.wrappers = approval.wrappers();
+        job.descendants = approval.descendants();
+      }
+      jobs.add(job);
+    }
+    for (StopStep step : family.family().stopPlan().steps()) {
+      List<Job> open = jobs.stream().filter(Job::open).toList();
+      if (open.isEmpty()) {
+        break;
+      }
+      switch (step) {
+        case StopStep.HttpShutdown h -> httpShutdown(open, h);
+        case StopStep.Signal s -> signal(open, s);
+        case StopStep.FreezeTree f -> freeze(open);
+        case StopStep.VerifyPortFree v -> verifyPortFree(open, v.deadline());
+        case StopStep.VerifyNoMembers v -> verifyNoMembers(open, v.deadline());
+      }
+    }
+    List<Result> out = new ArrayList<>();
+    for (Job job : jobs) {
+      if (job.frozen) {
+        // Never leave a frozen process behind: whatever survived is thawed (and reported).
+        for (Target t : job.tree()) {
+          if (alive(t)) {
+            gate.signal(t, Sig.CONT);
+          }
+        }
+      }
+      if (job.outcome != null) {
+        out.add(job.outcome);
+      } else if (job.failure != null) {
+        out.add(new Result(Kind.FAILED, new StopReport.Entry(job.candidate, null, job.failure)));
+      } else if (alive(job.root)) {
+        out.add(new Result(Kind.FAILED, new StopReport.Entry(job.candidate, null, "still alive after the stop plan (" + describe(job.root) + ")")));
+      } else if (job.path != null || job.lastPath != null) {
+        String path = job.path != null ? job.path : job.lastPath;
+        out.add(new Result(Kind.SWEPT, new StopReport.Entry(job.candidate, path, "stopped by " + path)));
+      } else {
+        out.add(new Result(Kind.SKIPPED, new StopReport.Entry(job.candidate, null, "already gone")));
+      }
+    }
+    return out;
+  }
+
+  private static List<Long> wrapperPids(Candidate c) {
+    List<Long> out = new ArrayList<>();
+    if (c.identity().attributes().get("wrapper_pids") instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Number n) {
+          out.add(n.longValue());
+        }
+      }
+    }
+    return out;
+  }
+
+  private void httpShutdown(List<Job> open, StopStep.HttpShutdown h) {
+    List<Job> asked = new ArrayList<>();
+    for (Job job : open) {
+      Optional<String> token = token(job.candidate, h.tokenSource());
+      if (h.tokenSource() != StopStep.TokenSource.NONE && token.isEmpty()) {
+        continue;
+      }
+      ListenerView l = job.candidate.listener();
+      String body = token.map(t -> "{\"token\":\"" + t.replace("\\", "").replace("\"", "") + "\"}").orElse("{}");
+      LoopbackHttp.post(LoopbackHttp.hostFor(l), l.port(), h.path(), body, Duration.ofMillis(Math.min(1000, h.timeout().toMillis())));
+      job.lastPath = "http_shutdown";
+      asked.add(job);
+    }
+    if (!asked.isEmpty()) {
+      awaitGone(asked, List.of(), h.timeout(), "daemons to shut down over HTTP", "http_shutdown");
+    }
+  }
+
+  private static Optional<String> token(Candidate c, StopStep.TokenSource source) {
+    if (source == StopStep.TokenSource.METADATA_FILE && c.identity().attributes().get("metadata_file") instanceof String file) {
+      var evidence = FileEvidenceReader.read(file);
+      if (evidence.text() != null) {
+        var lines = evidence.text().lines().map(String::strip).filter(x -> !x.isEmpty()).toList();
+        return lines.size() > 2 ? Optional.of(lines.get(2)) : Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void signal(List<Job> open, StopStep.Signal s) {
+    Sig sig = s.kind() == StopStep.SignalKind.TERM ? Sig.TERM : Sig.KILL;
+    String path =
+        switch (s.reach()) {
+          case PROCESS -> sig == Sig.TERM ? "sigterm" : "sigkill";
+          case TREE -> "tree";
+          case GROUP -> "group";
+        };
+    List<Target> extra = new ArrayList<>();
+    for (Job job : open) {
+      // Only what is still alive: a root that died at an earlier step may leave members behind.
+      List<Target> targets =
+          (s.reach() == StopStep.Reach.PROCESS ? List.of(job.root) : job.tree()).stream().filter(this::alive).toList();
+      if (targets.isEmpty()) {
+        continue;
+      }
+      if (s.reach() == StopStep.Reach.GROUP) {
+        long pgid = job.candidate.process() == null ? 0 : job.candidate.process().pgid();
+        Map<Long, SignalGate.Outcome> results = gate.signalGroup(pgid, targets, sig);
+        noteErrors(job, results.get(job.root.pid()), path);
+      } else {
+        for (Target t : targets) {
+          SignalGate.Outcome o = gate.signal(t, sig);
+          if (t == job.root) {
+            noteErrors(job, o, path);
+          }
+        }
+      }
+      if (job.frozen && sig == Sig.TERM) {
+        // TERM stays pending on a stopped process: thaw so it is handled now.
+        targets.forEach(t -> gate.signal(t, Sig.CONT));
+      }
+      if (s.reach() != StopStep.Reach.PROCESS) {
+        extra.addAll(job.members());
+      }
+    }
+    awaitGone(open.stream().filter(Job::open).toList(), extra, s.grace(), "processes to exit after SIG" + sig, path);
+  }
+
+  private static void noteErrors(Job job, SignalGate.Outcome o, String path) {
+    if (o == null) {
+      return;
+    }
+    if (o.sent()) {
+      job.lastPath = path;
+    } else if (o.error() != null) {
+      job.failure = o.error();
+    }
+  }
+
+  private void freeze(List<Job> open) {
+    for (Job job : open) {
+      // Parents first: a wrapper frozen before its workers cannot start new ones in between.
+      for (Target t : job.tree().stream().filter(this::alive).toList()) {
+        if (gate.signal(t, Sig.STOP).sent()) {
+          job.frozen = true;
+        }
+      }
+    }
+  }
+
+  private void verifyPortFree(List<Job> open, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    for (Job job : open) {
+      int port = job.candidate.port();
+      List<ListenerView> still = List.of();
+      while (true) {
+        still = platform.listeners().listeners(p -> p == port).stream()
+            .filter(l -> l.address().equals(job.candidate.listener().address())).toList();
+        if (still.isEmpty() || System.nanoTime() > end) {
+          break;
+        }
+        sleep();
+      }
+      if (!still.isEmpty()) {
+        job.failure = "port " + port + " still listening (held by " + still.getFirst().holderPids() + ")";
+      }
+    }
+  }
+
+  private void verifyNoMembers(List<Job> open, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    for (Job job : open) {
+      List<Target> alive = job.tree();
+      while (true) {
+        alive = alive.stream().filter(this::alive).toList();
+        if (alive.isEmpty() || System.nanoTime() > end) {
+          break;
+        }
+        sleep();
+      }
+      if (!alive.isEmpty()) {
+        job.failure = "members still alive: " + alive.stream().map(t -> t.pid() + " (" + describe(t) + ")").toList();
+      }
+    }
+  }
+
+  /** Waits once for every open job's root (and {@code extra} members) to be gone. */
+  private void awaitGone(List<Job> jobs, List<Target> extra, Duration grace, String what, String path) {
+    long end = System.nanoTime() + grace.toNanos();
+    long nextReport = 0;
+    while (true) {
+      int alive = 0;
+      for (Job job : jobs) {
+        if (job.path == null && !alive(job.root)) {
+          job.path = job.lastPath != null ? job.lastPath : path;
+        }
+        if (job.path == null) {
+          alive++;
+        }
+      }
+      Set<Long> extraAlive = new LinkedHashSet<>();
+      for (Target t : extra) {
+        if (alive(t)) {
+          extraAlive.add(t.pid());
+        }
+      }
+      alive += extraAlive.size();
+      long now = System.nanoTime();
+      if (alive == 0 || now > end) {
+        return;
+      }
+      if (now > nextReport) {
+        progress.waiting(what, alive, (end - now) / 1_000_000);
+        nextReport = now + 100_000_000L;
+      }
+      sleep();
+    }
+  }
+
+  private boolean alive(Target t) {
+    Optional<ProcessNode> n = platform.processes().node(t.pid());
+    return n.isPresent() && !n.get().zombie() && n.get().startTicks() == t.startTicks();
+  }
+
+  private String describe(Target t) {
+    return platform.processes().node(t.pid())
+        .map(n -> "state " + n.state() + (n.state().equals("D") ? ": uninterruptible sleep" : n.state().equals("T") ? ": stopped" : ""))
+        .orElse("gone");
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(POLL_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("stop interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.kitty.shell;
+
+import dev.kitty.engine.GhostSocket;
+import dev.kitty.engine.ReportJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kitty ghosts [FAMILY…]}: listening sockets held by more than one process (seed 004). */
+@Command(name = "ghosts", description = "List listening sockets held by several processes (inherited by children).")
+final class GhostsCommand implements Callable<Integer> {
+
+  @ParentCommand KittyCommand root;
+
+  @Parameters(paramLabel = "FAMILY", arity = "0..*", description = "Family ids (all when none is named).")
+  List<String> families = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    List<GhostSocket> ghosts = root.kitty().ghosts(families);
+    if (root.jsonOutput()) {
+      root.out().println(ReportJson.write(ReportJson.ghosts(ghosts)));
+    } else if (ghosts.isEmpty()) {
+      root.out().println("no ghost sockets");
+    } else {
+      for (GhostSocket g : ghosts) {
+        root.out().println(g.daemonFamily() + " " + g.address() + ":" + g.port() + "  holders " + g.holderPids() + "  " + g.reason());
+        root.out().println("  fix: kitty doctor " + g.daemonFamily() + " --reset");
+      }
+    }
+    return ExitCodes.OK;
+  }
+}
