@@ -13,7 +13,8 @@ public final class FixtureDaemons {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  static final String SERVER =
+  /** The JSON server's Python source: prepend lines to change its behaviour (ignore TERM, fork). */
+  public static final String SERVER_SOURCE =
       String.join(
           "\n",
           "import http.server, json, os, sys",
@@ -36,7 +37,12 @@ public final class FixtureDaemons {
 
   /** Starts a JSON server on {@code port} answering {@code routes} and waits until it listens. */
   public static Process jsonServer(TrackedProcesses procs, int port, Map<String, Object> routes) {
-    Process p = procs.start("python3", "-c", SERVER, Integer.toString(port), JSON.writeValueAsString(routes));
+    return jsonServer(procs, port, routes, SERVER_SOURCE);
+  }
+
+  /** As above, running {@code source} (which must end with {@link #SERVER_SOURCE}). */
+  public static Process jsonServer(TrackedProcesses procs, int port, Map<String, Object> routes, String source) {
+    Process p = procs.start("python3", "-c", source, Integer.toString(port), JSON.writeValueAsString(routes));
     TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
     return p;
   }
