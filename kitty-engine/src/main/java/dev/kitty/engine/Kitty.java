@@ -141,7 +141,7 @@ public final class Kitty {
     List<ListenerView> listeners = classifier.listenersInRanges();
     ProcessSnapshot snapshot = new ProcessSnapshot(platform.processes());
     ScanReport scan = classifier.classify(scope, listeners, snapshot);
-    List<GhostSocket> ghosts = ghosts(scope, listeners, snapshot);
+    List<GhostSocket> ghosts = ghosts(scope, listeners, snapshot, scan);
     List<String> remediation = new ArrayList<>();
     for (FamilyScan fs : scan.families()) {
       boolean operator =
@@ -162,11 +162,28 @@ public final class Kitty {
   /** Ghost sockets (seed 004) in the named families' ranges: listening sockets held by several processes. */
   public List<GhostSocket> ghosts(List<String> ids) {
     List<FamilyInfo> scope = select(ids);
-    return ghosts(scope, classifier().listenersInRanges(), new ProcessSnapshot(platform.processes()));
+    Classifier classifier = classifier();
+    List<ListenerView> listeners = classifier.listenersInRanges();
+    ProcessSnapshot snapshot = new ProcessSnapshot(platform.processes());
+    return ghosts(scope, listeners, snapshot, classifier.classify(scope, listeners, snapshot));
   }
 
-  private static List<GhostSocket> ghosts(List<FamilyInfo> scope, List<ListenerView> listeners, ProcessSnapshot snapshot) {
+  /**
+   * Two kinds (seed 004): a socket held by several processes (children inherited it), and a socket
+   * still listening although the owner its family has on record ({@code recorded_pid}) is gone.
+   */
+  private static List<GhostSocket> ghosts(
+      List<FamilyInfo> scope, List<ListenerView> listeners, ProcessSnapshot snapshot, ScanReport scan) {
     List<GhostSocket> ghosts = new ArrayList<>();
+    scan.candidates().forEach(c -> {
+      if (c.identity().attributes().get("recorded_pid") instanceof Number recorded
+          && !c.listener().holderPids().contains(recorded.longValue())
+          && snapshot.view(recorded.longValue()).isEmpty()
+          && c.listener().holderPids().size() <= 1) {
+        ghosts.add(new GhostSocket(c.daemonFamily(), c.port(), c.listener().address(), recorded.longValue(), c.listener().holderPids(),
+            "recorded owner pid " + recorded + " is gone, yet the port still listens, held by " + c.listener().holderPids()));
+      }
+    });
     for (FamilyInfo f : scope) {
       for (ListenerView l : listeners) {
         if (f.range().contains(l.port()) && l.holderPids().size() > 1) {

@@ -216,6 +216,41 @@ class StopEngineIT {
   }
 
   @Test
+  void aSocketStillListeningAfterItsRecordedOwnerDiedIsAGhost() throws Exception {
+    int port = TrackedProcesses.freePort(9237, 9337);
+    Path project = Files.createDirectories(home.resolve("ghost-project"));
+    String script =
+        "import http.server, json, os, sys, time\n"
+            + "class H(http.server.BaseHTTPRequestHandler):\n"
+            + "    def do_GET(self):\n"
+            + "        data = json.dumps({'project_path': sys.argv[2]}).encode()\n"
+            + "        self.send_response(200); self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)\n"
+            + "    def log_message(self, *a): pass\n"
+            + "srv = http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H)\n"
+            + "pid = os.fork()\n"
+            + "if pid == 0:\n    srv.serve_forever()\n"
+            + "print(pid, flush=True); time.sleep(600)\n";
+    Process owner = procs.start("python3", "-c", script, Integer.toString(port), project.toString());
+    long child = Long.parseLong(new BufferedReader(new InputStreamReader(owner.getInputStream())).readLine().strip());
+    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    Path meta = Files.createDirectories(project.resolve(".kittify")).resolve(".dashboard");
+    Files.writeString(meta, "http://127.0.0.1:" + port + "\n" + port + "\nghosttoken\n" + owner.pid() + "\n");
+    owner.toHandle().destroyForcibly();
+    TrackedProcesses.await("the recorded owner to die", Duration.ofSeconds(5), () -> !alive(owner));
+
+    JsonNode ghost = KittyRun.run(KittyRun.env(home), "--json", "ghosts", "dashboard").json().get("ghosts").get(0);
+    assertEquals(owner.pid(), ghost.get("owner_pid").asLong());
+    assertEquals(child, ghost.get("holder_pids").get(0).asLong());
+    assertTrue(ghost.get("reason").asString().startsWith("recorded owner pid " + owner.pid() + " is gone"), ghost.toString());
+    KittyRun.Result doctor = KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard");
+    assertEquals(3, doctor.code());
+    assertEquals(1, doctor.json().get("ghosts").size());
+    KittyRun.Result reset = KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard", "--reset");
+    assertEquals(child, reset.json().get("swept").get(0).get("pid").asLong(), reset.out());
+    assertFalse(listening(port));
+  }
+
+  @Test
   void killGoesThroughTheSameGate() throws Exception {
     int own = TrackedProcesses.freePort(9400, 9450);
     Process daemon = syncShaped(own);

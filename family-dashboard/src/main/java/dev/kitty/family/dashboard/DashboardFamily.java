@@ -95,7 +95,8 @@ public final class DashboardFamily implements Family {
       return Identity.operatorRequired(
           IdentitySource.HEALTH, "metadata file " + metadataPath + " is malformed: " + e.getMessage(), attrs);
     }
-    attrs.put("metadata_pid", meta.pid());
+    // The engine reports a ghost socket when this recorded owner is gone but the port still listens.
+    attrs.put("recorded_pid", meta.pid());
     long pid = process.get().pid();
     int port = ctx.listener().port();
     boolean named = meta.port() == port && meta.pid() != null && meta.pid() == pid;

@@ -176,6 +176,20 @@ public final class FamilyLoader {
         return List.of();
       }
     }
+    // A family describes; only the engine's gate signals. A jar that could signal is refused.
+    List<String> signalling;
+    try {
+      signalling = dev.kitty.engine.JarAudit.signallingReferences(jar);
+    } catch (RuntimeException e) {
+      rejected.add(new Rejection(source, null, "not a readable module jar: " + e.getMessage()));
+      return List.of();
+    }
+    if (!signalling.isEmpty()) {
+      rejected.add(
+          new Rejection(source, null, "the jar references a way to signal processes (" + signalling.getFirst()
+              + "); families describe, only kitty's engine signals"));
+      return List.of();
+    }
     ModuleLayer layer;
     try {
       Set<String> roots = refs.stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());

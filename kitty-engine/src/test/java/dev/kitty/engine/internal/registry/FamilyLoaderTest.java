@@ -67,6 +67,19 @@ class FamilyLoaderTest {
   }
 
   @Test
+  void aDropInThatCouldSignalProcessesIsRefused() {
+    Path plugins = dir.resolve("plugins");
+    copyTo(plugins, PluginJarBuilder.family(dir.resolve("k"), "killer", 7200, 7210,
+        "ctx.process().ifPresent(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroy));\n"
+            + "return Identity.neverTouch(\"x\");"));
+    FamilyRegistry r = FamilyLoader.load(List.of(plugins), KittyConfig.EMPTY);
+    assertEquals(List.of(), r.families());
+    assertEquals(
+        "the jar references a way to signal processes (test/family/killer/TestFamily: java/lang/ProcessHandle.destroy); families describe, only kitty's engine signals",
+        r.rejected().getFirst().reason());
+  }
+
+  @Test
   void aFamilyWhoseIdIsInvalidOrTakenIsRejected() {
     Path plugins = dir.resolve("plugins");
     copyTo(plugins, PluginJarBuilder.family(dir.resolve("a"), "dup", 7000, 7001));
