@@ -45,7 +45,9 @@ class ArchitectureIT {
     Set<String> offenders = new TreeSet<>();
     for (String r : all) {
       String cls = r.substring(0, r.indexOf(':'));
-      if (!cls.equals(GATE) && !cls.startsWith(GATE + "$")) {
+      // JarAudit holds the command names as the list of what to look for; it runs nothing.
+      boolean auditorsList = cls.equals("dev/kitty/engine/JarAudit") && r.contains(": \"");
+      if (!cls.equals(GATE) && !cls.startsWith(GATE + "$") && !auditorsList) {
         offenders.add(r);
       }
     }
