@@ -236,6 +236,62 @@ class StopSafetyTest {
   }
 
   @Test
+  void epermIsAFailureWithTheReasonAndAVanishedTargetIsSkipped() {
+    World w = new World().family("f0", 10_000, 10_010)
+        .process(100, 1, World.UID, "stale:f0").listener(10_001, 100L)
+        .process(101, 1, World.UID, "stale:f0").listener(10_002, 101L);
+    w.refusesWithEperm.add(100L);
+    Kitty k = w.kitty();
+    ScanReport scan = k.scan(List.of("f0"));
+    w.processes.remove(101L);
+    StopReport r = k.cleanup(List.of("f0"), false, StopProgress.NONE);
+    assertEquals(1, r.failed().size(), r.toString());
+    assertEquals("EPERM: operation not permitted", r.failed().getFirst().reason());
+    assertEquals(scan.candidates().count() - 1, r.failed().size(), "the vanished one was never a candidate of the second scan");
+  }
+
+  @Test
+  void aRecordedWindowsHierarchyIsStoppedWrappersFirst() {
+    // Seed 002's process table: cmd.exe /c launch.bat -> cmd.exe /c python launch.py -> python (listening) -> 2 workers.
+    World w = new World().family("webui", 7860, 7900)
+        .process(17532, 1, World.UID, "cmd.exe", "/c", "webui-user.bat")
+        .process(35368, 17532, World.UID, "cmd.exe", "/c", "python", "launch.py")
+        .process(40880, 35368, World.UID, "stale:webui", "launch.py").listener(7860, 40880L)
+        .process(40900, 40880, World.UID, "python.exe", "worker")
+        .process(40901, 40880, World.UID, "python.exe", "worker");
+    w.families.set(0, new FamilyInfo(new WrapperNamingFamily("webui", new dev.kitty.api.PortRange(7860, 7900)), new dev.kitty.api.PortRange(7860, 7900), "m", "builtin", "1"));
+    StopReport r = w.kitty().cleanup(List.of("webui"), false, StopProgress.NONE);
+    assertEquals(1, r.swept().size(), r.toString());
+    List<Long> order = w.sent.stream().filter(s -> s.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.TERM).map(World.Sent::pid).toList();
+    assertEquals(List.of(17532L, 35368L, 40880L, 40900L, 40901L), order, "the cmd.exe parents go before the python they respawn");
+    assertTrue(w.processes.isEmpty(), "nothing of the tree is left: " + w.processes.keySet());
+  }
+
+  /** Like the webui family: names the shell wrappers above its listener. */
+  record WrapperNamingFamily(String id, dev.kitty.api.PortRange defaultRange) implements dev.kitty.api.Family {
+    @Override
+    public String description() {
+      return "wrapper-naming fixture";
+    }
+
+    @Override
+    public dev.kitty.api.StopPlan stopPlan() {
+      return new World.FixtureFamily(id, defaultRange).stopPlan();
+    }
+
+    @Override
+    public dev.kitty.api.Identity identify(dev.kitty.api.ProbeContext ctx) {
+      List<Long> wrappers = new ArrayList<>();
+      var up = ctx.process(ctx.process().orElseThrow().ppid());
+      while (up.isPresent() && up.get().shellWrapper()) {
+        wrappers.add(up.get().pid());
+        up = ctx.process(up.get().ppid());
+      }
+      return dev.kitty.api.Identity.safeAuto(dev.kitty.api.IdentitySource.PROCESS_SHAPE, Map.of("wrapper_pids", wrappers));
+    }
+  }
+
+  @Test
   void aDryRunSignalsNothing() {
     World w = new World().family("f0", 10_000, 10_010).process(100, 1, World.UID, "stale:f0").listener(10_001, 100L);
     StopReport r = w.kitty().reset(List.of("f0"), true, StopProgress.NONE);

@@ -83,6 +83,8 @@ final class World {
   /** Pids whose process is replaced by another one (new start time) once the stop phase begins. */
   final Set<Long> reuseAfterScan = new HashSet<>();
   final Set<Long> ignoresSignals = new HashSet<>();
+  /** Pids whose signals fail with EPERM (another user's process as far as the kernel is concerned). */
+  final Set<Long> refusesWithEperm = new HashSet<>();
   private volatile boolean stopPhase;
 
   World family(String id, int from, int to) {
@@ -185,6 +187,9 @@ final class World {
         ProcessView p = processes.get(pid);
         if (p == null) {
           return "gone";
+        }
+        if (refusesWithEperm.contains(pid)) {
+          return "EPERM: operation not permitted";
         }
         sent.add(new Sent(pid, p.startTicks(), sig));
         if ((sig == SignalGate.Sig.TERM || sig == SignalGate.Sig.KILL) && !ignoresSignals.contains(pid)) {

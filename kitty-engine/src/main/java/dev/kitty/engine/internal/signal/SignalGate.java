@@ -254,18 +254,28 @@ public final class SignalGate {
     Set<Long> rootSockets = new HashSet<>();
     platform.listeners().heldBy(root.pid()).forEach(l -> rootSockets.add(l.inode()));
     List<Long> frontier = new ArrayList<>(List.of(top.pid()));
+    Set<Long> visited = new HashSet<>(List.of(top.pid()));
     while (!frontier.isEmpty()) {
       long p = frontier.removeLast();
       for (ProcessNode child : snap.childNodes(p)) {
+        if (child.startTicks() < topStart || !visited.add(child.pid())) {
+          continue;
+        }
+        if (ids.contains(child.pid())) {
+          // The root or a wrapper below the outermost one: walk through it, it is no new member.
+          frontier.add(child.pid());
+          continue;
+        }
         // A descendant with a listener of its own in a family range is its own candidate, judged
         // by its own class: it and its subtree are not members of this daemon.
-        if (child.startTicks() >= topStart && !protectedPids.contains(child.pid())
-            && !holdsOwnListener(child.pid(), rootSockets) && ids.add(child.pid())) {
-          Target t = new Target(child.pid(), child.startTicks(), root.family());
-          remember(t, root.pid());
-          members.add(t);
-          frontier.add(child.pid());
+        if (protectedPids.contains(child.pid()) || holdsOwnListener(child.pid(), rootSockets)) {
+          continue;
         }
+        ids.add(child.pid());
+        Target t = new Target(child.pid(), child.startTicks(), root.family());
+        remember(t, root.pid());
+        members.add(t);
+        frontier.add(child.pid());
       }
     }
     return new Approval(v, List.copyOf(wrappers), List.copyOf(members));

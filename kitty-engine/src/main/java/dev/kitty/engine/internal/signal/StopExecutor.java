@@ -266,7 +266,8 @@ public final class StopExecutor {
         sleep();
       }
       if (!still.isEmpty()) {
-        job.failure = "port " + port + " still listening (held by " + still.getFirst().holderPids() + ")";
+        job.failure = "port " + port + " still listening (held by " + still.getFirst().holderPids() + "; pid "
+            + job.root.pid() + " " + describe(job.root) + ")";
       }
     }
   }
