@@ -47,6 +47,35 @@ public final class FixtureDaemons {
     return p;
   }
 
+  /**
+   * A parent and its child holding one listening socket (the child inherited it across fork), as
+   * in seed 004. The child sleeps; the parent waits until it is killed.
+   *
+   * @param owner the parent process
+   * @param child the inheriting child's pid
+   */
+  public record SharedSocket(Process owner, long child) {}
+
+  /** Starts a {@link SharedSocket} on 127.0.0.1:port; {@code comment} is a first line of the script (a shape marker). */
+  public static SharedSocket sharedSocket(TrackedProcesses procs, int port, String comment) {
+    String script =
+        "# " + comment + "\n"
+            + "import os, socket, time\n"
+            + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+            + "s.bind(('127.0.0.1', " + port + ")); s.listen()\n"
+            + "pid = os.fork()\n"
+            + "if pid == 0:\n    time.sleep(600); os._exit(0)\n"
+            + "print(pid, flush=True); time.sleep(600)\n";
+    Process owner = procs.start("python3", "-c", script);
+    try {
+      String line = new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream())).readLine();
+      TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+      return new SharedSocket(owner, Long.parseLong(line.strip()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Starts {@code python3 -m http.server} (no JSON anywhere: a third party) on 127.0.0.1:port. */
   public static Process plainHttpServer(TrackedProcesses procs, int port) {
     Process p = procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1");

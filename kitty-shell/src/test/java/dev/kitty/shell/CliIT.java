@@ -201,16 +201,9 @@ class CliIT {
   @Test
   void treeShowsAnInheritedSocketsHoldersWithTheirFamily() throws Exception {
     int port = TrackedProcesses.freePort(3000, 3100);
-    String script =
-        "import os, socket, time\n"
-            + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-            + "s.bind(('127.0.0.1', " + port + ")); s.listen()\n"
-            + "pid = os.fork()\n"
-            + "if pid == 0:\n    time.sleep(600); os._exit(0)\n"
-            + "print(pid, flush=True); time.sleep(600)\n";
-    Process parent = procs.start("python3", "-c", script);
-    long child = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().strip());
-    TrackedProcesses.awaitListening("127.0.0.1", port, java.time.Duration.ofSeconds(10));
+    FixtureDaemons.SharedSocket shared = FixtureDaemons.sharedSocket(procs, port, "devstack-shaped holder");
+    Process parent = shared.owner();
+    long child = shared.child();
     JsonNode tree = KittyRun.run(KittyRun.env(home), "--json", "tree", Long.toString(parent.pid())).json();
     JsonNode target = null;
     JsonNode kid = null;

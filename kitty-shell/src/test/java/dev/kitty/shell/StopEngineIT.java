@@ -192,17 +192,9 @@ class StopEngineIT {
   @Test
   void aGhostSocketIsReportedAndItsInheritorStopped() throws Exception {
     int port = TrackedProcesses.freePort(9400, 9450);
-    String script =
-        "# run_sync_daemon (shape only)\n"
-            + "import os, socket, time\n"
-            + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-            + "s.bind(('127.0.0.1', " + port + ")); s.listen()\n"
-            + "pid = os.fork()\n"
-            + "if pid == 0:\n    time.sleep(600); os._exit(0)\n"
-            + "print(pid, flush=True); time.sleep(600)\n";
-    Process owner = procs.start("python3", "-c", script);
-    long child = Long.parseLong(new BufferedReader(new InputStreamReader(owner.getInputStream())).readLine().strip());
-    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    FixtureDaemons.SharedSocket shared = FixtureDaemons.sharedSocket(procs, port, "run_sync_daemon (shape only)");
+    Process owner = shared.owner();
+    long child = shared.child();
     JsonNode live = KittyRun.run(KittyRun.env(home), "--json", "ghosts", "sync").json().get("ghosts").get(0);
     assertEquals(owner.pid(), live.get("owner_pid").asLong());
 

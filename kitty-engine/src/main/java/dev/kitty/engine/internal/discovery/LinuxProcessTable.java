@@ -112,6 +112,11 @@ final class LinuxProcessTable implements ProcessTable {
   }
 
   @Override
+  public int uid(long pid) {
+    return fs.text(fs.pidDir(pid).resolve("status")).map(LinuxProcessTable::realUid).orElse(-1);
+  }
+
+  @Override
   public int currentUid() {
     return fs.text(fs.root().resolve("self/status")).map(LinuxProcessTable::realUid).orElse(-1);
   }

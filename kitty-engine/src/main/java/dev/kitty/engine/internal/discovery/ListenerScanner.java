@@ -15,6 +15,14 @@ public interface ListenerScanner {
   List<ListenerView> listeners(IntPredicate ports);
 
   /**
+   * The listening sockets on {@code ports}, without looking for their holders: cheap enough to
+   * poll while waiting for ports to be freed.
+   */
+  default List<ListenerView> sockets(IntPredicate ports) {
+    return listeners(ports);
+  }
+
+  /**
    * The listening sockets {@code pid} holds now. The signal gate asks this before every signal, so
    * backends that can answer it without a whole-machine walk should.
    */

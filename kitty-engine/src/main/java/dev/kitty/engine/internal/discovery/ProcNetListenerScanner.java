@@ -15,21 +15,52 @@ import java.util.function.IntPredicate;
  */
 final class ProcNetListenerScanner implements ListenerScanner {
 
+  /** How often {@link #heldBy} may re-read the socket tables for an inode it has not seen. */
+  private static final long REFRESH_NANOS = 100_000_000L;
+
   private final ProcFs fs;
+
+  /**
+   * Listening sockets seen so far, by inode. A socket's local address is fixed at bind and a
+   * listening socket never stops listening (it can only close), so an entry never goes stale; this
+   * spares the gate a read of /proc/net/tcp — a walk of the kernel's whole socket hash, hundreds of
+   * microseconds — before every signal.
+   */
+  private final Map<Long, SocketEntry> knownListening = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private volatile long lastRefresh;
 
   ProcNetListenerScanner(ProcFs fs) {
     this.fs = fs;
   }
 
   @Override
-  public List<ListenerView> heldBy(long pid) {
-    Map<Long, SocketEntry> byInode = listening(p -> true);
+  public List<ListenerView> sockets(IntPredicate ports) {
     List<ListenerView> out = new ArrayList<>();
-    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (SocketEntry e : listening(ports).values()) {
+      out.add(new ListenerView(e.address(), e.port(), e.ipv6(), e.inode(), List.of()));
+    }
+    return out;
+  }
+
+  @Override
+  public List<ListenerView> heldBy(long pid) {
+    List<Long> inodes = new ArrayList<>();
     for (String target : fs.fdTargets(pid)) {
       long inode = socketInode(target);
-      SocketEntry e = byInode.get(inode);
-      if (e != null && seen.add(inode)) {
+      if (inode >= 0 && !inodes.contains(inode)) {
+        inodes.add(inode);
+      }
+    }
+    // A socket inode not yet known as listening may have started listening since: re-read the
+    // tables, at most every 100 ms (other sockets — connections — are never listening).
+    if (inodes.stream().anyMatch(i -> !knownListening.containsKey(i)) && System.nanoTime() - lastRefresh > REFRESH_NANOS) {
+      listening(p -> true);
+    }
+    List<ListenerView> out = new ArrayList<>();
+    for (long inode : inodes) {
+      SocketEntry e = knownListening.get(inode);
+      if (e != null) {
         out.add(new ListenerView(e.address(), e.port(), e.ipv6(), e.inode(), List.of(pid)));
       }
     }
@@ -59,6 +90,8 @@ final class ProcNetListenerScanner implements ListenerScanner {
         }
       }
     }
+    knownListening.putAll(byInode);
+    lastRefresh = System.nanoTime();
     return byInode;
   }
 

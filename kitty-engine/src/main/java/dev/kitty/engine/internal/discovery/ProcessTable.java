@@ -16,6 +16,11 @@ public interface ProcessTable {
   /** The full view of one process, empty when it is gone or cannot be seen. */
   Optional<ProcessView> view(long pid);
 
+  /** The real uid of {@code pid}, -1 when unknown; lighter than a full view (the gate asks per signal). */
+  default int uid(long pid) {
+    return view(pid).map(ProcessView::uid).orElse(-1);
+  }
+
   /** The uid kitty runs as. */
   int currentUid();
 }

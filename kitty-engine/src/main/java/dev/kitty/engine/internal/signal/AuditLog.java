@@ -21,6 +21,8 @@ public final class AuditLog {
   private static final Logger LOG = LoggerFactory.getLogger("kitty.audit");
 
   private final Path file;
+  private java.nio.channels.FileChannel channel;
+  private boolean unwritable;
 
   /** An audit log in {@code stateDir}, or one that only logs when {@code stateDir} is null. */
   public AuditLog(Path stateDir) {
@@ -47,18 +49,19 @@ public final class AuditLog {
     LOG.info(
         "gate family={} pid={} start={} signal={} decision={} reason=\"{}\" outcome={}",
         family, pid, startTicks, signal, decision, reason, outcome);
-    if (file == null) {
+    if (file == null || unwritable) {
       return;
     }
     try {
-      Files.createDirectories(file.getParent());
-      Files.write(
-          file,
-          (JsonSupport.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8),
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND,
-          StandardOpenOption.WRITE);
+      if (channel == null) {
+        // Opened once per kitty process, appended line by line: one write per decision.
+        Files.createDirectories(file.getParent());
+        channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+      }
+      byte[] bytes = (JsonSupport.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+      channel.write(java.nio.ByteBuffer.wrap(bytes));
     } catch (IOException e) {
+      unwritable = true;
       LOG.warn("audit log {} cannot be written: {}", file, e.getMessage());
     }
   }

@@ -128,6 +128,7 @@ public final class SignalGate {
   private final Signaller signaller;
   private final AuditLog audit;
   private final boolean allUsers;
+  private final int me;
   private final Set<Long> protectedPids = new HashSet<>();
   private final Map<Long, Long> memberStarts = new HashMap<>();
   private final Map<Long, Long> memberRoot = new HashMap<>();
@@ -143,6 +144,7 @@ public final class SignalGate {
     this.signaller = signaller;
     this.audit = audit;
     this.allUsers = allUsers;
+    this.me = platform.processes().currentUid();
     for (ProcessHandle h = ProcessHandle.current(); h != null; h = h.parent().orElse(null)) {
       protectedPids.add(h.pid());
     }
@@ -182,10 +184,10 @@ public final class SignalGate {
     if (node.get().startTicks() != t.startTicks()) {
       return refuse(true, "pid " + t.pid() + " now names another process (start time changed): already gone");
     }
-    var view = platform.processes().view(t.pid());
-    int me = platform.processes().currentUid();
-    if (view.isPresent() && view.get().uid() >= 0 && me >= 0 && view.get().uid() != me && !(allUsers && me == 0)) {
-      return refuse(false, "owned by user " + view.get().user() + " (uid " + view.get().uid() + "), not kitty's user");
+    int uid = platform.processes().uid(t.pid());
+    if (uid >= 0 && me >= 0 && uid != me && !(allUsers && me == 0)) {
+      String user = platform.processes().view(t.pid()).map(dev.kitty.api.ProcessView::user).orElse("?");
+      return refuse(false, "owned by user " + user + " (uid " + uid + "), not kitty's user");
     }
     Optional<FamilyInfo> acting = registry.find(t.family());
     if (acting.isEmpty()) {
@@ -222,12 +224,28 @@ public final class SignalGate {
    * descendant of the outermost of them (children started no earlier than their parent).
    */
   public synchronized Approval approveRoot(Target root, List<Long> wrapperPids) {
+    return approveAll(List.of(root), List.of(wrapperPids)).getFirst();
+  }
+
+  /**
+   * {@link #approveRoot} for many daemons over one snapshot of the process table, taken before
+   * any of them is signalled.
+   */
+  public synchronized List<Approval> approveAll(List<Target> roots, List<List<Long>> wrapperPids) {
+    ProcessSnapshot snap = new ProcessSnapshot(platform.processes());
+    List<Approval> out = new ArrayList<>();
+    for (int i = 0; i < roots.size(); i++) {
+      out.add(approve(roots.get(i), wrapperPids.get(i), snap));
+    }
+    return out;
+  }
+
+  private Approval approve(Target root, List<Long> wrapperPids, ProcessSnapshot snap) {
     Verdict v = check(root);
     audit.record(root.family(), root.pid(), root.startTicks(), "-", v.allowed() ? "approved" : "refused", v.reason(), "snapshot");
     if (!v.allowed()) {
       return new Approval(v, List.of(), List.of());
     }
-    ProcessSnapshot snap = new ProcessSnapshot(platform.processes());
     List<Target> members = new ArrayList<>();
     Set<Long> ids = new HashSet<>();
     ids.add(root.pid());
@@ -235,9 +253,9 @@ public final class SignalGate {
     ProcessNode top = snap.nodes().get(root.pid());
     List<Target> wrappers = new ArrayList<>();
     for (ProcessNode a : snap.ancestors(root.pid())) {
-      boolean named = wrapperPids.contains(a.pid());
-      boolean wrapper = platform.processes().view(a.pid()).map(dev.kitty.api.ProcessView::shellWrapper).orElse(false);
-      if (!named || !wrapper || protectedPids.contains(a.pid()) || holdsOtherFamilysPort(a.pid(), root.family())) {
+      if (!wrapperPids.contains(a.pid()) || protectedPids.contains(a.pid())
+          || !platform.processes().view(a.pid()).map(dev.kitty.api.ProcessView::shellWrapper).orElse(false)
+          || holdsOtherFamilysPort(a.pid(), root.family())) {
         break;
       }
       wrappers.addFirst(new Target(a.pid(), a.startTicks(), root.family()));

@@ -100,8 +100,14 @@ public final class StopExecutor {
     List<Job> jobs = new ArrayList<>();
     for (Candidate c : candidates) {
       long start = c.process() == null ? -1 : c.process().startTicks();
-      Job job = new Job(c, new Target(c.pid() == null ? -1 : c.pid(), start, family.id()));
-      SignalGate.Approval approval = gate.approveRoot(job.root, wrapperPids(c));
+      jobs.add(new Job(c, new Target(c.pid() == null ? -1 : c.pid(), start, family.id())));
+    }
+    List<SignalGate.Approval> approvals =
+        gate.approveAll(jobs.stream().map(j -> j.root).toList(), jobs.stream().map(j -> wrapperPids(j.candidate)).toList());
+    for (int i = 0; i < jobs.size(); i++) {
+      Job job = jobs.get(i);
+      Candidate c = job.candidate;
+      SignalGate.Approval approval = approvals.get(i);
       if (!approval.verdict().allowed()) {
         String why = approval.verdict().gone() ? "already gone" : "refused by the gate: " + approval.verdict().reason();
         job.outcome = new Result(Kind.SKIPPED, new StopReport.Entry(c, null, why));
@@ -109,7 +115,6 @@ public final class StopExecutor {
         job.wrappers = approval.wrappers();
         job.descendants = approval.descendants();
       }
-      jobs.add(job);
     }
     for (StopStep step : family.family().stopPlan().steps()) {
       List<Job> open = jobs.stream().filter(Job::open).toList();
@@ -252,23 +257,30 @@ public final class StopExecutor {
     }
   }
 
+  /** One poll of the socket table per round for every job at once: no holder walk is needed. */
   private void verifyPortFree(List<Job> open, Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
-    for (Job job : open) {
+    Set<Integer> ports = new java.util.HashSet<>();
+    open.forEach(j -> ports.add(j.candidate.port()));
+    List<Job> waiting = open;
+    while (true) {
+      Set<String> listening = new java.util.HashSet<>();
+      for (ListenerView l : platform.listeners().sockets(ports::contains)) {
+        listening.add(l.address() + "|" + l.port());
+      }
+      waiting = waiting.stream()
+          .filter(j -> listening.contains(j.candidate.listener().address() + "|" + j.candidate.port()))
+          .toList();
+      if (waiting.isEmpty() || System.nanoTime() > end) {
+        break;
+      }
+      sleep();
+    }
+    for (Job job : waiting) {
       int port = job.candidate.port();
-      List<ListenerView> still = List.of();
-      while (true) {
-        still = platform.listeners().listeners(p -> p == port).stream()
-            .filter(l -> l.address().equals(job.candidate.listener().address())).toList();
-        if (still.isEmpty() || System.nanoTime() > end) {
-          break;
-        }
-        sleep();
-      }
-      if (!still.isEmpty()) {
-        job.failure = "port " + port + " still listening (held by " + still.getFirst().holderPids() + "; pid "
-            + job.root.pid() + " " + describe(job.root) + ")";
-      }
+      List<Long> holders = platform.listeners().listeners(p -> p == port).stream()
+          .flatMap(l -> l.holderPids().stream()).distinct().toList();
+      job.failure = "port " + port + " still listening (held by " + holders + "; pid " + job.root.pid() + " " + describe(job.root) + ")";
     }
   }
 

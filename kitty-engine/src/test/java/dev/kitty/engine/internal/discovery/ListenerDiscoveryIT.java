@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kitty.api.ListenerView;
 import dev.kitty.api.ProcessView;
+import dev.kitty.testkit.FixtureDaemons;
 import dev.kitty.testkit.TrackedProcesses;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -78,19 +77,9 @@ class ListenerDiscoveryIT {
   @Test
   void aSocketSharedByAParentAndItsChildListsBothAndTheParentOwnsIt() throws Exception {
     int port = TrackedProcesses.freePort(20300, 20400);
-    String script =
-        "import os, socket, sys, time\n"
-            + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-            + "s.bind(('127.0.0.1', " + port + ")); s.listen()\n"
-            + "pid = os.fork()\n"
-            + "if pid == 0:\n    time.sleep(600); os._exit(0)\n"
-            + "print(pid, flush=True); time.sleep(600)\n";
-    Process parent = procs.start("python3", "-c", script);
-    long child;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(parent.getInputStream()))) {
-      child = Long.parseLong(r.readLine().strip());
-    }
-    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    FixtureDaemons.SharedSocket shared = FixtureDaemons.sharedSocket(procs, port, "holder");
+    Process parent = shared.owner();
+    long child = shared.child();
     ListenerView l = on(port).getFirst();
     assertEquals(List.of(Math.min(parent.pid(), child), Math.max(parent.pid(), child)), l.holderPids());
     ProcessSnapshot snap = new ProcessSnapshot(linux.processes());
