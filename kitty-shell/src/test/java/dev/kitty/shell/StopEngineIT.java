@@ -132,6 +132,39 @@ class StopEngineIT {
   }
 
   @Test
+  void aDashboardThatHonoursShutdownIsStoppedOverHttpWithTheMetadataToken() throws Exception {
+    int port = TrackedProcesses.freePort(9237, 9337);
+    Path project = Files.createDirectories(home.resolve("polite"));
+    String script =
+        "import http.server, json, os, sys, threading\n"
+            + "port, project, token = int(sys.argv[1]), sys.argv[2], sys.argv[3]\n"
+            + "class H(http.server.BaseHTTPRequestHandler):\n"
+            + "    def reply(self, code, body):\n"
+            + "        data = json.dumps(body).encode()\n"
+            + "        self.send_response(code); self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)\n"
+            + "    def do_GET(self):\n"
+            + "        self.reply(200, {'project_path': project})\n"
+            + "    def do_POST(self):\n"
+            + "        sent = json.loads(self.rfile.read(int(self.headers['Content-Length'])) or b'{}').get('token')\n"
+            + "        if sent != token:\n            self.reply(403, {'error': 'token'}); return\n"
+            + "        self.reply(200, {'ok': True}); self.wfile.flush(); os._exit(0)\n"
+            + "    def log_message(self, *a): pass\n"
+            + "http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()\n";
+    Process polite = procs.start("python3", "-c", script, Integer.toString(port), project.toString(), "sekrit");
+    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    // The project's record names an older dashboard (pid 1 never is one): this one is an orphan.
+    Path meta = Files.createDirectories(project.resolve(".kittify")).resolve(".dashboard");
+    Files.writeString(meta, "http://127.0.0.1:" + port + "\n" + port + "\nsekrit\n1\n");
+    KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard", "--reset");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertEquals("http_shutdown", r.json().get("swept").get(0).get("cleanup_path").asString(), r.out());
+    TrackedProcesses.await("the dashboard to exit", Duration.ofSeconds(5), () -> !alive(polite));
+    List<String> audit = Files.readAllLines(home.resolve("state/audit.log"));
+    assertTrue(audit.stream().noneMatch(l -> l.contains("\"pid\":" + polite.pid()) && l.contains("\"outcome\":\"sent\"")),
+        "no signal was needed: " + audit);
+  }
+
+  @Test
   void aDaemonThatIgnoresTermIsKilledAfterItsGrace() {
     int port = TrackedProcesses.freePort(9400, 9450);
     String script = "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + FixtureDaemons.SERVER_SOURCE;
