@@ -66,6 +66,24 @@ final class ProcFs {
     }
   }
 
+  /** The number of open files of the process whose /proc folder is {@code pidDir} (size of its fd folder), or -1. */
+  long fdCount(Path pidDir) {
+    try {
+      return Files.size(pidDir.resolve("fd"));
+    } catch (IOException | SecurityException e) {
+      return -1;
+    }
+  }
+
+  /** The inode number of a /proc entry, or -1. */
+  long inode(Path p) {
+    try {
+      return (Long) Files.getAttribute(p, "unix:ino");
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      return -1;
+    }
+  }
+
   /** The link targets of {@code /proc/PID/fd/*}; empty when the folder cannot be listed. */
   List<String> fdTargets(long pid) {
     List<String> out = new ArrayList<>();

@@ -30,8 +30,20 @@ final class ProcNetListenerScanner implements ListenerScanner {
 
   private volatile long lastRefresh;
 
+  /**
+   * A process's socket inodes, valid while its /proc entry is the same inode (a new process with a
+   * reused pid gets a new one) and its fd count is unchanged. Linux 6.2+ reports the fd count as the
+   * size of /proc/PID/fd, so a warm scan (the shell, watch) costs two stats per process instead of
+   * a readlink per open file. Where the kernel reports no count, nothing is cached.
+   */
+  private record FdTable(long procInode, long fdCount, long[] sockets) {}
+
+  private final Map<Long, FdTable> fdTables = new java.util.concurrent.ConcurrentHashMap<>();
+  private final boolean fdCountsVisible;
+
   ProcNetListenerScanner(ProcFs fs) {
     this.fs = fs;
+    this.fdCountsVisible = fs.root().equals(java.nio.file.Path.of("/proc")) && fs.fdCount(fs.root().resolve("self")) > 0;
   }
 
   @Override
@@ -101,7 +113,12 @@ final class ProcNetListenerScanner implements ListenerScanner {
     if (byInode.isEmpty()) {
       return List.of();
     }
-    Map<Long, List<Long>> holders = holders(byInode.keySet());
+    Map<Long, List<Long>> holders = holders(byInode.keySet(), true);
+    if (fdCountsVisible && !holders.keySet().containsAll(byInode.keySet())) {
+      // A listener nobody holds per the cached tables may be new in a process whose fd count did
+      // not change (it closed one file and opened the socket): read every table afresh.
+      holders = holders(byInode.keySet(), false);
+    }
     List<ListenerView> out = new ArrayList<>();
     for (SocketEntry e : byInode.values()) {
       out.add(
@@ -115,18 +132,19 @@ final class ProcNetListenerScanner implements ListenerScanner {
    * Which pids hold which of {@code inodes}. Every process's fd table is read: most of a scan's time
    * is the kernel answering these readlinks, so the walk is split across the cores.
    */
-  private Map<Long, List<Long>> holders(java.util.Set<Long> inodes) {
+  private Map<Long, List<Long>> holders(java.util.Set<Long> inodes, boolean useCache) {
     List<Long> pids = fs.pids();
+    fdTables.keySet().retainAll(new java.util.HashSet<>(pids));
     int workers = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 8);
     if (workers == 1 || pids.size() < 64) {
-      return holders(pids, inodes);
+      return holders(pids, inodes, useCache);
     }
     List<java.util.concurrent.Future<Map<Long, List<Long>>>> parts = new ArrayList<>();
     try (var pool = java.util.concurrent.Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon().name("kitty-fd-walk").factory())) {
       int slice = (pids.size() + workers - 1) / workers;
       for (int i = 0; i < pids.size(); i += slice) {
         List<Long> part = pids.subList(i, Math.min(pids.size(), i + slice));
-        parts.add(pool.submit(() -> holders(part, inodes)));
+        parts.add(pool.submit(() -> holders(part, inodes, useCache)));
       }
       Map<Long, List<Long>> out = new HashMap<>();
       for (var f : parts) {
@@ -142,12 +160,11 @@ final class ProcNetListenerScanner implements ListenerScanner {
     }
   }
 
-  private Map<Long, List<Long>> holders(List<Long> pids, java.util.Set<Long> inodes) {
+  private Map<Long, List<Long>> holders(List<Long> pids, java.util.Set<Long> inodes, boolean useCache) {
     Map<Long, List<Long>> out = new HashMap<>();
     for (long pid : pids) {
-      for (String target : fs.fdTargets(pid)) {
-        long inode = socketInode(target);
-        if (inode >= 0 && inodes.contains(inode)) {
+      for (long inode : sockets(pid, useCache)) {
+        if (inodes.contains(inode)) {
           List<Long> holders = out.computeIfAbsent(inode, k -> new ArrayList<>());
           if (!holders.contains(pid)) {
             holders.add(pid);
@@ -156,5 +173,26 @@ final class ProcNetListenerScanner implements ListenerScanner {
       }
     }
     return out;
+  }
+
+  private long[] sockets(long pid, boolean useCache) {
+    if (!fdCountsVisible) {
+      return readSockets(pid);
+    }
+    long ino = fs.inode(fs.pidDir(pid));
+    long count = fs.fdCount(fs.pidDir(pid));
+    FdTable cached = fdTables.get(pid);
+    if (useCache && cached != null && ino > 0 && cached.procInode() == ino && cached.fdCount() == count) {
+      return cached.sockets();
+    }
+    long[] sockets = readSockets(pid);
+    if (ino > 0 && count >= 0) {
+      fdTables.put(pid, new FdTable(ino, count, sockets));
+    }
+    return sockets;
+  }
+
+  private long[] readSockets(long pid) {
+    return fs.fdTargets(pid).stream().mapToLong(ProcNetListenerScanner::socketInode).filter(i -> i >= 0).toArray();
   }
 }
