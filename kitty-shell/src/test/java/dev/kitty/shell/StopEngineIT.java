@@ -165,6 +165,34 @@ class StopEngineIT {
   }
 
   @Test
+  void aStackServiceIsStoppedWithItsWholeProcessGroup() throws Exception {
+    int port = TrackedProcesses.freePort(3000, 3100);
+    String script =
+        "import subprocess, sys\n"
+            + "kids = [subprocess.Popen(['sleep', '600']) for _ in range(2)]\n"
+            + "print(' '.join(str(k.pid) for k in kids), flush=True)\n"
+            + FixtureDaemons.SERVER_SOURCE;
+    // A service the way a stack runner starts it: its own session and group, the stack's cookies.
+    ProcessBuilder pb = new ProcessBuilder("setsid", "python3", "-c", script, Integer.toString(port), "{}")
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(Map.of("KITTY_LAUNCH_ID", "L-group-test", "KITTY_SERVICE", "api", "KITTY_FAMILY", "devstack"));
+    Process service = procs.start(pb);
+    List<Long> kids = new ArrayList<>();
+    for (String k : new BufferedReader(new InputStreamReader(service.getInputStream())).readLine().strip().split(" ")) {
+      kids.add(Long.parseLong(k));
+    }
+    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--json", "doctor", "devstack", "--reset");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertEquals("group", r.json().get("swept").get(0).get("cleanup_path").asString(), r.out());
+    for (long kid : kids) {
+      TrackedProcesses.await("group member " + kid + " to be stopped", Duration.ofSeconds(5), () -> state(kid).equals("gone") || state(kid).equals("Z"));
+    }
+    List<String> audit = Files.readAllLines(home.resolve("state/audit.log"));
+    assertTrue(audit.stream().anyMatch(l -> l.contains("(group " + service.pid() + ")")), "one kill(-pgid) for the group: " + audit);
+  }
+
+  @Test
   void aDaemonThatIgnoresTermIsKilledAfterItsGrace() {
     int port = TrackedProcesses.freePort(9400, 9450);
     String script = "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + FixtureDaemons.SERVER_SOURCE;
