@@ -42,6 +42,17 @@ public final class SpecKittyFixtures {
     return new LinkedHashMap<>(JSON.readValue(text(name), Map.class));
   }
 
+  /**
+   * The recorded sync daemon's health payload, re-addressed to a fixture server on {@code port}
+   * ({@code "$PID"} is replaced by the server's real pid, see {@link FixtureDaemons}).
+   */
+  public static Map<String, Object> syncHealth(int port) {
+    Map<String, Object> health = json("sync-health.json");
+    health.put("pid", "$PID");
+    health.put("port", port);
+    return health;
+  }
+
   /** A recorded {@code /proc/PID/cmdline} split at its NULs. */
   public static List<String> cmdline(String name) {
     String s = text(name);

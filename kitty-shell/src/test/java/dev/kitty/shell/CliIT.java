@@ -83,9 +83,7 @@ class CliIT {
   @Test
   void aSpecKittyShapedSyncDaemonIsSurfacedForTheOperatorNeverAutoCleaned() throws IOException {
     int port = TrackedProcesses.freePort(9400, 9450);
-    Map<String, Object> health = fixture("sync-health.json");
-    health.put("pid", "$PID");
-    health.put("port", port);
+    Map<String, Object> health = SpecKittyFixtures.syncHealth(port);
     Process daemon = FixtureDaemons.jsonServer(procs, port, Map.of("/api/health", health));
     KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--json", "doctor", "sync");
     assertEquals(3, r.code(), r.err());
@@ -175,9 +173,7 @@ class CliIT {
   @Test
   void theWholeProcessReadsBatchCommandsFromStdinAndExitsWithTheContractCodes() throws Exception {
     int port = TrackedProcesses.freePort(9400, 9450);
-    Map<String, Object> health = fixture("sync-health.json");
-    health.put("pid", "$PID");
-    health.put("port", port);
+    Map<String, Object> health = SpecKittyFixtures.syncHealth(port);
     FixtureDaemons.jsonServer(procs, port, Map.of("/api/health", health));
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -34,9 +34,7 @@ class StopEngineIT {
   @TempDir Path home;
 
   private Process syncShaped(int port) {
-    Map<String, Object> health = SpecKittyFixtures.json("sync-health.json");
-    health.put("pid", "$PID");
-    health.put("port", port);
+    Map<String, Object> health = SpecKittyFixtures.syncHealth(port);
     return FixtureDaemons.jsonServer(procs, port, Map.of("/api/health", health));
   }
 
@@ -196,9 +194,7 @@ class StopEngineIT {
   void aDaemonThatIgnoresTermIsKilledAfterItsGrace() {
     int port = TrackedProcesses.freePort(9400, 9450);
     String script = "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + FixtureDaemons.SERVER_SOURCE;
-    Map<String, Object> health = SpecKittyFixtures.json("sync-health.json");
-    health.put("pid", "$PID");
-    health.put("port", port);
+    Map<String, Object> health = SpecKittyFixtures.syncHealth(port);
     Process p = FixtureDaemons.jsonServer(procs, port, Map.of("/api/health", health), script);
     KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--json", "doctor", "sync", "--reset");
     assertEquals(0, r.code(), r.out() + r.err());
