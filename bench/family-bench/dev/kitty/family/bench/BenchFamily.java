@@ -9,7 +9,6 @@ import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
 import dev.kitty.api.StopStep;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,12 +52,6 @@ public final class BenchFamily implements Family {
     if (p.isEmpty() || !p.get().args().contains("kitty-bench-orphan")) {
       return Identity.neverTouch("not a benchmark orphan");
     }
-    List<Long> wrappers = new ArrayList<>();
-    Optional<ProcessView> up = ctx.process(p.get().ppid());
-    while (up.isPresent() && up.get().shellWrapper()) {
-      wrappers.add(up.get().pid());
-      up = ctx.process(up.get().ppid());
-    }
-    return Identity.safeAuto(IdentitySource.PROCESS_SHAPE, Map.of("wrapper_pids", wrappers));
+    return Identity.safeAuto(IdentitySource.PROCESS_SHAPE, Map.of("wrapper_pids", ctx.shellWrappers(p.get())));
   }
 }

@@ -31,6 +31,22 @@ public interface ProbeContext {
   /** The direct children of {@code pid} that started after it, in the snapshot. */
   List<ProcessView> children(long pid);
 
+  /**
+   * The pids of the shell wrappers ({@link ProcessView#shellWrapper()}) directly above {@code p},
+   * nearest first: its parent if that is a wrapper, that one's parent if it is one too, and so on
+   * (at most 8). A family names them in its identity ({@code wrapper_pids}) so that its stop plan
+   * can stop what would respawn {@code p}; the engine verifies them again before any signal.
+   */
+  default List<Long> shellWrappers(ProcessView p) {
+    List<Long> out = new java.util.ArrayList<>();
+    Optional<ProcessView> up = process(p.ppid());
+    while (up.isPresent() && up.get().shellWrapper() && out.size() < 8 && !out.contains(up.get().pid())) {
+      out.add(up.get().pid());
+      up = process(up.get().ppid());
+    }
+    return List.copyOf(out);
+  }
+
   /** The uid kitty runs as. */
   int currentUid();
 

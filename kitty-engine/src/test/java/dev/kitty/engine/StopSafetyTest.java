@@ -281,12 +281,7 @@ class StopSafetyTest {
 
     @Override
     public dev.kitty.api.Identity identify(dev.kitty.api.ProbeContext ctx) {
-      List<Long> wrappers = new ArrayList<>();
-      var up = ctx.process(ctx.process().orElseThrow().ppid());
-      while (up.isPresent() && up.get().shellWrapper()) {
-        wrappers.add(up.get().pid());
-        up = ctx.process(up.get().ppid());
-      }
+      var wrappers = ctx.shellWrappers(ctx.process().orElseThrow());
       return dev.kitty.api.Identity.safeAuto(dev.kitty.api.IdentitySource.PROCESS_SHAPE, Map.of("wrapper_pids", wrappers));
     }
   }

@@ -9,7 +9,6 @@ import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
 import dev.kitty.api.StopStep;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +58,7 @@ public final class DevstackFamily implements Family {
     String launch = p.cookies().get(ProcessView.LAUNCH_COOKIE);
     String service = p.cookies().get("KITTY_SERVICE");
     String family = p.cookies().get("KITTY_FAMILY");
-    List<Long> wrappers = new ArrayList<>();
-    ctx.process(p.ppid()).filter(ProcessView::shellWrapper).ifPresent(w -> wrappers.add(w.pid()));
+    List<Long> wrappers = ctx.shellWrappers(p);
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("launch_id", launch);
     attrs.put("service", service);

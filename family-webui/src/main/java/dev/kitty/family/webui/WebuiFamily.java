@@ -11,7 +11,6 @@ import dev.kitty.api.RunawayPolicy;
 import dev.kitty.api.StopPlan;
 import dev.kitty.api.StopStep;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,12 +68,7 @@ public final class WebuiFamily implements Family {
       return Identity.neverTouch("no process holding the socket is visible");
     }
     ProcessView p = process.get();
-    List<Long> wrappers = new ArrayList<>();
-    Optional<ProcessView> up = ctx.process(p.ppid());
-    for (int i = 0; i < 4 && up.isPresent() && up.get().shellWrapper(); i++) {
-      wrappers.add(up.get().pid());
-      up = ctx.process(up.get().ppid());
-    }
+    List<Long> wrappers = ctx.shellWrappers(p);
     String launch = p.cookies().get(ProcessView.LAUNCH_COOKIE);
     String family = p.cookies().get("KITTY_FAMILY");
     Map<String, Object> attrs = new LinkedHashMap<>();
