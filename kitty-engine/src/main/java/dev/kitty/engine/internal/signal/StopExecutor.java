@@ -248,6 +248,11 @@ public final class StopExecutor {
 
   private void freeze(List<Job> open) {
     for (Job job : open) {
+      if (job.members().isEmpty()) {
+        // A lone process has nothing to respawn and no sibling to race: freezing it only costs
+        // two more signals (STOP, then CONT after TERM).
+        continue;
+      }
       // Parents first: a wrapper frozen before its workers cannot start new ones in between.
       for (Target t : job.tree().stream().filter(this::alive).toList()) {
         if (gate.signal(t, Sig.STOP).sent()) {
