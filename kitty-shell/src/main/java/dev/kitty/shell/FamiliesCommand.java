@@ -29,18 +29,17 @@ final class FamiliesCommand implements Callable<Integer> {
     }
     Ansi ansi = root.ansi();
     out.println(ansi.bold(String.format("%-12s %-15s %-16s %s", "FAMILY", "RANGE", "VERSION", "SOURCE")));
-    for (FamilyInfo f : kitty.families()) {
+    // The explanation is the JSON document's, so both forms always say the same.
+    var explained = explain ? ReportJson.families(kitty, true).get("families") : null;
+    for (int i = 0; i < kitty.families().size(); i++) {
+      FamilyInfo f = kitty.families().get(i);
       out.printf("%-12s %-15s %-16s %s%n", f.id(), f.range(), f.version(), f.source());
       out.println("  " + ansi.dim(f.family().description()));
-      if (explain) {
-        var json = ReportJson.families(kitty, true).get("families");
-        for (var node : json) {
-          if (node.get("id").asString().equals(f.id())) {
-            out.println("  stop plan: " + ReportJson.write(node.get("stop_plan")));
-            out.println("  runaway:   " + ReportJson.write(node.get("runaway_policy")));
-            out.println("  launch:    " + ReportJson.write(node.get("launch")));
-          }
-        }
+      if (explained != null) {
+        var node = explained.get(i);
+        out.println("  stop plan: " + ReportJson.write(node.get("stop_plan")));
+        out.println("  runaway:   " + ReportJson.write(node.get("runaway_policy")));
+        out.println("  launch:    " + ReportJson.write(node.get("launch")));
       }
     }
     if (!kitty.rejected().isEmpty()) {
