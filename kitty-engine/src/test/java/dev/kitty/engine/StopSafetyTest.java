@@ -226,8 +226,11 @@ class StopSafetyTest {
 
   @Test
   void aProcessThatIgnoresEverySignalIsReportedFailedWithItsState() {
-    World w = new World().family("f0", 10_000, 10_010).process(100, 1, World.UID, "stale:f0").listener(10_001, 100L);
+    // A daemon with a child: the plan freezes the tree (a lone process is not frozen: nothing to respawn).
+    World w = new World().family("f0", 10_000, 10_010).process(100, 1, World.UID, "stale:f0").listener(10_001, 100L)
+        .process(101, 100, World.UID, "child");
     w.ignoresSignals.add(100L);
+    w.ignoresSignals.add(101L);
     StopReport r = w.kitty().cleanup(List.of("f0"), false, StopProgress.NONE);
     assertEquals(1, r.failed().size(), r.toString());
     assertTrue(r.failed().getFirst().reason().startsWith("port 10001 still listening"), r.failed().getFirst().reason());
@@ -284,6 +287,17 @@ class StopSafetyTest {
       var wrappers = ctx.shellWrappers(ctx.process().orElseThrow());
       return dev.kitty.api.Identity.safeAuto(dev.kitty.api.IdentitySource.PROCESS_SHAPE, Map.of("wrapper_pids", wrappers));
     }
+  }
+
+  @Test
+  void aLoneProcessIsNotFrozen() {
+    // Nothing to respawn it: TERM, then KILL after the grace, no STOP/CONT round trip.
+    World lone = new World().family("f0", 10_000, 10_010).process(100, 1, World.UID, "stale:f0").listener(10_001, 100L);
+    lone.ignoresSignals.add(100L);
+    lone.kitty().cleanup(List.of("f0"), false, StopProgress.NONE);
+    assertEquals(
+        List.of(dev.kitty.engine.internal.signal.SignalGate.Sig.TERM, dev.kitty.engine.internal.signal.SignalGate.Sig.KILL),
+        lone.sent.stream().map(World.Sent::sig).toList());
   }
 
   @Test
