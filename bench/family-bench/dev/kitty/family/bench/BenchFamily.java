@@ -7,7 +7,6 @@ import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
-import dev.kitty.api.StopStep;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +36,7 @@ public final class BenchFamily implements Family {
 
   @Override
   public StopPlan stopPlan() {
-    return new StopPlan(
-        List.of(
-            new StopStep.FreezeTree(),
-            new StopStep.Signal(StopStep.SignalKind.TERM, StopStep.Reach.TREE, Duration.ofSeconds(2)),
-            new StopStep.Signal(StopStep.SignalKind.KILL, StopStep.Reach.TREE, Duration.ofSeconds(2)),
-            new StopStep.VerifyPortFree(Duration.ofSeconds(2)),
-            new StopStep.VerifyNoMembers(Duration.ofSeconds(2))));
+    return StopPlan.frozenTree(Duration.ofSeconds(2));
   }
 
   @Override

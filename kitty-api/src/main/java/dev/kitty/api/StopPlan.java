@@ -19,15 +19,36 @@ import java.util.List;
  */
 public record StopPlan(List<StopStep> steps) {
 
-  /** TERM the tree, wait 3 s, KILL what is left, then check the port and the members. */
-  public static final StopPlan DEFAULT =
-      new StopPlan(
-          List.of(
-              new Signal(SignalKind.TERM, Reach.TREE, Duration.ofSeconds(3)),
-              new StopStep.FreezeTree(),
-              new Signal(SignalKind.KILL, Reach.TREE, Duration.ofSeconds(2)),
-              new StopStep.VerifyPortFree(Duration.ofSeconds(2)),
-              new StopStep.VerifyNoMembers(Duration.ofSeconds(2))));
+  /** TERM the tree, wait 3 s, freeze and KILL what is left, then check the port and the members. */
+  public static final StopPlan DEFAULT = tree(Duration.ofSeconds(3), Duration.ofSeconds(2));
+
+  /**
+   * The default shape: TERM the tree and wait {@code grace}; freeze what is left and KILL it; then
+   * wait up to {@code verify} for the port to be free and every member gone.
+   */
+  public static StopPlan tree(Duration grace, Duration verify) {
+    return new StopPlan(
+        List.of(
+            new Signal(SignalKind.TERM, Reach.TREE, grace),
+            new StopStep.FreezeTree(),
+            new Signal(SignalKind.KILL, Reach.TREE, verify),
+            new StopStep.VerifyPortFree(verify),
+            new StopStep.VerifyNoMembers(verify)));
+  }
+
+  /**
+   * For daemons behind a respawning wrapper (seed 002): freeze the whole tree first, so nothing can
+   * start new processes, then TERM it, KILL what is left after {@code grace}, and verify.
+   */
+  public static StopPlan frozenTree(Duration grace) {
+    return new StopPlan(
+        List.of(
+            new StopStep.FreezeTree(),
+            new Signal(SignalKind.TERM, Reach.TREE, grace),
+            new Signal(SignalKind.KILL, Reach.TREE, grace),
+            new StopStep.VerifyPortFree(grace),
+            new StopStep.VerifyNoMembers(grace)));
+  }
 
   /** Validates the plan. */
   public StopPlan {

@@ -14,7 +14,6 @@ import dev.kitty.engine.internal.signal.AuditLog;
 import dev.kitty.engine.internal.signal.SignalGate;
 import dev.kitty.engine.internal.signal.StopExecutor;
 import dev.kitty.engine.internal.state.StateStore;
-import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -141,7 +140,7 @@ public final class Kitty {
     List<ListenerView> listeners = classifier.listenersInRanges();
     ProcessSnapshot snapshot = new ProcessSnapshot(platform.processes());
     ScanReport scan = classifier.classify(scope, listeners, snapshot);
-    List<GhostSocket> ghosts = ghosts(scope, listeners, snapshot, scan);
+    List<GhostSocket> ghosts = ghosts(snapshot, scan);
     List<String> remediation = new ArrayList<>();
     for (FamilyScan fs : scan.families()) {
       boolean operator =
@@ -163,41 +162,30 @@ public final class Kitty {
   public List<GhostSocket> ghosts(List<String> ids) {
     List<FamilyInfo> scope = select(ids);
     Classifier classifier = classifier();
-    List<ListenerView> listeners = classifier.listenersInRanges();
     ProcessSnapshot snapshot = new ProcessSnapshot(platform.processes());
-    return ghosts(scope, listeners, snapshot, classifier.classify(scope, listeners, snapshot));
+    return ghosts(snapshot, classifier.classify(scope, classifier.listenersInRanges(), snapshot));
   }
 
   /**
    * Two kinds (seed 004): a socket held by several processes (children inherited it), and a socket
    * still listening although the owner its family has on record ({@code recorded_pid}) is gone.
    */
-  private static List<GhostSocket> ghosts(
-      List<FamilyInfo> scope, List<ListenerView> listeners, ProcessSnapshot snapshot, ScanReport scan) {
+  private static List<GhostSocket> ghosts(ProcessSnapshot snapshot, ScanReport scan) {
     List<GhostSocket> ghosts = new ArrayList<>();
     scan.candidates().forEach(c -> {
-      if (c.identity().attributes().get("recorded_pid") instanceof Number recorded
-          && !c.listener().holderPids().contains(recorded.longValue())
-          && snapshot.view(recorded.longValue()).isEmpty()
-          && c.listener().holderPids().size() <= 1) {
-        ghosts.add(new GhostSocket(c.daemonFamily(), c.port(), c.listener().address(), recorded.longValue(), c.listener().holderPids(),
-            "recorded owner pid " + recorded + " is gone, yet the port still listens, held by " + c.listener().holderPids()));
+      List<Long> holders = c.listener().holderPids();
+      if (holders.size() > 1) {
+        Long owner = snapshot.owner(holders).orElse(null);
+        List<Long> inheritors = holders.stream().filter(p -> !p.equals(owner)).toList();
+        ghosts.add(new GhostSocket(c.daemonFamily(), c.port(), c.listener().address(), owner, holders,
+            "listening socket held by " + holders.size() + " processes: owner " + owner + ", inherited by " + inheritors));
+      } else if (c.identity().attributes().get("recorded_pid") instanceof Number recorded
+          && !holders.contains(recorded.longValue())
+          && snapshot.view(recorded.longValue()).isEmpty()) {
+        ghosts.add(new GhostSocket(c.daemonFamily(), c.port(), c.listener().address(), recorded.longValue(), holders,
+            "recorded owner pid " + recorded + " is gone, yet the port still listens, held by " + holders));
       }
     });
-    for (FamilyInfo f : scope) {
-      for (ListenerView l : listeners) {
-        if (f.range().contains(l.port()) && l.holderPids().size() > 1) {
-          Long owner = snapshot.owner(l.holderPids()).orElse(null);
-          boolean ownerAlive = owner != null && snapshot.view(owner).isPresent();
-          List<Long> inheritors = l.holderPids().stream().filter(p -> !p.equals(owner)).toList();
-          ghosts.add(
-              new GhostSocket(
-                  f.id(), l.port(), l.address(), owner, l.holderPids(),
-                  "listening socket held by " + l.holderPids().size() + " processes: owner " + owner
-                      + (ownerAlive ? "" : " (gone)") + ", inherited by " + inheritors));
-        }
-      }
-    }
     return ghosts;
   }
 
@@ -206,8 +194,7 @@ public final class Kitty {
    * none is named), through the signal gate. Everything else is reported as skipped.
    */
   public StopReport cleanup(List<String> ids, boolean dryRun, StopProgress progress) {
-    return stop(select(ids), c -> c.cleanupClass() == CleanupClass.SAFE_AUTO,
-        c -> "operator_required: run kitty doctor " + c.daemonFamily() + " --reset", dryRun, progress);
+    return execute(classifier().scan(select(ids)), true, dryRun, progress);
   }
 
   /**
@@ -215,7 +202,7 @@ public final class Kitty {
    * candidates of the named families; skips {@code never_touch} and recorded live daemons.
    */
   public StopReport reset(List<String> ids, boolean dryRun, StopProgress progress) {
-    return stop(select(ids), c -> c.cleanupClass() != CleanupClass.NEVER_TOUCH, c -> "not eligible", dryRun, progress);
+    return execute(classifier().scan(select(ids)), false, dryRun, progress);
   }
 
   /**
@@ -232,18 +219,15 @@ public final class Kitty {
           "pid " + pid + " holds no listener in family " + family + "'s range " + scope.getFirst().range());
     }
     ScanReport only = new ScanReport(List.of(new FamilyScan(scope.getFirst(), mine)), scan.warnings());
-    return execute(only, c -> c.cleanupClass() != CleanupClass.NEVER_TOUCH, c -> "not eligible", dryRun, progress);
+    return execute(only, false, dryRun, progress);
   }
 
-  private StopReport stop(
-      List<FamilyInfo> scope, Predicate<Candidate> eligible, java.util.function.Function<Candidate, String> whyNot,
-      boolean dryRun, StopProgress progress) {
-    return execute(classifier().scan(scope), eligible, whyNot, dryRun, progress);
-  }
-
-  private StopReport execute(
-      ScanReport scan, Predicate<Candidate> eligible, java.util.function.Function<Candidate, String> whyNot,
-      boolean dryRun, StopProgress progress) {
+  /**
+   * Stops the candidates of {@code scan} that this path may stop — {@code safe_auto} only when
+   * {@code autoOnly} (cleanup), else also {@code operator_required} (reset, kill) — and puts every
+   * candidate in exactly one array.
+   */
+  private StopReport execute(ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress) {
     List<StopReport.Entry> swept = new ArrayList<>();
     List<StopReport.Entry> skipped = new ArrayList<>();
     List<StopReport.Entry> failed = new ArrayList<>();
@@ -256,8 +240,8 @@ public final class Kitty {
           skipped.add(new StopReport.Entry(c, null, "the recorded live daemon: " + c.identity().skipReason()));
         } else if (c.cleanupClass() == CleanupClass.NEVER_TOUCH) {
           skipped.add(new StopReport.Entry(c, null, c.identity().skipReason()));
-        } else if (!eligible.test(c)) {
-          skipped.add(new StopReport.Entry(c, null, whyNot.apply(c)));
+        } else if (autoOnly && c.cleanupClass() != CleanupClass.SAFE_AUTO) {
+          skipped.add(new StopReport.Entry(c, null, "operator_required: run kitty doctor " + c.daemonFamily() + " --reset"));
         } else if (c.pid() == null) {
           skipped.add(new StopReport.Entry(c, null, "no process holding the socket is visible"));
         } else {
@@ -271,7 +255,7 @@ public final class Kitty {
           if (verdict.allowed()) {
             swept.add(new StopReport.Entry(c, "dry_run", "would stop with " + plan + " (" + verdict.reason() + ")"));
           } else {
-            skipped.add(new StopReport.Entry(c, null, verdict.gone() ? "already gone" : "refused by the gate: " + verdict.reason()));
+            skipped.add(new StopReport.Entry(c, null, verdict.skipReason()));
           }
         }
         continue;

@@ -46,14 +46,7 @@ final class World {
     /** The default plan's shape with short waits: fixture processes end at once or never. */
     @Override
     public dev.kitty.api.StopPlan stopPlan() {
-      java.time.Duration w = java.time.Duration.ofMillis(30);
-      return new dev.kitty.api.StopPlan(
-          List.of(
-              new dev.kitty.api.StopStep.Signal(dev.kitty.api.StopStep.SignalKind.TERM, dev.kitty.api.StopStep.Reach.TREE, w),
-              new dev.kitty.api.StopStep.FreezeTree(),
-              new dev.kitty.api.StopStep.Signal(dev.kitty.api.StopStep.SignalKind.KILL, dev.kitty.api.StopStep.Reach.TREE, w),
-              new dev.kitty.api.StopStep.VerifyPortFree(w),
-              new dev.kitty.api.StopStep.VerifyNoMembers(w)));
+      return dev.kitty.api.StopPlan.tree(java.time.Duration.ofMillis(30), java.time.Duration.ofMillis(30));
     }
 
     @Override

@@ -13,25 +13,49 @@ public final class FixtureDaemons {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /** A route key: with it, POST /api/shutdown with {"token": VALUE} makes the server exit. */
+  public static final String SHUTDOWN_TOKEN = "__shutdown_token__";
+
+  /** A route key: with it (true), the server forks after binding; the child serves, the parent waits. */
+  public static final String FORK = "__fork__";
+
   /** The JSON server's Python source: prepend lines to change its behaviour (ignore TERM, fork). */
   public static final String SERVER_SOURCE =
       String.join(
           "\n",
-          "import http.server, json, os, sys",
+          "import http.server, json, os, sys, time",
           "port = int(sys.argv[1]); routes = json.loads(sys.argv[2])",
+          "token = routes.pop('" + SHUTDOWN_TOKEN + "', None); fork = routes.pop('" + FORK + "', False)",
           "class H(http.server.BaseHTTPRequestHandler):",
+          "    def reply(self, code, body):",
+          "        data = json.dumps(body).replace('\"$PID\"', str(os.getpid())).encode()",
+          "        self.send_response(code)",
+          "        self.send_header('Content-Type', 'application/json')",
+          "        self.send_header('Content-Length', str(len(data)))",
+          "        self.end_headers(); self.wfile.write(data); self.wfile.flush()",
           "    def do_GET(self):",
           "        body = routes.get(self.path.split('?')[0])",
           "        if body is None:",
           "            self.send_response(404); self.end_headers(); return",
-          "        data = json.dumps(body).replace('\"$PID\"', str(os.getpid())).encode()",
-          "        self.send_response(200)",
-          "        self.send_header('Content-Type', 'application/json')",
-          "        self.send_header('Content-Length', str(len(data)))",
-          "        self.end_headers(); self.wfile.write(data)",
+          "        self.reply(200, body)",
+          "    def do_POST(self):",
+          "        if token is None or self.path != '/api/shutdown':",
+          "            self.send_response(404); self.end_headers(); return",
+          "        sent = json.loads(self.rfile.read(int(self.headers.get('Content-Length') or 0)) or b'{}').get('token')",
+          "        if sent != token:",
+          "            self.reply(403, {'error': 'token'}); return",
+          "        self.reply(200, {'ok': True}); os._exit(0)",
           "    def log_message(self, *args): pass",
-          "http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()",
+          "server = http.server.HTTPServer(('127.0.0.1', port), H)",
+          "if fork:",
+          "    child = os.fork()",
+          "    if child == 0:",
+          "        server.serve_forever()",
+          "    print(child, flush=True); time.sleep(3600)",
+          "else:",
+          "    server.serve_forever()",
           "");
+
 
   private FixtureDaemons() {}
 
@@ -67,6 +91,24 @@ public final class FixtureDaemons {
             + "if pid == 0:\n    time.sleep(600); os._exit(0)\n"
             + "print(pid, flush=True); time.sleep(600)\n";
     Process owner = procs.start("python3", "-c", script);
+    try {
+      String line = new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream())).readLine();
+      TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+      return new SharedSocket(owner, Long.parseLong(line.strip()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A JSON server whose listening socket was bound by a parent that then forked: the child serves
+   * (it inherited the socket), the parent only waits. Killing the parent leaves the child holding
+   * the port — seed 004's ghost.
+   */
+  public static SharedSocket forkedJsonServer(TrackedProcesses procs, int port, Map<String, Object> routes) {
+    Map<String, Object> withFork = new java.util.LinkedHashMap<>(routes);
+    withFork.put(FORK, true);
+    Process owner = procs.start("python3", "-c", SERVER_SOURCE, Integer.toString(port), JSON.writeValueAsString(withFork));
     try {
       String line = new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream())).readLine();
       TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));

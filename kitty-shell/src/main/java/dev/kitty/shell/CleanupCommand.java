@@ -1,11 +1,9 @@
 package dev.kitty.shell;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kitty cleanup [FAMILY…]}: stops the provably stale daemons ({@code safe_auto}) only. */
@@ -16,14 +14,13 @@ final class CleanupCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
 
-  @Parameters(paramLabel = "FAMILY", arity = "0..*", description = "Family ids.")
-  List<String> families = new ArrayList<>();
+  @Mixin FamilyArgs families;
 
   @Option(names = "--dry-run", description = "Show what would be stopped; signal nothing.")
   boolean dryRun;
 
   @Override
   public Integer call() {
-    return StopText.print(root, root.kitty().cleanup(families, dryRun, StopText.progress(root)));
+    return StopText.print(root, root.kitty().cleanup(families.ids, dryRun, StopText.progress(root)));
   }
 }

@@ -5,12 +5,10 @@ import dev.kitty.engine.GhostSocket;
 import dev.kitty.engine.ReportJson;
 import dev.kitty.engine.StateRecord;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -24,8 +22,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
 
-  @Parameters(paramLabel = "FAMILY", arity = "0..*", description = "Family ids.")
-  List<String> families = new ArrayList<>();
+  @Mixin FamilyArgs families;
 
   @Option(names = "--reset", description = "Stop the safe_auto and operator_required candidates; skip never_touch and recorded daemons.")
   boolean reset;
@@ -36,13 +33,13 @@ final class DoctorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (reset) {
-      return StopText.print(root, root.kitty().reset(families, dryRun, StopText.progress(root)));
+      return StopText.print(root, root.kitty().reset(families.ids, dryRun, StopText.progress(root)));
     }
     if (dryRun) {
       root.session().err().println("kitty: --dry-run goes with --reset");
       return ExitCodes.USAGE;
     }
-    DoctorReport report = root.kitty().doctor(families);
+    DoctorReport report = root.kitty().doctor(families.ids);
     root.session().lastScan(report.scan());
     int code = report.needsAction() ? ExitCodes.NEEDS_ACTION : ExitCodes.OK;
     PrintWriter out = root.out();

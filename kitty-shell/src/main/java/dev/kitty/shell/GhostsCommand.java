@@ -2,11 +2,10 @@ package dev.kitty.shell;
 
 import dev.kitty.engine.GhostSocket;
 import dev.kitty.engine.ReportJson;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kitty ghosts [FAMILY…]}: listening sockets held by more than one process (seed 004). */
@@ -15,12 +14,11 @@ final class GhostsCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
 
-  @Parameters(paramLabel = "FAMILY", arity = "0..*", description = "Family ids (all when none is named).")
-  List<String> families = new ArrayList<>();
+  @Mixin FamilyArgs families;
 
   @Override
   public Integer call() {
-    List<GhostSocket> ghosts = root.kitty().ghosts(families);
+    List<GhostSocket> ghosts = root.kitty().ghosts(families.ids);
     if (root.jsonOutput()) {
       root.out().println(ReportJson.write(ReportJson.ghosts(ghosts)));
     } else if (ghosts.isEmpty()) {

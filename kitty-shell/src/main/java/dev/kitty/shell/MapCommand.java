@@ -6,14 +6,12 @@ import dev.kitty.engine.FamilyScan;
 import dev.kitty.engine.ReportJson;
 import dev.kitty.engine.ScanReport;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,12 +27,11 @@ final class MapCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
 
-  @Parameters(paramLabel = "FAMILY", arity = "0..*", description = "Family ids (all when none is named).")
-  List<String> families = new ArrayList<>();
+  @Mixin FamilyArgs families;
 
   @Override
   public Integer call() {
-    ScanReport scan = root.kitty().scan(families);
+    ScanReport scan = root.kitty().scan(families.ids);
     root.session().lastScan(scan);
     PrintWriter out = root.out();
     if (root.jsonOutput()) {

@@ -2,11 +2,9 @@ package dev.kitty.shell;
 
 import dev.kitty.engine.ReportJson;
 import dev.kitty.engine.ScanReport;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kitty scan [FAMILY…]}: every listener in the families' ranges, classified. Read-only. */
@@ -15,12 +13,11 @@ final class ScanCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
 
-  @Parameters(paramLabel = "FAMILY", arity = "0..*", description = "Family ids.")
-  List<String> families = new ArrayList<>();
+  @Mixin FamilyArgs families;
 
   @Override
   public Integer call() {
-    ScanReport report = root.kitty().scan(families);
+    ScanReport report = root.kitty().scan(families.ids);
     root.session().lastScan(report);
     if (root.jsonOutput()) {
       root.out().println(ReportJson.write(ReportJson.scan(report)));

@@ -133,23 +133,8 @@ class StopEngineIT {
   void aDashboardThatHonoursShutdownIsStoppedOverHttpWithTheMetadataToken() throws Exception {
     int port = TrackedProcesses.freePort(9237, 9337);
     Path project = Files.createDirectories(home.resolve("polite"));
-    String script =
-        "import http.server, json, os, sys, threading\n"
-            + "port, project, token = int(sys.argv[1]), sys.argv[2], sys.argv[3]\n"
-            + "class H(http.server.BaseHTTPRequestHandler):\n"
-            + "    def reply(self, code, body):\n"
-            + "        data = json.dumps(body).encode()\n"
-            + "        self.send_response(code); self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)\n"
-            + "    def do_GET(self):\n"
-            + "        self.reply(200, {'project_path': project})\n"
-            + "    def do_POST(self):\n"
-            + "        sent = json.loads(self.rfile.read(int(self.headers['Content-Length'])) or b'{}').get('token')\n"
-            + "        if sent != token:\n            self.reply(403, {'error': 'token'}); return\n"
-            + "        self.reply(200, {'ok': True}); self.wfile.flush(); os._exit(0)\n"
-            + "    def log_message(self, *a): pass\n"
-            + "http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()\n";
-    Process polite = procs.start("python3", "-c", script, Integer.toString(port), project.toString(), "sekrit");
-    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    Process polite = FixtureDaemons.jsonServer(procs, port,
+        Map.of("/api/health", Map.of("project_path", project.toString()), FixtureDaemons.SHUTDOWN_TOKEN, "sekrit"));
     // The project's record names an older dashboard (pid 1 never is one): this one is an orphan.
     Path meta = Files.createDirectories(project.resolve(".kittify")).resolve(".dashboard");
     Files.writeString(meta, "http://127.0.0.1:" + port + "\n" + port + "\nsekrit\n1\n");
@@ -268,20 +253,10 @@ class StopEngineIT {
   void aSocketStillListeningAfterItsRecordedOwnerDiedIsAGhost() throws Exception {
     int port = TrackedProcesses.freePort(9237, 9337);
     Path project = Files.createDirectories(home.resolve("ghost-project"));
-    String script =
-        "import http.server, json, os, sys, time\n"
-            + "class H(http.server.BaseHTTPRequestHandler):\n"
-            + "    def do_GET(self):\n"
-            + "        data = json.dumps({'project_path': sys.argv[2]}).encode()\n"
-            + "        self.send_response(200); self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)\n"
-            + "    def log_message(self, *a): pass\n"
-            + "srv = http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H)\n"
-            + "pid = os.fork()\n"
-            + "if pid == 0:\n    srv.serve_forever()\n"
-            + "print(pid, flush=True); time.sleep(600)\n";
-    Process owner = procs.start("python3", "-c", script, Integer.toString(port), project.toString());
-    long child = Long.parseLong(new BufferedReader(new InputStreamReader(owner.getInputStream())).readLine().strip());
-    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    FixtureDaemons.SharedSocket shared =
+        FixtureDaemons.forkedJsonServer(procs, port, Map.of("/api/health", Map.of("project_path", project.toString())));
+    Process owner = shared.owner();
+    long child = shared.child();
     Path meta = Files.createDirectories(project.resolve(".kittify")).resolve(".dashboard");
     Files.writeString(meta, "http://127.0.0.1:" + port + "\n" + port + "\nghosttoken\n" + owner.pid() + "\n");
     owner.toHandle().destroyForcibly();

@@ -9,7 +9,6 @@ import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.RunawayPolicy;
 import dev.kitty.api.StopPlan;
-import dev.kitty.api.StopStep;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +40,7 @@ public final class WebuiFamily implements Family {
 
   @Override
   public StopPlan stopPlan() {
-    return new StopPlan(
-        List.of(
-            new StopStep.FreezeTree(),
-            new StopStep.Signal(StopStep.SignalKind.TERM, StopStep.Reach.TREE, Duration.ofSeconds(2)),
-            new StopStep.Signal(StopStep.SignalKind.KILL, StopStep.Reach.TREE, Duration.ofSeconds(2)),
-            new StopStep.VerifyPortFree(Duration.ofSeconds(2)),
-            new StopStep.VerifyNoMembers(Duration.ofSeconds(2))));
+    return StopPlan.frozenTree(Duration.ofSeconds(2));
   }
 
   /** Seed 002's threshold: more than 10 interpreters or more than 3 shell wrappers is runaway. */

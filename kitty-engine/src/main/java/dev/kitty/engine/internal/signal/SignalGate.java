@@ -84,7 +84,12 @@ public final class SignalGate {
    * @param gone whether the refusal is because the process no longer exists (or was replaced)
    * @param reason why not, or why yes ("holds port 9240 in dashboard's range")
    */
-  public record Verdict(boolean allowed, boolean gone, String reason) {}
+  public record Verdict(boolean allowed, boolean gone, String reason) {
+    /** The reason as a stop report's {@code skipped} entry says it. */
+    public String skipReason() {
+      return gone ? "already gone" : "refused by the gate: " + reason;
+    }
+  }
 
   /**
    * What happened when the gate acted.
@@ -130,8 +135,10 @@ public final class SignalGate {
   private final boolean allUsers;
   private final int me;
   private final Set<Long> protectedPids = new HashSet<>();
-  private final Map<Long, Long> memberStarts = new HashMap<>();
-  private final Map<Long, Long> memberRoot = new HashMap<>();
+  /** Every member snapshotted at an approval, by pid: its start stamp and its daemon's root pid. */
+  private record Member(long startTicks, long root) {}
+
+  private final Map<Long, Member> members = new HashMap<>();
 
   /**
    * A gate over {@code platform}.
@@ -148,11 +155,6 @@ public final class SignalGate {
     for (ProcessHandle h = ProcessHandle.current(); h != null; h = h.parent().orElse(null)) {
       protectedPids.add(h.pid());
     }
-  }
-
-  /** The signaller in use. */
-  public Signaller signaller() {
-    return signaller;
   }
 
   /** The signaller for this platform: pidfd through FFM on Linux when the kernel has it. */
@@ -193,22 +195,19 @@ public final class SignalGate {
     if (acting.isEmpty()) {
       return refuse(false, "family " + t.family() + " is not loaded");
     }
-    String inRange = null;
-    for (ListenerView l : platform.listeners().heldBy(t.pid())) {
-      Optional<FamilyInfo> owner = registry.owning(l.port());
-      if (owner.isPresent() && !owner.get().id().equals(t.family())) {
-        return refuse(false, "holds port " + l.port() + " in family " + owner.get().id() + "'s range " + owner.get().range());
-      }
-      if (owner.isPresent() && inRange == null) {
-        inRange = "holds port " + l.port() + " in " + t.family() + "'s range";
+    List<ListenerView> held = platform.listeners().heldBy(t.pid());
+    Optional<String> foreign = otherFamilysPort(held, t.family());
+    if (foreign.isPresent()) {
+      return refuse(false, foreign.get());
+    }
+    for (ListenerView l : held) {
+      if (acting.get().range().contains(l.port())) {
+        return new Verdict(true, false, "holds port " + l.port() + " in " + t.family() + "'s range");
       }
     }
-    if (inRange != null) {
-      return new Verdict(true, false, inRange);
-    }
-    Long root = memberRoot.get(t.pid());
-    if (root != null && memberStarts.get(t.pid()) == t.startTicks()) {
-      return new Verdict(true, false, "member of the daemon at pid " + root + ", snapshotted before it was signalled");
+    Member m = members.get(t.pid());
+    if (m != null && m.startTicks() == t.startTicks()) {
+      return new Verdict(true, false, "member of the daemon at pid " + m.root() + ", snapshotted before it was signalled");
     }
     return refuse(false, "holds no listener in " + t.family() + "'s range " + acting.get().range() + " and is not a member of a daemon it stops");
   }
@@ -246,23 +245,22 @@ public final class SignalGate {
     if (!v.allowed()) {
       return new Approval(v, List.of(), List.of());
     }
-    List<Target> members = new ArrayList<>();
-    Set<Long> ids = new HashSet<>();
-    ids.add(root.pid());
+    List<Target> descendants = new ArrayList<>();
+    Set<Long> passThrough = new HashSet<>(List.of(root.pid()));
     // Wrappers: only ancestors of the root, only shell wrappers, never kitty's own ancestors.
     ProcessNode top = snap.nodes().get(root.pid());
     List<Target> wrappers = new ArrayList<>();
     for (ProcessNode a : snap.ancestors(root.pid())) {
       if (!wrapperPids.contains(a.pid()) || protectedPids.contains(a.pid())
           || !platform.processes().view(a.pid()).map(dev.kitty.api.ProcessView::shellWrapper).orElse(false)
-          || holdsOtherFamilysPort(a.pid(), root.family())) {
+          || otherFamilysPort(platform.listeners().heldBy(a.pid()), root.family()).isPresent()) {
         break;
       }
       wrappers.addFirst(new Target(a.pid(), a.startTicks(), root.family()));
       top = a;
     }
     for (Target w : wrappers) {
-      ids.add(w.pid());
+      passThrough.add(w.pid());
       remember(w, root.pid());
     }
     if (top == null) {
@@ -279,7 +277,7 @@ public final class SignalGate {
         if (child.startTicks() < topStart || !visited.add(child.pid())) {
           continue;
         }
-        if (ids.contains(child.pid())) {
+        if (passThrough.contains(child.pid())) {
           // The root or a wrapper below the outermost one: walk through it, it is no new member.
           frontier.add(child.pid());
           continue;
@@ -289,14 +287,13 @@ public final class SignalGate {
         if (protectedPids.contains(child.pid()) || holdsOwnListener(child.pid(), rootSockets)) {
           continue;
         }
-        ids.add(child.pid());
         Target t = new Target(child.pid(), child.startTicks(), root.family());
         remember(t, root.pid());
-        members.add(t);
+        descendants.add(t);
         frontier.add(child.pid());
       }
     }
-    return new Approval(v, List.copyOf(wrappers), List.copyOf(members));
+    return new Approval(v, List.copyOf(wrappers), List.copyOf(descendants));
   }
 
   private boolean holdsOwnListener(long pid, Set<Long> rootSockets) {
@@ -305,18 +302,18 @@ public final class SignalGate {
   }
 
   private void remember(Target member, long root) {
-    memberRoot.put(member.pid(), root);
-    memberStarts.put(member.pid(), member.startTicks());
+    members.put(member.pid(), new Member(member.startTicks(), root));
   }
 
-  private boolean holdsOtherFamilysPort(long pid, String family) {
-    for (ListenerView l : platform.listeners().heldBy(pid)) {
+  /** Why {@code held} makes a process untouchable for {@code family}: a port of another family. */
+  private Optional<String> otherFamilysPort(List<ListenerView> held, String family) {
+    for (ListenerView l : held) {
       Optional<FamilyInfo> owner = registry.owning(l.port());
       if (owner.isPresent() && !owner.get().id().equals(family)) {
-        return true;
+        return Optional.of("holds port " + l.port() + " in family " + owner.get().id() + "'s range " + owner.get().range());
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   /** Checks {@code t} again and, if allowed, sends {@code sig}. Every call is audited. */

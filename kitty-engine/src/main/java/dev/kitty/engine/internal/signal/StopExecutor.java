@@ -14,7 +14,6 @@ import dev.kitty.engine.internal.signal.SignalGate.Sig;
 import dev.kitty.engine.internal.signal.SignalGate.Target;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,7 +65,7 @@ public final class StopExecutor {
     List<Target> wrappers = List.of();
     List<Target> descendants = List.of();
     boolean frozen;
-    String path;
+    /** The path of the last action kitty took on the root: what ended it, if it is gone. */
     String lastPath;
     String failure;
     Result outcome;
@@ -109,8 +108,7 @@ public final class StopExecutor {
       Candidate c = job.candidate;
       SignalGate.Approval approval = approvals.get(i);
       if (!approval.verdict().allowed()) {
-        String why = approval.verdict().gone() ? "already gone" : "refused by the gate: " + approval.verdict().reason();
-        job.outcome = new Result(Kind.SKIPPED, new StopReport.Entry(c, null, why));
+        job.outcome = new Result(Kind.SKIPPED, new StopReport.Entry(c, null, approval.verdict().skipReason()));
       } else {
         job.wrappers = approval.wrappers();
         job.descendants = approval.descendants();
@@ -145,9 +143,8 @@ public final class StopExecutor {
         out.add(new Result(Kind.FAILED, new StopReport.Entry(job.candidate, null, job.failure)));
       } else if (alive(job.root)) {
         out.add(new Result(Kind.FAILED, new StopReport.Entry(job.candidate, null, "still alive after the stop plan (" + describe(job.root) + ")")));
-      } else if (job.path != null || job.lastPath != null) {
-        String path = job.path != null ? job.path : job.lastPath;
-        out.add(new Result(Kind.SWEPT, new StopReport.Entry(job.candidate, path, "stopped by " + path)));
+      } else if (job.lastPath != null) {
+        out.add(new Result(Kind.SWEPT, new StopReport.Entry(job.candidate, job.lastPath, "stopped by " + job.lastPath)));
       } else {
         out.add(new Result(Kind.SKIPPED, new StopReport.Entry(job.candidate, null, "already gone")));
       }
@@ -180,9 +177,7 @@ public final class StopExecutor {
       job.lastPath = "http_shutdown";
       asked.add(job);
     }
-    if (!asked.isEmpty()) {
-      awaitGone(asked, List.of(), h.timeout(), "daemons to shut down over HTTP", "http_shutdown");
-    }
+    awaitGone(asked.stream().map(j -> j.root).toList(), h.timeout(), "daemons to shut down over HTTP");
   }
 
   private static Optional<String> token(Candidate c, StopStep.TokenSource source) {
@@ -204,7 +199,7 @@ public final class StopExecutor {
           case TREE -> "tree";
           case GROUP -> "group";
         };
-    List<Target> extra = new ArrayList<>();
+    List<Target> awaited = new ArrayList<>();
     for (Job job : open) {
       // Only what is still alive: a root that died at an earlier step may leave members behind.
       List<Target> targets =
@@ -228,11 +223,9 @@ public final class StopExecutor {
         // TERM stays pending on a stopped process: thaw so it is handled now.
         targets.forEach(t -> gate.signal(t, Sig.CONT));
       }
-      if (s.reach() != StopStep.Reach.PROCESS) {
-        extra.addAll(job.members());
-      }
+      awaited.addAll(targets);
     }
-    awaitGone(open.stream().filter(Job::open).toList(), extra, s.grace(), "processes to exit after SIG" + sig, path);
+    awaitGone(awaited, s.grace(), "processes to exit after SIG" + sig);
   }
 
   private static void noteErrors(Job job, SignalGate.Outcome o, String path) {
@@ -289,50 +282,34 @@ public final class StopExecutor {
     }
   }
 
+  /** One wait for every member of every daemon; survivors make their daemon's stop a failure. */
   private void verifyNoMembers(List<Job> open, Duration deadline) {
-    long end = System.nanoTime() + deadline.toNanos();
+    List<Target> all = open.stream().flatMap(j -> j.tree().stream()).toList();
+    Set<Target> survivors = new java.util.HashSet<>(awaitGone(all, deadline, "members to be gone"));
     for (Job job : open) {
-      List<Target> alive = job.tree();
-      while (true) {
-        alive = alive.stream().filter(this::alive).toList();
-        if (alive.isEmpty() || System.nanoTime() > end) {
-          break;
-        }
-        sleep();
-      }
+      List<Target> alive = job.tree().stream().filter(survivors::contains).toList();
       if (!alive.isEmpty()) {
         job.failure = "members still alive: " + alive.stream().map(t -> t.pid() + " (" + describe(t) + ")").toList();
       }
     }
   }
 
-  /** Waits once for every open job's root (and {@code extra} members) to be gone. */
-  private void awaitGone(List<Job> jobs, List<Target> extra, Duration grace, String what, String path) {
-    long end = System.nanoTime() + grace.toNanos();
+  /**
+   * Waits once, up to {@code deadline}, until none of {@code targets} is alive; returns the ones
+   * still alive then. Never throws on a timeout.
+   */
+  private List<Target> awaitGone(List<Target> targets, Duration deadline, String what) {
+    long end = System.nanoTime() + deadline.toNanos();
     long nextReport = 0;
+    List<Target> alive = targets;
     while (true) {
-      int alive = 0;
-      for (Job job : jobs) {
-        if (job.path == null && !alive(job.root)) {
-          job.path = job.lastPath != null ? job.lastPath : path;
-        }
-        if (job.path == null) {
-          alive++;
-        }
-      }
-      Set<Long> extraAlive = new LinkedHashSet<>();
-      for (Target t : extra) {
-        if (alive(t)) {
-          extraAlive.add(t.pid());
-        }
-      }
-      alive += extraAlive.size();
+      alive = alive.stream().filter(this::alive).toList();
       long now = System.nanoTime();
-      if (alive == 0 || now > end) {
-        return;
+      if (alive.isEmpty() || now > end) {
+        return alive;
       }
       if (now > nextReport) {
-        progress.waiting(what, alive, (end - now) / 1_000_000);
+        progress.waiting(what, alive.size(), (end - now) / 1_000_000);
         nextReport = now + 100_000_000L;
       }
       sleep();
