@@ -91,13 +91,7 @@ public final class FixtureDaemons {
             + "if pid == 0:\n    time.sleep(600); os._exit(0)\n"
             + "print(pid, flush=True); time.sleep(600)\n";
     Process owner = procs.start("python3", "-c", script);
-    try {
-      String line = new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream())).readLine();
-      TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
-      return new SharedSocket(owner, Long.parseLong(line.strip()));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return forked(owner, port);
   }
 
   /**
@@ -109,6 +103,11 @@ public final class FixtureDaemons {
     Map<String, Object> withFork = new java.util.LinkedHashMap<>(routes);
     withFork.put(FORK, true);
     Process owner = procs.start("python3", "-c", SERVER_SOURCE, Integer.toString(port), JSON.writeValueAsString(withFork));
+    return forked(owner, port);
+  }
+
+  /** The forking parent prints its child's pid; then the port must listen. */
+  private static SharedSocket forked(Process owner, int port) {
     try {
       String line = new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream())).readLine();
       TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
