@@ -17,6 +17,14 @@ import java.util.Optional;
 public record FileEvidence(
     String path, String text, int ownerUid, boolean worldWritable, String error) {
 
+  /** The {@code error} of a file that does not exist. */
+  public static final String NO_SUCH_FILE = "no such file";
+
+  /** Whether the file does not exist (as opposed to existing and being unreadable). */
+  public boolean absent() {
+    return NO_SUCH_FILE.equals(error);
+  }
+
   /** The content, when the file was read. */
   public Optional<String> content() {
     return Optional.ofNullable(text);

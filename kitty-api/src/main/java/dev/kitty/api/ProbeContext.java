@@ -64,6 +64,14 @@ public interface ProbeContext {
   /** Reads a small file (at most 64 KiB) with its owner and mode. */
   FileEvidence readFile(String path);
 
+  /**
+   * The record of the live singleton kitty launched for this family ({@code kitty sync ensure}),
+   * as written by the engine: a flat JSON object with at least {@code pid}, {@code port}, {@code
+   * start_ticks}, {@code start_time}, {@code launch_id}. {@link FileEvidence#absent()} when there
+   * is none.
+   */
+  FileEvidence singletonRecord();
+
   /** The state directory kitty keeps its records in. */
   String stateDir();
 }

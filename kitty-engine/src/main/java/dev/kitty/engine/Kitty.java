@@ -228,11 +228,15 @@ public final class Kitty {
    * candidate in exactly one array.
    */
   private StopReport execute(ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress) {
+    SignalGate gate = new SignalGate(platform, registry, signaller(), new AuditLog(options.stateDir()), options.allUsers());
+    return execute(scan, autoOnly, dryRun, progress, gate);
+  }
+
+  private StopReport execute(ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress, SignalGate gate) {
     List<StopReport.Entry> swept = new ArrayList<>();
     List<StopReport.Entry> skipped = new ArrayList<>();
     List<StopReport.Entry> failed = new ArrayList<>();
-    SignalGate gate = new SignalGate(platform, registry, signaller(), new AuditLog(options.stateDir()), options.allUsers());
-    StopExecutor executor = new StopExecutor(gate, platform, progress);
+    StopExecutor executor = new StopExecutor(gate, platform, progress, new StateStore(options.stateDir()));
     for (FamilyScan fs : scan.families()) {
       List<Candidate> targets = new ArrayList<>();
       for (Candidate c : fs.candidates()) {
@@ -269,6 +273,116 @@ public final class Kitty {
       }
     }
     return new StopReport(swept, skipped, failed, dryRun, signallerName());
+  }
+
+  /**
+   * {@code kitty sync ensure}: the family's singleton, started or reused (FR-006, FR-007, FR-012).
+   * Under a lock on the family (across processes, so parallel calls queue), it scans the family's
+   * range, stops the {@code safe_auto} daemons (stale ones of this scope; never {@code
+   * operator_required} or {@code never_touch}), reuses the recorded live daemon if one answers, and
+   * otherwise launches one on a free port of the range and records it atomically.
+   *
+   * @param env extra environment for a daemon this call starts
+   * @throws KittyException.Usage when the family launches no daemons
+   * @throws KittyException.Failed when a new daemon does not become healthy
+   */
+  @SuppressWarnings("try") // the lock is held for the body's duration, never read
+  public EnsureReport ensure(String id, Map<String, String> env, StopProgress progress) {
+    FamilyInfo family = select(List.of(id)).getFirst();
+    dev.kitty.api.LaunchSpec spec = family.family().launchSpec()
+        .orElseThrow(() -> new KittyException.Usage("family " + id + " does not launch daemons"));
+    StateStore store = new StateStore(options.stateDir());
+    java.nio.file.Path recordFile = store.singletonRecord(id);
+    List<String> notes = new ArrayList<>();
+    try (StateStore.Held held = store.lock(id)) {
+      String problem = recordProblem(recordFile);
+      if (problem != null) {
+        notes.add("singleton record " + recordFile + " " + problem + "; it will be rebuilt");
+      }
+      ScanReport scan = classifier().scan(List.of(family));
+      SignalGate gate = new SignalGate(platform, registry, signaller(), new AuditLog(options.stateDir()), options.allUsers());
+      StopReport cleaned = execute(scan, true, false, progress, gate);
+      Optional<Candidate> live = scan.candidates()
+          .filter(c -> c.identity().recorded() && c.pid() != null)
+          .filter(c -> platform.processes().node(c.pid()).map(n -> n.startTicks() == c.process().startTicks()).orElse(false))
+          .findFirst();
+      if (live.isPresent()) {
+        Candidate c = live.get();
+        String launchId = c.process().cookies().get(ProcessView.LAUNCH_COOKIE);
+        return new EnsureReport(id, c.pid(), c.port(), true, launchId, cleaned, notes);
+      }
+      Set<Integer> busy = new java.util.HashSet<>();
+      scan.candidates().forEach(c -> busy.add(c.port()));
+      dev.kitty.engine.internal.launch.Launcher launcher =
+          new dev.kitty.engine.internal.launch.Launcher(platform, store, gate);
+      KittyException.Failed last = null;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        int port = freePort(family, busy);
+        try {
+          var launched = launcher.launch(family, spec, port, recordFile, env);
+          store.writeAtomically(recordFile, singletonRecord(family, launched, store));
+          return new EnsureReport(id, launched.node().pid(), port, false, launched.launchId(), cleaned, notes);
+        } catch (KittyException.Failed e) {
+          // Somebody took the port between our look and the daemon's bind: try the next one.
+          busy.add(port);
+          last = e;
+          if (!portTaken(port)) {
+            throw e;
+          }
+        }
+      }
+      throw last;
+    }
+  }
+
+  private static String recordProblem(java.nio.file.Path file) {
+    if (!java.nio.file.Files.exists(file)) {
+      return null;
+    }
+    try {
+      return dev.kitty.engine.internal.JsonSupport.objectOrNull(java.nio.file.Files.readString(file)) == null
+          ? "is corrupt (not a JSON object)"
+          : null;
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return "cannot be read (" + e.getMessage() + ")";
+    }
+  }
+
+  private static String singletonRecord(
+      FamilyInfo family, dev.kitty.engine.internal.launch.Launcher.Launched l, StateStore store) {
+    // Flat on purpose: the daemon reads it to know whether it is still the singleton.
+    Map<String, Object> r = new java.util.LinkedHashMap<>();
+    r.put("family", family.id());
+    r.put("scope", store.dir().toString());
+    r.put("pid", l.node().pid());
+    r.put("pgid", l.node().pgid());
+    r.put("port", l.port());
+    r.put("start_ticks", l.node().startTicks());
+    r.put("start_time", l.startTime() == null ? null : l.startTime().toString());
+    r.put("launch_id", l.launchId());
+    r.put("token", l.token());
+    r.put("command", String.join(" ", l.command()));
+    r.put("log", l.log().toString());
+    r.put("recorded_at", java.time.Instant.now().toString());
+    return dev.kitty.engine.internal.JsonSupport.mapper().writeValueAsString(r) + "\n";
+  }
+
+  private static int freePort(FamilyInfo family, Set<Integer> busy) {
+    for (int port = family.range().from(); port < family.range().to(); port++) {
+      if (!busy.contains(port) && !portTaken(port)) {
+        return port;
+      }
+    }
+    throw new KittyException.Failed("no free port in family " + family.id() + "'s range " + family.range());
+  }
+
+  private static boolean portTaken(int port) {
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      return false;
+    } catch (java.io.IOException taken) {
+      return true;
+    }
   }
 
   /**

@@ -7,7 +7,7 @@ package dev.kitty.engine;
  * <p>Stability: experimental.
  */
 public abstract sealed class KittyException extends RuntimeException
-    permits KittyException.Usage, KittyException.BadInput {
+    permits KittyException.Usage, KittyException.BadInput, KittyException.Failed {
 
   private static final long serialVersionUID = 1L;
 
@@ -45,6 +45,21 @@ public abstract sealed class KittyException extends RuntimeException
     @Override
     public int exitCode() {
       return 2;
+    }
+  }
+
+  /** An action was attempted and failed (a daemon that would not start): exit 1. */
+  public static final class Failed extends KittyException {
+    private static final long serialVersionUID = 1L;
+
+    /** An error with the given message. */
+    public Failed(String message) {
+      super(message, null);
+    }
+
+    @Override
+    public int exitCode() {
+      return 1;
     }
   }
 }

@@ -227,6 +227,20 @@ public final class ReportJson {
         .put("daemon_family", e.candidate().daemonFamily());
   }
 
+  /** The {@code kitty sync ensure} document (contract §6). */
+  public static ObjectNode ensure(EnsureReport r) {
+    ObjectNode root = object();
+    root.put("daemon_family", r.family());
+    root.put("pid", r.pid());
+    root.put("port", r.port());
+    root.put("reused", r.reused());
+    root.put("launch_id", r.launchId());
+    root.set("cleaned", stop(r.cleaned()));
+    ArrayNode notes = root.putArray("notes");
+    r.notes().forEach(notes::add);
+    return root;
+  }
+
   /** The {@code kitty ghosts} document. */
   public static ObjectNode ghosts(List<GhostSocket> ghosts) {
     ObjectNode root = object();

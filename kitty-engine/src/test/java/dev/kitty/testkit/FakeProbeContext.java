@@ -94,7 +94,17 @@ public final class FakeProbeContext implements ProbeContext {
   }
 
   @Override
+  public FileEvidence singletonRecord() {
+    return readFile(stateDir() + "/records/sync.json");
+  }
+
+  @Override
   public HttpAnswer httpGet(String path) {
+    // A probe may add a query (the sync family's challenge); canned answers are keyed by path.
+    int q = path.indexOf('?');
+    if (!http.containsKey(path) && q > 0 && http.containsKey(path.substring(0, q))) {
+      return http.get(path.substring(0, q));
+    }
     return http.getOrDefault(path, HttpAnswer.failed("http://127.0.0.1:" + listener.port() + path, "ConnectException: Connection refused"));
   }
 
@@ -105,7 +115,7 @@ public final class FakeProbeContext implements ProbeContext {
 
   @Override
   public FileEvidence readFile(String path) {
-    return files.getOrDefault(path, new FileEvidence(path, null, -1, false, "no such file"));
+    return files.getOrDefault(path, new FileEvidence(path, null, -1, false, FileEvidence.NO_SUCH_FILE));
   }
 
   @Override

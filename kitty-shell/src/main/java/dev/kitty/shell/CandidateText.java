@@ -27,9 +27,25 @@ final class CandidateText {
         if (c.identity().skipReason() != null) {
           out.println("        " + ansi.dim(c.identity().source().jsonName() + ": " + c.identity().skipReason()));
         }
+        String identity = identityLine(c.identity().attributes());
+        if (!identity.isEmpty()) {
+          out.println("        " + ansi.dim(identity));
+        }
       }
     }
     report.warnings().forEach(w -> out.println(ansi.paint("33", "warning: " + w)));
+  }
+
+  /** The identity fields an operator reads first, compactly: version, root, intent, work, staleness. */
+  private static String identityLine(java.util.Map<String, Object> a) {
+    StringBuilder b = new StringBuilder();
+    for (String key : new String[] {"package_version", "daemon_root", "project_dir", "intent", "in_flight", "stale"}) {
+      Object v = a.get(key);
+      if (v != null) {
+        b.append(b.isEmpty() ? "" : "  ").append(key).append(' ').append(v);
+      }
+    }
+    return b.toString();
   }
 
   static String abbreviate(String s, int max) {

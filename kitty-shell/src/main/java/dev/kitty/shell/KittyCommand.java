@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       GhostsCommand.class,
       TreeCommand.class,
       MapCommand.class,
+      SyncCommand.class,
       ShellCommand.class,
       CommandLine.HelpCommand.class
     })

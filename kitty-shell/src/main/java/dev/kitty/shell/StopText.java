@@ -16,23 +16,29 @@ final class StopText {
     if (root.jsonOutput()) {
       out.println(ReportJson.write(ReportJson.stop(r)));
     } else {
-      Ansi ansi = root.ansi();
-      String verb = r.dryRun() ? "would stop" : "swept";
-      out.println(ansi.bold(verb) + "  " + r.swept().size());
-      r.swept().forEach(e -> out.println("  " + ansi.paint("32", line(e)) + "  " + ansi.dim(e.path() + ": " + e.reason())));
-      out.println(ansi.bold("skipped") + "  " + r.skipped().size());
-      r.skipped().forEach(e -> out.println("  " + line(e) + "  " + ansi.dim(e.reason())));
-      out.println(ansi.bold("failed") + "  " + r.failed().size());
-      r.failed().forEach(e -> out.println("  " + ansi.paint("31", line(e) + "  " + e.reason())));
-      if (r.dryRun()) {
-        out.println(ansi.dim("dry run: nothing was signalled"));
-      }
+      printArrays(r, out, root.ansi());
     }
     return r.failed().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
+  /** The three arrays in human form, compactly (FR-005). */
+  static void printArrays(StopReport r, PrintWriter out, Ansi ansi) {
+    String verb = r.dryRun() ? "would stop" : "swept";
+    out.println(ansi.bold(verb) + "  " + r.swept().size());
+    r.swept().forEach(e -> out.println("  " + ansi.paint("32", line(e)) + "  " + ansi.dim(e.path() + ": " + e.reason())));
+    out.println(ansi.bold("skipped") + "  " + r.skipped().size());
+    r.skipped().forEach(e -> out.println("  " + line(e) + "  " + ansi.dim(e.reason())));
+    out.println(ansi.bold("failed") + "  " + r.failed().size());
+    r.failed().forEach(e -> out.println("  " + ansi.paint("31", line(e) + "  " + e.reason())));
+    if (r.dryRun()) {
+      out.println(ansi.dim("dry run: nothing was signalled"));
+    }
+  }
+
   private static String line(StopReport.Entry e) {
-    return e.candidate().daemonFamily() + " port " + e.candidate().port() + " pid " + e.candidate().pid();
+    Object version = e.candidate().identity().attributes().get("package_version");
+    return e.candidate().daemonFamily() + " port " + e.candidate().port() + " pid " + e.candidate().pid()
+        + (version == null ? "" : " v" + version);
   }
 
   /** A progress line on stderr while waiting, only on a terminal and never with --json. */

@@ -1,15 +1,18 @@
 package dev.kitty.family.sync;
 
 import dev.kitty.api.Family;
+import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
 import dev.kitty.api.JsonFields;
+import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
 import dev.kitty.api.StopStep;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,14 +22,24 @@ import java.util.Optional;
 /**
  * The user-scoped sync daemon (seed 001), one singleton per scope on a port in [9400, 9450).
  *
- * <p>Identity, in this first probe: the daemon's {@code /api/health} payload (FR-001's fields) and
- * its process shape. The health payload alone is never kill authority (FR-003): without the
- * daemon-local identity marker a sync daemon is at most {@code operator_required}. The marker, the
- * singleton record and the daemon itself come with the sync family's own issue.
+ * <p>Identity follows the contract of ADR 14: the health payload names the daemon (FR-001), but
+ * only the daemon-local marker proves it. A daemon is {@code safe_auto} when its self-reported pid
+ * and port are the real listener's, its root is this kitty's, it runs the production spawn shape,
+ * its marker (0600, this user's) names the same pid, port, root and start time, and its health
+ * answer proves it knows the marker's nonce — and it is not the live singleton on record. A version
+ * or protocol mismatch with proven scope is stale evidence, never a reason to skip (FR-008).
+ * Everything that looks like a sync daemon but fails one of these is {@code operator_required}
+ * with the reason; everything else is {@code never_touch}.
  */
 public final class SyncFamily implements Family {
 
   static final PortRange RANGE = new PortRange(9400, 9450);
+
+  /** The main class kitty launches: the production spawn shape of a kitty sync daemon. */
+  static final String DAEMON_MAIN = "dev.kitty.family.sync/dev.kitty.family.sync.SyncDaemon";
+
+  /** Tolerance between the start time in a marker and the one the process table reports. */
+  private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
 
   @Override
   public String id() {
@@ -54,41 +67,56 @@ public final class SyncFamily implements Family {
   }
 
   @Override
+  public Optional<LaunchSpec> launchSpec() {
+    // A small JVM: the daemon holds a queue and an HTTP server, nothing more.
+    return Optional.of(new LaunchSpec(
+        List.of("{java}", "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+            "--module-path", "{module_path}", "-m", DAEMON_MAIN,
+            "--port", "{port}", "--state-dir", "{state_dir}", "--record", "{record}"),
+        false, "/api/health", Duration.ofSeconds(15)));
+  }
+
+  @Override
   public Identity identify(ProbeContext ctx) {
     Optional<ProcessView> process = ctx.process();
-    HttpAnswer health = ctx.httpGet("/api/health");
+    String challenge = SyncContract.randomHex(16);
+    HttpAnswer health = ctx.httpGet("/api/health?" + SyncContract.CHALLENGE + "=" + challenge);
     Map<String, Object> payload = health.json();
     if (health.okJson() && "sync".equals(JsonFields.string(payload, "daemon_family").orElse(null))) {
-      return fromHealth(ctx, process, payload);
+      return fromHealth(ctx, process, payload, challenge);
     }
     if (process.isPresent() && looksLikeSyncDaemon(process.get())) {
       return Identity.operatorRequired(
           IdentitySource.PROCESS_SHAPE,
-          "has a sync daemon's command line but its health endpoint did not identify it ("
-              + reason(health)
-              + ")",
+          "has a sync daemon's command line but its health endpoint did not identify it (" + reason(health) + ")",
           shapeAttributes(process.get()));
     }
     return Identity.neverTouch("not a sync daemon: " + reason(health));
   }
 
-  private static Identity fromHealth(ProbeContext ctx, Optional<ProcessView> process, Map<String, Object> payload) {
+  private static Identity fromHealth(
+      ProbeContext ctx, Optional<ProcessView> process, Map<String, Object> payload, String challenge) {
     Map<String, Object> owner = JsonFields.object(payload, "owner").orElse(null);
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("protocol_version", JsonFields.scalar(payload, "protocol_version"));
-    attrs.put("package_version", JsonFields.scalar(payload, "package_version"));
+    attrs.put("package_version", field(payload, owner, "package_version"));
     String scope = JsonFields.string(payload, "singleton_scope_id").orElse(null);
+    String root = JsonFields.string(payload, "daemon_root").orElse(scope);
     attrs.put("singleton_scope_id", scope);
-    attrs.put("daemon_root", JsonFields.string(payload, "daemon_root").orElse(scope));
+    attrs.put("daemon_root", root);
     attrs.put("queue_db_path", field(payload, owner, "queue_db_path"));
     attrs.put("auth_scope", field(payload, owner, "auth_scope"));
     attrs.put("server_url", field(payload, owner, "server_url"));
+    attrs.put("intent", JsonFields.scalar(payload, "intent"));
+    attrs.put("in_flight", JsonFields.scalar(payload, "in_flight"));
+    attrs.put("started_at", field(payload, owner, "started_at"));
     attrs.put("owner_present", owner != null);
     attrs.put(
         "executable",
         Optional.ofNullable(field(payload, owner, "executable_path"))
             .orElse(process.map(ProcessView::executable).orElse(null)));
     attrs.put("spawn_shape", process.map(SyncFamily::spawnShape).orElse("unknown"));
+    attrs.put("marker", null);
 
     Long reportedPid = JsonFields.integer(payload, "pid").or(() -> JsonFields.integer(owner, "pid")).orElse(null);
     Long reportedPort = JsonFields.integer(payload, "port").or(() -> JsonFields.integer(owner, "port")).orElse(null);
@@ -96,22 +124,122 @@ public final class SyncFamily implements Family {
     if (process.isEmpty()) {
       return Identity.operatorRequired(IdentitySource.HEALTH, "sync daemon whose process is not visible", attrs);
     }
-    long realPid = process.get().pid();
-    boolean pidMatches = reportedPid != null && ctx.listener().holderPids().contains(reportedPid);
+    ProcessView p = process.get();
     if (reportedPid == null || reportedPort == null) {
       return Identity.operatorRequired(IdentitySource.HEALTH, "health payload reports no pid or port", attrs);
     }
-    if (!pidMatches || reportedPort != realPort) {
+    if (!ctx.listener().holderPids().contains(reportedPid) || reportedPort != realPort) {
       return Identity.operatorRequired(
           IdentitySource.HEALTH,
           "health payload reports pid " + reportedPid + " port " + reportedPort
-              + " but the listener is pid " + realPid + " port " + realPort,
+              + " but the listener is pid " + p.pid() + " port " + realPort,
           attrs);
     }
-    return Identity.operatorRequired(
-        IdentitySource.HEALTH,
-        "no daemon-local identity marker: the shared health payload alone is not kill authority",
-        attrs);
+    Path ours = SyncContract.daemonRoot(Path.of(ctx.stateDir()));
+    if (root == null) {
+      return Identity.operatorRequired(IdentitySource.HEALTH, "health payload names no daemon root", attrs);
+    }
+    if (!sameRoot(root, ours)) {
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH,
+          "cross-root: its daemon root is " + root + ", this kitty's is " + ours + " (another $HOME or state dir)",
+          attrs);
+    }
+    if (!"production".equals(attrs.get("spawn_shape"))) {
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH, "its command line is not the production spawn shape of a sync daemon", attrs);
+    }
+    Path markerPath = SyncContract.markerFile(ours, p.pid());
+    attrs.put("marker", markerPath.toString());
+    Optional<String> markerProblem = markerProblem(ctx, p, realPort, ours, markerPath, payload, challenge);
+    if (markerProblem.isPresent()) {
+      return Identity.operatorRequired(IdentitySource.HEALTH, markerProblem.get(), attrs);
+    }
+    // Scope positively proven: root, marker, pid, port and start time agree.
+    String current = SyncContract.currentPackageVersion();
+    Object version = attrs.get("package_version");
+    Object protocol = attrs.get("protocol_version");
+    String stale = null;
+    if (!current.equals(version)) {
+      stale = "package_version " + version + ", current " + current;
+    } else if (!(protocol instanceof Number n) || n.intValue() != SyncContract.PROTOCOL_VERSION) {
+      stale = "protocol_version " + protocol + ", current " + SyncContract.PROTOCOL_VERSION;
+    }
+    FileEvidence recordFile = ctx.singletonRecord();
+    if (recordFile.text() == null && !recordFile.absent()) {
+      return Identity.operatorRequired(
+          IdentitySource.MARKER,
+          "singleton record " + recordFile.path() + " cannot be read (" + recordFile.error() + "): which daemon is live is unknown",
+          attrs);
+    }
+    boolean recorded = false;
+    if (recordFile.text() != null) {
+      Map<String, Object> rec;
+      try {
+        rec = FlatJson.parse(recordFile.text());
+      } catch (IllegalArgumentException e) {
+        return Identity.operatorRequired(
+            IdentitySource.MARKER,
+            "singleton record " + recordFile.path() + " is corrupt (" + e.getMessage() + "): which daemon is live is unknown",
+            attrs);
+      }
+      attrs.put("recorded_pid", rec.get("pid"));
+      recorded = rec.get("pid") instanceof Long rp && rp == p.pid() && rec.get("port") instanceof Long rq && rq == realPort
+          && rec.get("start_ticks") instanceof Long rs && rs == p.startTicks();
+    }
+    attrs.put("stale", stale);
+    if (recorded && stale == null) {
+      return Identity.recordedLive(IdentitySource.MARKER, "the recorded singleton of " + ours, attrs);
+    }
+    if (stale == null) {
+      attrs.put("stale", "not the recorded singleton of " + ours);
+    } else if (recorded) {
+      attrs.put("stale", "the recorded singleton, but " + stale + " (FR-008)");
+    }
+    return Identity.safeAuto(IdentitySource.MARKER, attrs);
+  }
+
+  /** Why the marker does not prove this daemon, if it does not. */
+  private static Optional<String> markerProblem(
+      ProbeContext ctx, ProcessView p, long port, Path root, Path markerPath, Map<String, Object> payload, String challenge) {
+    FileEvidence file = ctx.readFile(markerPath.toString());
+    if (file.absent()) {
+      return Optional.of("pre-marker: no daemon-local identity marker at " + markerPath);
+    }
+    if (file.text() == null) {
+      return Optional.of("marker " + markerPath + " cannot be read: " + file.error());
+    }
+    if (file.worldWritable() || (file.ownerUid() >= 0 && file.ownerUid() != ctx.currentUid())) {
+      return Optional.of("marker " + markerPath + " is world-writable or another user's: refused as evidence");
+    }
+    SyncMarker m;
+    try {
+      m = SyncMarker.parse(file.text());
+    } catch (IllegalArgumentException e) {
+      return Optional.of("marker " + markerPath + " is corrupt: " + e.getMessage());
+    }
+    if (m.pid() != p.pid() || m.port() != port || !sameRoot(m.daemonRoot(), root)) {
+      return Optional.of("marker " + markerPath + " names pid " + m.pid() + " port " + m.port() + " root " + m.daemonRoot()
+          + ", not this listener");
+    }
+    if (p.startTime() == null
+        || Duration.between(m.startTime(), p.startTime()).abs().compareTo(START_TOLERANCE) > 0) {
+      return Optional.of("marker " + markerPath + " was written by a process started at " + m.startTime()
+          + ", pid " + p.pid() + " started at " + p.startTime() + " (pid reused?)");
+    }
+    String expected = SyncContract.proof(m.nonce(), challenge);
+    if (!SyncContract.proofMatches(expected, JsonFields.string(payload, "marker_proof").orElse(null))) {
+      return Optional.of("its health answer does not prove knowledge of the nonce in marker " + markerPath);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean sameRoot(String claimed, Path ours) {
+    try {
+      return Path.of(claimed).normalize().equals(ours);
+    } catch (java.nio.file.InvalidPathException notAPath) {
+      return false;
+    }
   }
 
   private static Object field(Map<String, Object> payload, Map<String, Object> owner, String key) {
@@ -121,7 +249,7 @@ public final class SyncFamily implements Family {
 
   static boolean looksLikeSyncDaemon(ProcessView p) {
     String line = p.commandLine();
-    return line.contains("run_sync_daemon") || line.contains("--spec-kitty-daemon-root") || line.contains("dev.kitty.family.sync");
+    return line.contains("run_sync_daemon") || line.contains("--spec-kitty-daemon-root") || line.contains(DAEMON_MAIN);
   }
 
   private static String spawnShape(ProcessView p) {

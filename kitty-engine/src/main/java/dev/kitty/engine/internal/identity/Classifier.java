@@ -12,6 +12,7 @@ import dev.kitty.engine.ScanReport;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessSnapshot;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
+import dev.kitty.engine.internal.state.StateStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,7 +99,8 @@ public final class Classifier {
             continue;
           }
           ProcessView owner = snapshot.owner(l.holderPids()).flatMap(snapshot::view).orElse(null);
-          ScanProbeContext ctx = new ScanProbeContext(f.range(), l, owner, snapshot, uid, httpTimeout, stateDir);
+          ScanProbeContext ctx = new ScanProbeContext(f.range(), l, owner, snapshot, uid, httpTimeout, stateDir,
+              new StateStore(java.nio.file.Path.of(stateDir)).singletonRecord(f.id()).toString());
           tasks.add(new Task(f, l, pool.submit(() -> f.family().identify(ctx)), owner));
         }
       }

@@ -29,7 +29,7 @@ public final class FileEvidenceReader {
     }
     try {
       if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-        return new FileEvidence(path, null, -1, false, Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? "not a regular file" : "no such file");
+        return new FileEvidence(path, null, -1, false, Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? "not a regular file" : FileEvidence.NO_SUCH_FILE);
       }
       int uid = -1;
       boolean worldWritable = false;
@@ -49,7 +49,7 @@ public final class FileEvidenceReader {
       }
       return new FileEvidence(path, new String(bytes, StandardCharsets.UTF_8), uid, worldWritable, null);
     } catch (NoSuchFileException e) {
-      return new FileEvidence(path, null, -1, false, "no such file");
+      return new FileEvidence(path, null, -1, false, FileEvidence.NO_SUCH_FILE);
     } catch (IOException | SecurityException e) {
       return new FileEvidence(path, null, -1, false, e.getClass().getSimpleName() + ": " + e.getMessage());
     }

@@ -21,6 +21,7 @@ final class ScanProbeContext implements ProbeContext {
   private final int currentUid;
   private final Duration httpTimeout;
   private final String stateDir;
+  private final String singletonRecord;
 
   ScanProbeContext(
       PortRange range,
@@ -29,7 +30,8 @@ final class ScanProbeContext implements ProbeContext {
       ProcessSnapshot snapshot,
       int currentUid,
       Duration httpTimeout,
-      String stateDir) {
+      String stateDir,
+      String singletonRecord) {
     this.range = range;
     this.listener = listener;
     this.owner = owner;
@@ -37,6 +39,7 @@ final class ScanProbeContext implements ProbeContext {
     this.currentUid = currentUid;
     this.httpTimeout = httpTimeout;
     this.stateDir = stateDir;
+    this.singletonRecord = singletonRecord;
   }
 
   @Override
@@ -86,6 +89,11 @@ final class ScanProbeContext implements ProbeContext {
   @Override
   public FileEvidence readFile(String path) {
     return FileEvidenceReader.read(path);
+  }
+
+  @Override
+  public FileEvidence singletonRecord() {
+    return FileEvidenceReader.read(singletonRecord);
   }
 
   @Override

@@ -35,7 +35,9 @@ import java.util.Set;
  *   <li>it holds a listener in the acting family's range, or it is a member of a daemon this gate
  *       already approved, snapshotted at the moment the daemon was approved (before anything was
  *       signalled): a shell wrapper above it that the family named and that really is its
- *       ancestor and a shell, or a descendant started no earlier than its parent.
+ *       ancestor and a shell, or a descendant started no earlier than its parent; or a member of
+ *       a launch this family made in this run ({@link #admitLaunch}): it carries the launch's
+ *       {@code KITTY_LAUNCH_ID} cookie and started no earlier than the launch.
  * </ol>
  *
  * <p>On Linux signals go through {@code pidfd_open} + {@code pidfd_send_signal}: the pidfd is
@@ -140,6 +142,11 @@ public final class SignalGate {
 
   private final Map<Long, Member> members = new HashMap<>();
 
+  /** A launch made in this run: its cookie, its family, and when it was made. */
+  private record Launch(String launchId, String family, java.time.Instant notBefore) {}
+
+  private final List<Launch> launches = new ArrayList<>();
+
   /**
    * A gate over {@code platform}.
    *
@@ -209,7 +216,38 @@ public final class SignalGate {
     if (m != null && m.startTicks() == t.startTicks()) {
       return new Verdict(true, false, "member of the daemon at pid " + m.root() + ", snapshotted before it was signalled");
     }
+    Optional<String> launch = launchOf(t);
+    if (launch.isPresent()) {
+      return new Verdict(true, false, "member of launch " + launch.get() + " (its cookie, started after the launch)");
+    }
     return refuse(false, "holds no listener in " + t.family() + "'s range " + acting.get().range() + " and is not a member of a daemon it stops");
+  }
+
+  /**
+   * Tells the gate about a launch this family just made: a process that carries {@code launchId}
+   * as its {@code KITTY_LAUNCH_ID} and started no earlier than {@code launchedAt} is a member of a
+   * daemon this family launched. The cookie is a fresh random id, so nothing else carries it.
+   */
+  public synchronized void admitLaunch(String launchId, String family, java.time.Instant launchedAt) {
+    // /proc start times are rounded to clock ticks: a second of slack, never more.
+    launches.add(new Launch(launchId, family, launchedAt.minusSeconds(1)));
+  }
+
+  private Optional<String> launchOf(Target t) {
+    if (launches.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<dev.kitty.api.ProcessView> view = platform.processes().view(t.pid());
+    if (view.isEmpty() || view.get().startTime() == null) {
+      return Optional.empty();
+    }
+    String cookie = view.get().cookies().get(dev.kitty.api.ProcessView.LAUNCH_COOKIE);
+    for (Launch l : launches) {
+      if (l.family().equals(t.family()) && l.launchId().equals(cookie) && !view.get().startTime().isBefore(l.notBefore())) {
+        return Optional.of(l.launchId());
+      }
+    }
+    return Optional.empty();
   }
 
   private static Verdict refuse(boolean gone, String reason) {

@@ -6,12 +6,14 @@ import dev.kitty.engine.Candidate;
 import dev.kitty.engine.FamilyInfo;
 import dev.kitty.engine.StopProgress;
 import dev.kitty.engine.StopReport;
+import dev.kitty.engine.internal.JsonSupport;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.identity.FileEvidenceReader;
 import dev.kitty.engine.internal.identity.LoopbackHttp;
 import dev.kitty.engine.internal.signal.SignalGate.Sig;
 import dev.kitty.engine.internal.signal.SignalGate.Target;
+import dev.kitty.engine.internal.state.StateStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +34,14 @@ public final class StopExecutor {
   private final SignalGate gate;
   private final Platform platform;
   private final StopProgress progress;
+  private final StateStore stateStore;
 
-  /** An executor signalling through {@code gate}. */
-  public StopExecutor(SignalGate gate, Platform platform, StopProgress progress) {
+  /** An executor signalling through {@code gate}, reading launch tokens from {@code stateStore}. */
+  public StopExecutor(SignalGate gate, Platform platform, StopProgress progress, StateStore stateStore) {
     this.gate = gate;
     this.platform = platform;
     this.progress = progress;
+    this.stateStore = stateStore;
   }
 
   /** Which array of the report an outcome belongs in. */
@@ -180,12 +184,22 @@ public final class StopExecutor {
     awaitGone(asked.stream().map(j -> j.root).toList(), h.timeout(), "daemons to shut down over HTTP");
   }
 
-  private static Optional<String> token(Candidate c, StopStep.TokenSource source) {
+  private Optional<String> token(Candidate c, StopStep.TokenSource source) {
     if (source == StopStep.TokenSource.METADATA_FILE && c.identity().attributes().get("metadata_file") instanceof String file) {
       var evidence = FileEvidenceReader.read(file);
       if (evidence.text() != null) {
         var lines = evidence.text().lines().map(String::strip).filter(x -> !x.isEmpty()).toList();
         return lines.size() > 2 ? Optional.of(lines.get(2)) : Optional.empty();
+      }
+    }
+    if (source == StopStep.TokenSource.LAUNCH_RECORD && c.pid() != null) {
+      // Only the record of this very process (pid and start time) gives its token.
+      Map<String, Object> record = JsonSupport.objectOrNull(
+          FileEvidenceReader.read(stateStore.singletonRecord(c.daemonFamily()).toString()).text());
+      if (record != null && record.get("pid") instanceof Number pid && pid.longValue() == c.pid()
+          && record.get("start_ticks") instanceof Number ticks && ticks.longValue() == c.process().startTicks()
+          && record.get("token") instanceof String t) {
+        return Optional.of(t);
       }
     }
     return Optional.empty();

@@ -3,29 +3,134 @@ package dev.kitty.engine.internal.state;
 import dev.kitty.engine.StateRecord;
 import dev.kitty.engine.internal.JsonSupport;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * kitty's records in the state directory ({@code records/*.json}). This issue only reads them; the
- * writers (launches, singletons, stacks) come with the lifecycle commands.
+ * kitty's records in the state directory ({@code records/*.json}): read for {@code doctor}, written
+ * atomically (a temporary file in the same folder, flushed to disk, then renamed over the old one)
+ * so a reader sees the old record or the new one, never half of either.
  */
 public final class StateStore {
+
+  private static final Map<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
 
   private final Path dir;
 
   /** The store under {@code stateDir}. */
   public StateStore(Path stateDir) {
-    this.dir = stateDir;
+    this.dir = stateDir.toAbsolutePath().normalize();
+  }
+
+  /** The state directory. */
+  public Path dir() {
+    return dir;
   }
 
   /** The records folder. */
   public Path recordsDir() {
     return dir.resolve("records");
+  }
+
+  /** Where the record of {@code family}'s live singleton is kept. */
+  public Path singletonRecord(String family) {
+    return recordsDir().resolve(family + ".json");
+  }
+
+  /** The folder for launched daemons' output. */
+  public Path logsDir() {
+    return dir.resolve("logs");
+  }
+
+  /**
+   * Writes {@code text} to {@code file} atomically, mode 0600 (records hold tokens).
+   *
+   * @throws UncheckedIOException when the folder cannot be written
+   */
+  public void writeAtomically(Path file, String text) {
+    try {
+      Files.createDirectories(file.getParent(), privateDir());
+      Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp", privateFile());
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Takes the named lock, across processes (an OS file lock on {@code locks/NAME.lock}) and across
+   * threads of this one; blocks until it is free.
+   */
+  public Held lock(String name) {
+    Path file = dir.resolve("locks").resolve(name + ".lock");
+    ReentrantLock local = IN_PROCESS_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
+    local.lock();
+    try {
+      Files.createDirectories(file.getParent(), privateDir());
+      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = ch.lock();
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+      return new Held(local, ch, lock);
+    } catch (IOException e) {
+      local.unlock();
+      throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A held lock; closing releases it. */
+  public static final class Held implements AutoCloseable {
+    private final ReentrantLock local;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private Held(ReentrantLock local, FileChannel channel, FileLock lock) {
+      this.local = local;
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    @Override
+    public void close() {
+      try {
+        lock.release();
+        channel.close();
+      } catch (IOException e) {
+        // Closing the channel releases the lock in any case.
+      } finally {
+        local.unlock();
+      }
+    }
+  }
+
+  private static FileAttribute<?> privateDir() {
+    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+  }
+
+  private static FileAttribute<?> privateFile() {
+    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
   }
 
   /** Every record, sorted by file name; unreadable ones carry their error. */

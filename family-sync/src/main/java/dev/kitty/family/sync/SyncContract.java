@@ -1,0 +1,122 @@
+package dev.kitty.family.sync;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The identity contract the sync daemon and the sync probe share (ADR 14): where a daemon's root,
+ * marker and queue live, which versions are current, and how a health answer proves that the
+ * process answering knows the nonce in the marker only that daemon wrote.
+ */
+public final class SyncContract {
+
+  /** The health payload's protocol; a daemon of another protocol is stale. */
+  public static final int PROTOCOL_VERSION = 1;
+
+  /**
+   * How long a daemon that is no longer the recorded singleton of its scope, and has no job in
+   * flight, waits before it retires (FR-010, FR-011). Overridden (tests, impatient operators) by
+   * {@link #RETIRE_AFTER_ENV} or the system property {@code kitty.sync.retireAfter}, as an ISO-8601
+   * duration such as {@code PT2S}.
+   */
+  public static final Duration RETIRE_AFTER = Duration.ofMinutes(5);
+
+  /** The environment variable that overrides {@link #RETIRE_AFTER}. */
+  public static final String RETIRE_AFTER_ENV = "KITTY_SYNC_RETIRE_AFTER";
+
+  /**
+   * The environment variable that overrides the package version a daemon reports and the probe
+   * takes as current. Test-only: it lets one build play the seed's 3.2.2, 3.2.3 and 3.2.4.
+   */
+  public static final String VERSION_ENV = "KITTY_SYNC_PACKAGE_VERSION";
+
+  /** The query parameter of {@code /api/health} that carries the probe's challenge. */
+  public static final String CHALLENGE = "challenge";
+
+  private SyncContract() {}
+
+  /** The daemon root of the scope kept under {@code stateDir}: one singleton per root. */
+  public static Path daemonRoot(Path stateDir) {
+    return stateDir.toAbsolutePath().normalize().resolve("sync");
+  }
+
+  /** Where the daemon with {@code pid} keeps its marker. */
+  public static Path markerFile(Path daemonRoot, long pid) {
+    return daemonRoot.resolve("markers").resolve(pid + ".json");
+  }
+
+  /** The queue database of the scope at {@code daemonRoot}. */
+  public static Path queueFile(Path daemonRoot) {
+    String digest = HexFormat.of().formatHex(sha256(daemonRoot.toString())).substring(0, 16);
+    return daemonRoot.resolve("queues").resolve("queue-" + digest + ".jsonl");
+  }
+
+  /** The package version this build reports and treats as current. */
+  public static String currentPackageVersion() {
+    String override = System.getenv(VERSION_ENV);
+    if (override != null && !override.isBlank()) {
+      return override.strip();
+    }
+    return SyncContract.class.getModule().getDescriptor() == null
+        ? "unknown"
+        : SyncContract.class.getModule().getDescriptor().rawVersion().orElse("unknown");
+  }
+
+  /** {@link #RETIRE_AFTER}, or its override. */
+  public static Duration retireAfter() {
+    String text = System.getProperty("kitty.sync.retireAfter", System.getenv(RETIRE_AFTER_ENV));
+    if (text == null || text.isBlank()) {
+      return RETIRE_AFTER;
+    }
+    try {
+      Duration d = Duration.parse(text.strip());
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("negative");
+      }
+      return d;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(RETIRE_AFTER_ENV + " must be an ISO-8601 duration such as PT2S, got \"" + text + "\"");
+    }
+  }
+
+  /** A fresh random value: a nonce, a challenge. */
+  public static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The proof a daemon knowing {@code nonce} gives for {@code challenge}: HMAC-SHA256, hex. */
+  public static String proof(String nonce, String challenge) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(nonce.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(challenge.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
+  /** Compares proofs in constant time. */
+  public static boolean proofMatches(String expected, String given) {
+    return given != null
+        && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

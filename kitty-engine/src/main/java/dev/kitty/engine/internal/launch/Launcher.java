@@ -1,0 +1,240 @@
+package dev.kitty.engine.internal.launch;
+
+import dev.kitty.api.HttpAnswer;
+import dev.kitty.api.LaunchSpec;
+import dev.kitty.api.ProcessView;
+import dev.kitty.engine.FamilyInfo;
+import dev.kitty.engine.KittyException;
+import dev.kitty.engine.internal.discovery.Platform;
+import dev.kitty.engine.internal.discovery.ProcessNode;
+import dev.kitty.engine.internal.identity.LoopbackHttp;
+import dev.kitty.engine.internal.signal.SignalGate;
+import dev.kitty.engine.internal.state.StateStore;
+import java.io.File;
+import java.io.IOException;
+import java.lang.module.ResolvedModule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Starts a family's daemon so that it can never be lost (contract §6): a session and process group
+ * of its own (so a closing terminal does not take it down and a group signal reaches all of it), the
+ * launch cookie in its environment (inherited by everything it starts), no inherited descriptors
+ * (the JDK closes every descriptor above stderr in the child: no listening socket leaks into it),
+ * output in a log file, and success only once its health check answers. A start that fails has its
+ * process stopped through the gate, as a member of this launch.
+ */
+public final class Launcher {
+
+  /**
+   * A daemon that started and answered its health check.
+   *
+   * @param node the process as the table saw it once healthy (pid, start ticks, group, session)
+   * @param startTime when it started
+   * @param port its port
+   * @param launchId its cookie
+   * @param token its shutdown token
+   * @param command the command as run
+   * @param log where its output goes
+   */
+  public record Launched(
+      ProcessNode node, Instant startTime, int port, String launchId, String token, List<String> command, Path log) {}
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  private static final Path[] SETSID = {Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")};
+
+  private final Platform platform;
+  private final StateStore store;
+  private final SignalGate gate;
+
+  /** A launcher writing logs under {@code store}, cleaning failed starts through {@code gate}. */
+  public Launcher(Platform platform, StateStore store, SignalGate gate) {
+    this.platform = platform;
+    this.store = store;
+    this.gate = gate;
+  }
+
+  /**
+   * Starts {@code family}'s daemon on {@code port} and waits for its health.
+   *
+   * @param record the file the caller will keep the launch's record in ({@code {record}})
+   * @param env extra environment for the daemon
+   * @throws KittyException.Failed when it exits early or is not healthy in time (its process is
+   *     stopped), with the reason and the last lines of its log
+   */
+  public Launched launch(FamilyInfo family, LaunchSpec spec, int port, Path record, Map<String, String> env) {
+    String launchId = UUID.randomUUID().toString();
+    byte[] secret = new byte[16];
+    RANDOM.nextBytes(secret);
+    String token = HexFormat.of().formatHex(secret);
+    List<String> command = command(family, spec, port, store.dir(), record);
+    Path log = store.logsDir().resolve(family.id() + "-" + launchId + ".log");
+    List<String> argv = new ArrayList<>();
+    if (platform.name().startsWith("linux")) {
+      for (Path s : SETSID) {
+        if (Files.isExecutable(s)) {
+          // Not a group leader (the JDK's child is in the JVM's group), so setsid execs in place:
+          // the pid kitty records is the daemon's own.
+          argv.add(s.toString());
+          break;
+        }
+      }
+    }
+    if (spec.shell()) {
+      boolean windows = File.separatorChar == '\\';
+      argv.addAll(windows ? List.of("cmd.exe", "/c") : List.of("sh", "-c"));
+      argv.add(String.join(" ", command));
+    } else {
+      argv.addAll(command);
+    }
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().putAll(env);
+    pb.environment().put(ProcessView.LAUNCH_COOKIE, launchId);
+    pb.environment().put("KITTY_FAMILY", family.id());
+    pb.environment().put("KITTY_TOKEN", token);
+    pb.environment().put("PORT", Integer.toString(port));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")));
+    Instant launchedAt = Instant.now();
+    Process process;
+    try {
+      Files.createDirectories(log.getParent());
+      pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      pb.redirectErrorStream(true);
+      gate.admitLaunch(launchId, family.id(), launchedAt);
+      process = pb.start();
+    } catch (IOException e) {
+      throw new KittyException.Failed("cannot start " + family.id() + " daemon " + argv + ": " + e.getMessage());
+    }
+    long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+    String lastProblem = "no answer yet";
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new KittyException.Failed(family.id() + " daemon pid " + process.pid() + " exited with status "
+            + process.exitValue() + " before it was healthy" + tail(log));
+      }
+      String problem = unhealthy(spec, port);
+      if (problem == null) {
+        ProcessNode node = platform.processes().node(process.pid()).orElse(null);
+        Instant start = platform.processes().view(process.pid()).map(ProcessView::startTime).orElse(null);
+        if (node != null) {
+          return new Launched(node, start, port, launchId, token, command, log);
+        }
+        lastProblem = "its process is not visible";
+      } else {
+        lastProblem = problem;
+      }
+      sleep(40);
+    }
+    stopFailedStart(family, process);
+    throw new KittyException.Failed(family.id() + " daemon pid " + process.pid() + " was not healthy within "
+        + spec.startTimeout().toSeconds() + " s (" + lastProblem + "); it was stopped" + tail(log));
+  }
+
+  /** Why the daemon is not healthy yet, or null when it is. */
+  private static String unhealthy(LaunchSpec spec, int port) {
+    if (spec.healthPath() == null) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+        return null;
+      } catch (IOException e) {
+        return "port " + port + " does not accept connections";
+      }
+    }
+    HttpAnswer a = LoopbackHttp.get("127.0.0.1", port, spec.healthPath(), Duration.ofMillis(500));
+    if (a.error() != null) {
+      return "health: " + a.error();
+    }
+    return a.status() / 100 == 2 ? null : "health answered HTTP " + a.status();
+  }
+
+  private void stopFailedStart(FamilyInfo family, Process process) {
+    long ticks = platform.processes().node(process.pid()).map(ProcessNode::startTicks).orElse(-1L);
+    SignalGate.Target t = new SignalGate.Target(process.pid(), ticks, family.id());
+    gate.signal(t, SignalGate.Sig.TERM);
+    try {
+      if (!process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+        gate.signal(t, SignalGate.Sig.KILL);
+        process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The spec's command with its placeholders filled in. */
+  static List<String> command(FamilyInfo family, LaunchSpec spec, int port, Path stateDir, Path record) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> out = new ArrayList<>();
+    String modulePath = null;
+    for (String word : spec.command()) {
+      if (word.contains("{module_path}") && modulePath == null) {
+        modulePath = modulePath(family.family().getClass().getModule());
+      }
+      out.add(word
+          .replace("{port}", Integer.toString(port))
+          .replace("{java}", java)
+          .replace("{module_path}", modulePath == null ? "" : modulePath)
+          .replace("{state_dir}", stateDir.toString())
+          .replace("{record}", record.toString()));
+    }
+    return out;
+  }
+
+  /**
+   * The module path holding {@code module} and every module it reads, transitively, except the
+   * JDK's own: enough to run a main class of the family's module in a JVM of its own, whether the
+   * family is built in or came from a drop-in jar in a layer of its own.
+   */
+  static String modulePath(Module module) {
+    if (module.getLayer() == null) {
+      throw new KittyException.Failed("family module " + module + " is not on the module path: cannot launch its daemon");
+    }
+    Set<String> paths = new LinkedHashSet<>();
+    Deque<ResolvedModule> todo = new ArrayDeque<>();
+    module.getLayer().configuration().findModule(module.getName()).ifPresent(todo::add);
+    Set<String> seen = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      ResolvedModule m = todo.removeFirst();
+      if (!seen.add(m.name())) {
+        continue;
+      }
+      m.reference().location()
+          .filter(uri -> "file".equals(uri.getScheme()))
+          .ifPresent(uri -> paths.add(Path.of(uri).toString()));
+      todo.addAll(m.reads());
+    }
+    return String.join(File.pathSeparator, paths);
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      if (lines.isEmpty()) {
+        return " (its log " + log + " is empty)";
+      }
+      return "; last lines of " + log + ":\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    } catch (IOException e) {
+      return " (its log " + log + " cannot be read)";
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.kitty.shell;
+
+import dev.kitty.testkit.TrackedProcesses;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Real sync daemons and real kitty processes for the sync family's live tests: daemons are the
+ * production main class, started the way a leak leaves them (by hand, not recorded), and kitty runs
+ * as its own JVM so that {@code sync ensure} launches exactly as it does for a user.
+ */
+final class SyncDaemons {
+
+  static final String MAIN = "dev.kitty.family.sync/dev.kitty.family.sync.SyncDaemon";
+
+  private SyncDaemons() {}
+
+  /** A result of a kitty process. */
+  record Result(int code, String out, String err) {
+    JsonNode json() {
+      return KittyRun.JSON.readTree(out);
+    }
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Starts a kitty process with the test cookie; returns it running. */
+  static Process startKitty(TrackedProcesses procs, Path home, Map<String, String> env, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(java(), "-p", System.getProperty("kitty.module.path"),
+        "--enable-native-access=dev.kitty.engine", "-m", "dev.kitty.shell/dev.kitty.shell.Main"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(KittyRun.env(home));
+    pb.environment().putAll(env);
+    return procs.start(pb.redirectError(ProcessBuilder.Redirect.PIPE));
+  }
+
+  /** Runs kitty to the end. */
+  static Result kitty(TrackedProcesses procs, Path home, Map<String, String> env, String... args) {
+    return finish(startKitty(procs, home, env, args));
+  }
+
+  static Result finish(Process p) {
+    try {
+      var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+      String out = read(p.getInputStream());
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError("kitty did not finish in 60 s");
+      }
+      return new Result(p.exitValue(), out, err.join());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String read(java.io.InputStream in) {
+    try {
+      return new String(in.readAllBytes());
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  /** Starts a sync daemon by hand (as a leak leaves one: not recorded) and waits for its health. */
+  static Process daemon(TrackedProcesses procs, Path stateDir, int port, String version, Map<String, String> env) {
+    ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx48m", "-XX:TieredStopAtLevel=1", "-p", System.getProperty("kitty.module.path"),
+        "-m", MAIN, "--port", Integer.toString(port), "--state-dir", stateDir.toString(),
+        "--record", stateDir.resolve("records/sync.json").toString());
+    pb.environment().put("KITTY_SYNC_PACKAGE_VERSION", version);
+    pb.environment().putAll(env);
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    return procs.start(pb);
+  }
+
+  /** Waits until the daemon on {@code port} answers its health check. */
+  static void awaitHealthy(int port) {
+    TrackedProcesses.await("sync daemon on " + port + " to answer", Duration.ofSeconds(30), () -> health(port) != null);
+  }
+
+  /** The daemon's health answer, or null when it does not answer. */
+  static JsonNode health(int port) {
+    try {
+      String[] r = http(port, "GET", "/api/health", null);
+      return r[0].equals("200") ? KittyRun.JSON.readTree(r[1]) : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** Posts a job that holds the daemon busy for {@code ms}; answers the HTTP status. */
+  static int submitJob(int port, long ms) throws Exception {
+    return Integer.parseInt(http(port, "POST", "/api/jobs", "{\"duration_ms\":" + ms + ",\"name\":\"test\"}")[0]);
+  }
+
+  /** One HTTP/1.0 exchange on loopback: {status, body}. */
+  private static String[] http(int port, String method, String path, String body) throws java.io.IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      s.setSoTimeout(3000);
+      byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+      OutputStream out = s.getOutputStream();
+      out.write((method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: " + payload.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(payload);
+      out.flush();
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      in.transferTo(all);
+      String text = all.toString(StandardCharsets.UTF_8);
+      int split = text.indexOf("\r\n\r\n");
+      String status = text.substring(text.indexOf(' ') + 1, text.indexOf(' ') + 4);
+      return new String[] {status, split < 0 ? "" : text.substring(split + 4)};
+    }
+  }
+
+  /** Whether {@code pid} is alive (a zombie is not: it holds nothing and only waits to be reaped). */
+  static boolean alive(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (Exception gone) {
+      return false;
+    }
+  }
+
+  /** Waits until {@code pid} is gone. */
+  static void awaitGone(long pid, Duration timeout) {
+    TrackedProcesses.await("pid " + pid + " to exit", timeout, () -> !alive(pid));
+  }
+}
