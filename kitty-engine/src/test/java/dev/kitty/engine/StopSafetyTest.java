@@ -28,16 +28,28 @@ import org.junit.jupiter.api.Test;
 class StopSafetyTest {
 
   /** A generated world, rebuilt fresh for each path so that every run starts from the same state. */
-  record Spec(long seed) {
+  record Spec(long seed, boolean seedRanges) {
     World build() {
       Random r = new Random(seed);
       World w = new World();
-      int families = 2 + r.nextInt(3);
-      int from = 10_000;
-      for (int i = 0; i < families; i++) {
-        int width = 2 + r.nextInt(30);
-        w.family("f" + i, from, from + width);
-        from = from + width + (r.nextBoolean() ? 0 : 1 + r.nextInt(5));
+      int families;
+      int from;
+      int low;
+      if (seedRanges) {
+        // The seed's two ranges, with the sync family's plan: seed 001's NFR-001…NFR-003.
+        w.family("dashboard", 9237, 9337).family("sync", 9400, 9450, World.SYNC_PLAN);
+        families = 2;
+        low = 9_227;
+        from = 9_460;
+      } else {
+        families = 2 + r.nextInt(3);
+        from = 10_000;
+        low = 9_990;
+        for (int i = 0; i < families; i++) {
+          int width = 2 + r.nextInt(30);
+          w.family("f" + i, from, from + width);
+          from = from + width + (r.nextBoolean() ? 0 : 1 + r.nextInt(5));
+        }
       }
       List<Integer> ports = new ArrayList<>();
       for (FamilyInfo f : w.families) {
@@ -47,7 +59,7 @@ class StopSafetyTest {
       long pid = 100;
       for (int i = 0; i < processes; i++) {
         long p = pid++;
-        String fam = "f" + r.nextInt(families);
+        String fam = w.families.get(r.nextInt(families)).id();
         String kind = switch (r.nextInt(3)) {
           case 0 -> "stale:" + fam;
           case 1 -> "own:" + fam;
@@ -67,7 +79,7 @@ class StopSafetyTest {
           }
         }
         for (int j = 0; j < held; j++) {
-          int port = r.nextBoolean() ? ports.get(r.nextInt(ports.size())) : 9_990 + r.nextInt(from - 9_980);
+          int port = r.nextBoolean() ? ports.get(r.nextInt(ports.size())) : low + r.nextInt(from - low + 10);
           w.listener(port, holders.toArray(Long[]::new));
         }
         if (r.nextInt(6) == 0) {
@@ -150,8 +162,8 @@ class StopSafetyTest {
     }
   }
 
-  private void forEveryPath(long seed) {
-    Spec spec = new Spec(seed);
+  private void forEveryPath(long seed, boolean seedRanges) {
+    Spec spec = new Spec(seed, seedRanges);
     World probe = spec.build();
     for (FamilyInfo f : probe.families) {
       String id = f.id();
@@ -185,7 +197,12 @@ class StopSafetyTest {
 
   @Test
   void noPathEverSignalsAProcessItMustNot() {
-    qt().withExamples(1000).forAll(integers().all()).checkAssert(seed -> forEveryPath(seed));
+    qt().withExamples(1000).forAll(integers().all()).checkAssert(seed -> forEveryPath(seed, false));
+  }
+
+  @Test
+  void noSyncOrDashboardPathEverSignalsAcrossTheSeedRanges() {
+    qt().withExamples(1000).forAll(integers().all()).checkAssert(seed -> forEveryPath(seed, true));
   }
 
   @Test
@@ -279,7 +296,7 @@ class StopSafetyTest {
 
     @Override
     public dev.kitty.api.StopPlan stopPlan() {
-      return new World.FixtureFamily(id, defaultRange).stopPlan();
+      return World.TREE_PLAN;
     }
 
     @Override

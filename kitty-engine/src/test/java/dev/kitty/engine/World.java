@@ -37,16 +37,15 @@ final class World {
   static final int UID = 1000;
 
   /** A family that claims processes whose argv[0] is "own:ID" (operator) or "stale:ID" (safe_auto). */
-  record FixtureFamily(String id, PortRange defaultRange) implements Family {
+  record FixtureFamily(String id, PortRange defaultRange, dev.kitty.api.StopPlan plan) implements Family {
     @Override
     public String description() {
       return "fixture family " + id;
     }
 
-    /** The default plan's shape with short waits: fixture processes end at once or never. */
     @Override
     public dev.kitty.api.StopPlan stopPlan() {
-      return dev.kitty.api.StopPlan.tree(java.time.Duration.ofMillis(30), java.time.Duration.ofMillis(30));
+      return plan;
     }
 
     @Override
@@ -80,14 +79,36 @@ final class World {
   final Set<Long> refusesWithEperm = new HashSet<>();
   private volatile boolean stopPhase;
 
+  /** The default plan's shape with short waits: fixture processes end at once or never. */
+  static final dev.kitty.api.StopPlan TREE_PLAN =
+      dev.kitty.api.StopPlan.tree(java.time.Duration.ofMillis(30), java.time.Duration.ofMillis(30));
+
+  /** The sync family's plan shape (HTTP shutdown with the record's token, then the process alone), short waits. */
+  static final dev.kitty.api.StopPlan SYNC_PLAN = new dev.kitty.api.StopPlan(List.of(
+      new dev.kitty.api.StopStep.HttpShutdown("/api/shutdown", dev.kitty.api.StopStep.TokenSource.LAUNCH_RECORD, Duration.ofMillis(30)),
+      new dev.kitty.api.StopStep.Signal(dev.kitty.api.StopStep.SignalKind.TERM, dev.kitty.api.StopStep.Reach.PROCESS, Duration.ofMillis(30)),
+      new dev.kitty.api.StopStep.Signal(dev.kitty.api.StopStep.SignalKind.KILL, dev.kitty.api.StopStep.Reach.PROCESS, Duration.ofMillis(30)),
+      new dev.kitty.api.StopStep.VerifyPortFree(Duration.ofMillis(30))));
+
   World family(String id, int from, int to) {
+    return family(id, from, to, TREE_PLAN);
+  }
+
+  World family(String id, int from, int to, dev.kitty.api.StopPlan plan) {
     PortRange r = new PortRange(from, to);
-    families.add(new FamilyInfo(new FixtureFamily(id, r), r, "test." + id, "builtin", "1"));
+    families.add(new FamilyInfo(new FixtureFamily(id, r, plan), r, "test." + id, "builtin", "1"));
     return this;
   }
 
   World process(long pid, long ppid, int uid, String... args) {
     processes.put(pid, view(pid, ppid, uid, pid * 10, args));
+    return this;
+  }
+
+  /** A process of kitty's user carrying {@code launchId} as its launch cookie, started at {@code start}. */
+  World launched(long pid, String launchId, Instant start) {
+    processes.put(pid, new ProcessView(pid, 1, pid, pid, UID, "u" + UID, pid * 10, start, "daemon", List.of("daemon"), null, null, 1,
+        "S", Map.of(ProcessView.LAUNCH_COOKIE, launchId), true));
     return this;
   }
 

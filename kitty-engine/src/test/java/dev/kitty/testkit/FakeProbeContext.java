@@ -28,6 +28,7 @@ public final class FakeProbeContext implements ProbeContext {
   private final Map<Long, ProcessView> processes = new HashMap<>();
   private final Map<String, HttpAnswer> http = new HashMap<>();
   private final Map<String, FileEvidence> files = new HashMap<>();
+  private final Map<String, java.util.function.Function<String, Object>> responders = new HashMap<>();
   private int uid = 1000;
 
   /** A context for a listener on {@code port} held by {@code holders}. */
@@ -54,6 +55,21 @@ public final class FakeProbeContext implements ProbeContext {
     @SuppressWarnings("unchecked")
     Map<String, Object> parsed = body instanceof Map<?, ?> ? JSON.readValue(text, Map.class) : null;
     http.put(path, new HttpAnswer("http://127.0.0.1:" + listener.port() + path, 200, text, parsed, null));
+    return this;
+  }
+
+  /**
+   * {@code path} answers 200 with the JSON {@code answer} computes from the full request path
+   * (query included): for probes that send a challenge.
+   */
+  public FakeProbeContext json(String path, java.util.function.Function<String, Object> answer) {
+    responders.put(path, answer);
+    return this;
+  }
+
+  /** A file owned by another user ({@code ownerUid}), mode 0600. */
+  public FakeProbeContext foreignFile(String path, String text, int ownerUid) {
+    files.put(path, new FileEvidence(path, text, ownerUid, false, null));
     return this;
   }
 
@@ -102,6 +118,13 @@ public final class FakeProbeContext implements ProbeContext {
   public HttpAnswer httpGet(String path) {
     // A probe may add a query (the sync family's challenge); canned answers are keyed by path.
     int q = path.indexOf('?');
+    var responder = responders.get(q > 0 ? path.substring(0, q) : path);
+    if (responder != null) {
+      String text = JSON.writeValueAsString(responder.apply(path));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> parsed = JSON.readValue(text, Map.class);
+      return new HttpAnswer("http://127.0.0.1:" + listener.port() + path, 200, text, parsed, null);
+    }
     if (!http.containsKey(path) && q > 0 && http.containsKey(path.substring(0, q))) {
       return http.get(path.substring(0, q));
     }

@@ -187,15 +187,13 @@ public final class SyncFamily implements Family {
       recorded = rec.get("pid") instanceof Long rp && rp == p.pid() && rec.get("port") instanceof Long rq && rq == realPort
           && rec.get("start_ticks") instanceof Long rs && rs == p.startTicks();
     }
-    attrs.put("stale", stale);
     if (recorded && stale == null) {
+      attrs.put("stale", null);
       return Identity.recordedLive(IdentitySource.MARKER, "the recorded singleton of " + ours, attrs);
     }
-    if (stale == null) {
-      attrs.put("stale", "not the recorded singleton of " + ours);
-    } else if (recorded) {
-      attrs.put("stale", "the recorded singleton, but " + stale + " (FR-008)");
-    }
+    attrs.put("stale", recorded
+        ? "the recorded singleton, but " + stale + " (FR-008)"
+        : "not the recorded singleton of " + ours + (stale == null ? "" : "; " + stale));
     return Identity.safeAuto(IdentitySource.MARKER, attrs);
   }
 
