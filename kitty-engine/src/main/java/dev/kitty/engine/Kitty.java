@@ -121,6 +121,11 @@ public final class Kitty {
     return signaller().name();
   }
 
+  /** The signaller's name once one was needed; null while nothing was signalled. */
+  private synchronized String signallerUsed() {
+    return signaller == null ? null : signaller.name();
+  }
+
   private synchronized SignalGate.Signaller signaller() {
     if (signaller == null) {
       signaller = SignalGate.platformSignaller(platform);
@@ -228,7 +233,7 @@ public final class Kitty {
    * candidate in exactly one array.
    */
   private StopReport execute(ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress) {
-    SignalGate gate = new SignalGate(platform, registry, signaller(), new AuditLog(options.stateDir()), options.allUsers());
+    SignalGate gate = new SignalGate(platform, registry, this::signaller, new AuditLog(options.stateDir()), options.allUsers());
     return execute(scan, autoOnly, dryRun, progress, gate);
   }
 
@@ -272,7 +277,7 @@ public final class Kitty {
         }
       }
     }
-    return new StopReport(swept, skipped, failed, dryRun, signallerName());
+    return new StopReport(swept, skipped, failed, dryRun, signallerUsed());
   }
 
   /**
@@ -295,12 +300,8 @@ public final class Kitty {
     java.nio.file.Path recordFile = store.singletonRecord(id);
     List<String> notes = new ArrayList<>();
     try (StateStore.Held held = store.lock(id)) {
-      String problem = recordProblem(recordFile);
-      if (problem != null) {
-        notes.add("singleton record " + recordFile + " " + problem + "; it will be rebuilt");
-      }
       ScanReport scan = classifier().scan(List.of(family));
-      SignalGate gate = new SignalGate(platform, registry, signaller(), new AuditLog(options.stateDir()), options.allUsers());
+      SignalGate gate = new SignalGate(platform, registry, this::signaller, new AuditLog(options.stateDir()), options.allUsers());
       StopReport cleaned = execute(scan, true, false, progress, gate);
       Optional<Candidate> live = scan.candidates()
           .filter(c -> c.identity().recorded() && c.pid() != null)
@@ -310,6 +311,11 @@ public final class Kitty {
         Candidate c = live.get();
         String launchId = c.process().cookies().get(ProcessView.LAUNCH_COOKIE);
         return new EnsureReport(id, c.pid(), c.port(), true, launchId, cleaned, notes);
+      }
+      // Only now: a live recorded daemon proves its record sound, and the reuse path stays fast.
+      String problem = recordProblem(recordFile);
+      if (problem != null) {
+        notes.add("singleton record " + recordFile + " " + problem + "; it will be rebuilt");
       }
       Set<Integer> busy = new java.util.HashSet<>();
       scan.candidates().forEach(c -> busy.add(c.port()));
@@ -364,7 +370,7 @@ public final class Kitty {
     r.put("command", String.join(" ", l.command()));
     r.put("log", l.log().toString());
     r.put("recorded_at", java.time.Instant.now().toString());
-    return dev.kitty.engine.internal.JsonSupport.mapper().writeValueAsString(r) + "\n";
+    return dev.kitty.api.JsonText.write(r) + "\n";
   }
 
   private static int freePort(FamilyInfo family, Set<Integer> busy) {

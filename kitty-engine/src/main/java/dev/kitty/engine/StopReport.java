@@ -12,7 +12,7 @@ import java.util.List;
  * @param skipped not attempted (never_touch, recorded, not eligible for this path, already gone)
  * @param failed attempted and not stopped, with the reason
  * @param dryRun whether nothing was signalled (then {@code swept} lists what would be stopped)
- * @param signaller how signals are delivered on this machine
+ * @param signaller how signals were delivered on this machine; null when nothing needed one
  */
 public record StopReport(
     List<Entry> swept, List<Entry> skipped, List<Entry> failed, boolean dryRun, String signaller) {

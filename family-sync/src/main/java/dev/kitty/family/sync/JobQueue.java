@@ -1,5 +1,6 @@
 package dev.kitty.family.sync;
 
+import dev.kitty.api.JsonText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The daemon's work queue: a job holds the daemon busy for a given time, which makes "sync work in
- * flight" observable (FR-010). Every state change is appended to the queue file, one flat JSON
+ * flight" observable (FR-010). Every state change is appended to the queue file, one JSON
  * object a line, so the work survives in {@code queue_db_path} for whoever looks.
  */
 final class JobQueue implements AutoCloseable {
@@ -68,7 +69,7 @@ final class JobQueue implements AutoCloseable {
     line.put("state", state);
     line.put("duration_ms", duration.toMillis());
     line.put("at", Instant.now().toString());
-    Files.writeString(file, FlatJson.write(line) + "\n", StandardCharsets.UTF_8,
+    Files.writeString(file, JsonText.write(line) + "\n", StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
   }
 

@@ -7,8 +7,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The identity contract the sync daemon and the sync probe share (ADR 14): where a daemon's root,
@@ -86,24 +84,50 @@ public final class SyncContract {
     }
   }
 
-  /** A fresh random value: a nonce, a challenge. */
+  /**
+   * A fresh random value from the OS's generator: a nonce, a challenge. Read straight from {@code
+   * /dev/urandom} where there is one: a scan probes every sync listener, and seeding a {@link
+   * SecureRandom} costs a cold CLI more than the whole probe.
+   */
   public static String randomHex(int bytes) {
     byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(URANDOM)) {
+      if (in.readNBytes(b, 0, bytes) == bytes) {
+        return HexFormat.of().formatHex(b);
+      }
+    } catch (java.io.IOException | UnsupportedOperationException noUrandom) {
+      // Not a Unix: the JDK's generator below.
+    }
+    new SecureRandom().nextBytes(b);
     return HexFormat.of().formatHex(b);
   }
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Path URANDOM = Path.of("/dev/urandom");
 
-  /** The proof a daemon knowing {@code nonce} gives for {@code challenge}: HMAC-SHA256, hex. */
+  /**
+   * The proof a daemon knowing {@code nonce} gives for {@code challenge}: HMAC-SHA256 (RFC 2104),
+   * hex. Built on {@link MessageDigest} rather than {@code javax.crypto.Mac}, whose provider
+   * start-up costs a cold CLI tens of milliseconds; the test pins it to the JDK's own HMAC.
+   */
   public static String proof(String nonce, String challenge) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(nonce.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(challenge.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    return HexFormat.of().formatHex(hmacSha256(nonce.getBytes(StandardCharsets.UTF_8), challenge.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static byte[] hmacSha256(byte[] key, byte[] message) {
+    int block = 64;
+    byte[] k = key.length > block ? sha256(key) : key;
+    byte[] ipad = new byte[block];
+    byte[] opad = new byte[block];
+    for (int i = 0; i < block; i++) {
+      byte kb = i < k.length ? k[i] : 0;
+      ipad[i] = (byte) (kb ^ 0x36);
+      opad[i] = (byte) (kb ^ 0x5c);
     }
+    MessageDigest md = sha256();
+    md.update(ipad);
+    byte[] inner = md.digest(message);
+    md.update(opad);
+    return md.digest(inner);
   }
 
   /** Compares proofs in constant time. */
@@ -113,8 +137,16 @@ public final class SyncContract {
   }
 
   private static byte[] sha256(String s) {
+    return sha256(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] sha256(byte[] b) {
+    return sha256().digest(b);
+  }
+
+  private static MessageDigest sha256() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

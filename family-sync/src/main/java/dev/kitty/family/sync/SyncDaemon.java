@@ -2,6 +2,7 @@ package dev.kitty.family.sync;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.kitty.api.JsonText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -101,6 +102,9 @@ public final class SyncDaemon {
   }
 
   private int run() {
+    // Without TCP_NODELAY the server's header and body writes meet the client's delayed ACK: every
+    // health answer would take 40 ms, and a scan probes every daemon. Read once, at first use.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -192,7 +196,7 @@ public final class SyncDaemon {
       return true;
     }
     try {
-      Map<String, Object> r = FlatJson.parse(text);
+      Map<String, Object> r = JsonText.parseObject(text);
       return r.get("pid") instanceof Long p && p == pid && r.get("port") instanceof Long q && q == port;
     } catch (IllegalArgumentException corrupt) {
       return true;
@@ -233,9 +237,9 @@ public final class SyncDaemon {
       case "POST" -> {
         Map<String, Object> req;
         try {
-          req = FlatJson.parse(body(x));
+          req = JsonText.parseObject(body(x));
         } catch (IllegalArgumentException e) {
-          send(x, 400, Map.of("error", "body is not a flat JSON object: " + e.getMessage()));
+          send(x, 400, Map.of("error", "body is not a JSON object: " + e.getMessage()));
           return;
         }
         long ms = req.get("duration_ms") instanceof Long l ? l : 0;
@@ -258,7 +262,7 @@ public final class SyncDaemon {
     }
     Object given;
     try {
-      given = FlatJson.parse(body(x)).get("token");
+      given = JsonText.parseObject(body(x)).get("token");
     } catch (IllegalArgumentException e) {
       given = null;
     }
@@ -292,7 +296,7 @@ public final class SyncDaemon {
   }
 
   private static void send(HttpExchange x, int status, Map<String, ?> body) throws IOException {
-    byte[] bytes = FlatJson.write(body).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = JsonText.write(body).getBytes(StandardCharsets.UTF_8);
     x.getResponseHeaders().set("Content-Type", "application/json");
     x.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = x.getResponseBody()) {

@@ -1,5 +1,6 @@
 package dev.kitty.family.sync;
 
+import dev.kitty.api.JsonText;
 import dev.kitty.api.Family;
 import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
@@ -176,7 +177,7 @@ public final class SyncFamily implements Family {
     if (recordFile.text() != null) {
       Map<String, Object> rec;
       try {
-        rec = FlatJson.parse(recordFile.text());
+        rec = JsonText.parseObject(recordFile.text());
       } catch (IllegalArgumentException e) {
         return Identity.operatorRequired(
             IdentitySource.MARKER,

@@ -1,5 +1,6 @@
 package dev.kitty.family.sync;
 
+import dev.kitty.api.JsonText;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ record SyncMarker(
     m.put("protocol_version", protocolVersion);
     m.put("daemon_root", daemonRoot);
     m.put("launch_id", launchId);
-    return FlatJson.write(m) + "\n";
+    return JsonText.write(m) + "\n";
   }
 
   /**
@@ -56,7 +57,7 @@ record SyncMarker(
    * @throws IllegalArgumentException saying which field is missing or wrong
    */
   static SyncMarker parse(String text) {
-    Map<String, Object> m = FlatJson.parse(text);
+    Map<String, Object> m = JsonText.parseObject(text);
     if (!"sync".equals(m.get("daemon_family"))) {
       throw new IllegalArgumentException("daemon_family is not \"sync\"");
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kitty.api.CleanupClass;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
+import dev.kitty.api.JsonText;
 import dev.kitty.testkit.FakeProbeContext;
 import dev.kitty.testkit.SpecKittyFixtures;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class SyncFamilyTest {
   }
 
   private static String record(long pid, int port, long startTicks) {
-    return FlatJson.write(Map.of("pid", pid, "port", port, "start_ticks", startTicks));
+    return JsonText.write(Map.of("pid", pid, "port", port, "start_ticks", startTicks));
   }
 
   @Test

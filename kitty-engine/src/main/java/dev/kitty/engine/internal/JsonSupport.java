@@ -1,7 +1,6 @@
 package dev.kitty.engine.internal;
 
 import java.util.Map;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,7 +21,6 @@ public final class JsonSupport {
   }
 
   /** {@code text} as a JSON object, or null when it is not one. Never throws. */
-  @SuppressWarnings("unchecked")
   public static Map<String, Object> objectOrNull(String text) {
     if (text == null) {
       return null;
@@ -32,9 +30,10 @@ public final class JsonSupport {
       return null;
     }
     try {
-      Object v = mapper().readValue(t, Object.class);
-      return v instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
-    } catch (JacksonException | IllegalArgumentException e) {
+      // kitty-api's reader, not Jackson: a scan reads health answers, and the first use of a
+      // Jackson mapper costs a cold CLI ~40 ms of initialisation for a 500-byte answer.
+      return dev.kitty.api.JsonText.parseObject(t);
+    } catch (IllegalArgumentException e) {
       return null;
     }
   }

@@ -132,7 +132,8 @@ public final class SignalGate {
 
   private final Platform platform;
   private final FamilyRegistry registry;
-  private final Signaller signaller;
+  private final java.util.function.Supplier<Signaller> signallerSource;
+  private Signaller signaller;
   private final AuditLog audit;
   private final boolean allUsers;
   private final int me;
@@ -153,9 +154,18 @@ public final class SignalGate {
    * @param allUsers whether {@code --all-users} was given (honoured only when kitty runs as root)
    */
   public SignalGate(Platform platform, FamilyRegistry registry, Signaller signaller, AuditLog audit, boolean allUsers) {
+    this(platform, registry, () -> signaller, audit, allUsers);
+  }
+
+  /**
+   * A gate whose signaller is made on first need: loading the FFM signaller costs a cold CLI
+   * milliseconds that a cleanup with nothing to stop should not pay.
+   */
+  public SignalGate(
+      Platform platform, FamilyRegistry registry, java.util.function.Supplier<Signaller> signallerSource, AuditLog audit, boolean allUsers) {
     this.platform = platform;
     this.registry = registry;
-    this.signaller = signaller;
+    this.signallerSource = signallerSource;
     this.audit = audit;
     this.allUsers = allUsers;
     this.me = platform.processes().currentUid();
@@ -173,6 +183,13 @@ public final class SignalGate {
       }
     }
     return new Handles();
+  }
+
+  private synchronized Signaller signaller() {
+    if (signaller == null) {
+      signaller = signallerSource.get();
+    }
+    return signaller;
   }
 
   /** The verdict for {@code t}, without signalling. */
@@ -361,6 +378,7 @@ public final class SignalGate {
       audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "refused", v.reason(), "not sent");
       return new Outcome(v, false, null);
     }
+    Signaller signaller = signaller();
     if ((sig == Sig.STOP || sig == Sig.CONT) && !signaller.canFreeze()) {
       audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "allowed", v.reason(), "unsupported by " + signaller.name());
       return new Outcome(v, false, sig + " is not supported by " + signaller.name());
@@ -398,7 +416,7 @@ public final class SignalGate {
       }
     }
     if (all && !inGroup.isEmpty()) {
-      String error = signaller.sendGroup(pgid, sig);
+      String error = signaller().sendGroup(pgid, sig);
       for (long pid : inGroup) {
         Target t = byPid.get(pid);
         audit.record(t.family(), pid, t.startTicks(), sig.name() + "(group " + pgid + ")", "allowed", "every member of group " + pgid + " passed", error == null ? "sent" : error);

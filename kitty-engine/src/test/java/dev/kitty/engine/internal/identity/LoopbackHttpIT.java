@@ -136,7 +136,7 @@ class LoopbackHttpIT {
     assertEquals("/p", a.json().get("project_path"));
     int chunked = serve(s -> write(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n"));
     HttpAnswer b = get(chunked, Duration.ofSeconds(2));
-    assertEquals(1, b.json().get("a"));
+    assertEquals(1L, b.json().get("a"), "JSON integers read as Long (JsonText)");
   }
 
   @Test
