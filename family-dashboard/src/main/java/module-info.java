@@ -1,4 +1,7 @@
-/** The built-in dashboard daemon family. Exports nothing; only provides its {@link dev.kitty.api.Family}. */
+/**
+ * The built-in dashboard daemon family. Exports nothing; only provides its {@link
+ * dev.kitty.api.Family}.
+ */
 module dev.kitty.family.dashboard {
   requires dev.kitty.api;
 

@@ -1,4 +1,7 @@
-/** The built-in devstack daemon family. Exports nothing; only provides its {@link dev.kitty.api.Family}. */
+/**
+ * The built-in devstack daemon family. Exports nothing; only provides its {@link
+ * dev.kitty.api.Family}.
+ */
 module dev.kitty.family.devstack {
   requires dev.kitty.api;
 

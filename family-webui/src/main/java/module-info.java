@@ -1,4 +1,7 @@
-/** The built-in webui daemon family. Exports nothing; only provides its {@link dev.kitty.api.Family}. */
+/**
+ * The built-in webui daemon family. Exports nothing; only provides its {@link
+ * dev.kitty.api.Family}.
+ */
 module dev.kitty.family.webui {
   requires dev.kitty.api;
 

@@ -1,7 +1,7 @@
 /**
  * A sample drop-in family: Jupyter servers on [8888, 8900). Drop its jar into a family folder
- * ({@code --family-path DIR}, {@code $KITTY_FAMILY_PATH} or {@code ~/.config/kitty/families}).
- * A drop-in may require only {@code dev.kitty.api} (and {@code java.base}).
+ * ({@code --family-path DIR}, {@code $KITTY_FAMILY_PATH} or {@code ~/.config/kitty/families}). A
+ * drop-in may require only {@code dev.kitty.api} (and {@code java.base}).
  */
 module dev.kitty.family.jupyter {
   requires dev.kitty.api;

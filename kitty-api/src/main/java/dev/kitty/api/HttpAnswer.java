@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param json the body parsed as a JSON object, null when it was not one
  * @param error why there was no usable answer (timeout, refused, too large, ...); null on success
  */
-public record HttpAnswer(String url, int status, String body, Map<String, Object> json, String error) {
+public record HttpAnswer(
+    String url, int status, String body, Map<String, Object> json, String error) {
 
   /** An answer that never came. */
   public static HttpAnswer failed(String url, String error) {

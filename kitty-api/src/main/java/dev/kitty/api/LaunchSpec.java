@@ -8,11 +8,12 @@ import java.util.List;
  * shell, and how health is checked.
  *
  * <p>The engine replaces these placeholders in the command words: {@code {port}} the chosen port;
- * {@code {java}} the {@code java} launcher of the running JVM; {@code {module_path}} the module path
- * that holds the family's module and every module it reads (so a family can ship its daemon as a
- * main class of its own module); {@code {state_dir}} kitty's state directory; {@code {record}} the
- * file in which the engine keeps the launch's record. The daemon's environment carries {@code
- * KITTY_LAUNCH_ID}, {@code KITTY_FAMILY}, {@code KITTY_TOKEN} (its shutdown token) and {@code PORT}.
+ * {@code {java}} the {@code java} launcher of the running JVM; {@code {module_path}} the module
+ * path that holds the family's module and every module it reads (so a family can ship its daemon as
+ * a main class of its own module); {@code {state_dir}} kitty's state directory; {@code {record}}
+ * the file in which the engine keeps the launch's record. The daemon's environment carries {@code
+ * KITTY_LAUNCH_ID}, {@code KITTY_FAMILY}, {@code KITTY_TOKEN} (its shutdown token) and {@code
+ * PORT}.
  *
  * <p>Stability: experimental.
  *
@@ -22,7 +23,8 @@ import java.util.List;
  *     listens
  * @param startTimeout how long a start may take before it is abandoned and its tree killed
  */
-public record LaunchSpec(List<String> command, boolean shell, String healthPath, Duration startTimeout) {
+public record LaunchSpec(
+    List<String> command, boolean shell, String healthPath, Duration startTimeout) {
 
   /** Copies the command and validates the timeout. */
   public LaunchSpec {

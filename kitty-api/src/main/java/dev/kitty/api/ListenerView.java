@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param holderPids every process holding the socket open, ascending; more than one when the socket
  *     was inherited; empty when no holder was visible (another user's process, say)
  */
-public record ListenerView(String address, int port, boolean ipv6, long inode, List<Long> holderPids) {
+public record ListenerView(
+    String address, int port, boolean ipv6, long inode, List<Long> holderPids) {
 
   /** Copies and sorts the holders. */
   public ListenerView {

@@ -30,7 +30,10 @@ public record PortRange(int from, int to) {
     return port >= from && port < to;
   }
 
-  /** Whether the two ranges share at least one port. Adjacent ranges ({@code a.to == b.from}) do not. */
+  /**
+   * Whether the two ranges share at least one port. Adjacent ranges ({@code a.to == b.from}) do
+   * not.
+   */
   public boolean overlaps(PortRange other) {
     return from < other.to && other.from < to;
   }

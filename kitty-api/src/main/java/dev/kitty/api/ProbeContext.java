@@ -40,7 +40,10 @@ public interface ProbeContext {
   default List<Long> shellWrappers(ProcessView p) {
     List<Long> out = new java.util.ArrayList<>();
     Optional<ProcessView> up = process(p.ppid());
-    while (up.isPresent() && up.get().shellWrapper() && out.size() < 8 && !out.contains(up.get().pid())) {
+    while (up.isPresent()
+        && up.get().shellWrapper()
+        && out.size() < 8
+        && !out.contains(up.get().pid())) {
       out.add(up.get().pid());
       up = process(up.get().ppid());
     }
@@ -51,8 +54,9 @@ public interface ProbeContext {
   int currentUid();
 
   /**
-   * {@code GET http://127.0.0.1:PORT/PATH} on the listener's port (or {@code [::1]} for an IPv6-only
-   * loopback listener): no redirects, no credentials, bounded in time by the engine and in size.
+   * {@code GET http://127.0.0.1:PORT/PATH} on the listener's port (or {@code [::1]} for an
+   * IPv6-only loopback listener): no redirects, no credentials, bounded in time by the engine and
+   * in size.
    *
    * @param path an absolute path such as {@code /api/health}
    */
@@ -65,8 +69,8 @@ public interface ProbeContext {
   FileEvidence readFile(String path);
 
   /**
-   * The record of the live singleton kitty launched for this family ({@code kitty sync ensure}),
-   * as written by the engine: a flat JSON object with at least {@code pid}, {@code port}, {@code
+   * The record of the live singleton kitty launched for this family ({@code kitty sync ensure}), as
+   * written by the engine: a flat JSON object with at least {@code pid}, {@code port}, {@code
    * start_ticks}, {@code start_time}, {@code launch_id}. {@link FileEvidence#absent()} when there
    * is none.
    */

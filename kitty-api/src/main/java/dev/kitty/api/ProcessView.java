@@ -20,8 +20,8 @@ import java.util.Objects;
  * @param sid the session id, 0 when unknown
  * @param uid the real user id, -1 when unknown
  * @param user the user name, null when unknown
- * @param startTicks the platform's start stamp (clock ticks since boot on Linux, epoch
- *     milliseconds elsewhere), compared only for equality; -1 when unknown
+ * @param startTicks the platform's start stamp (clock ticks since boot on Linux, epoch milliseconds
+ *     elsewhere), compared only for equality; -1 when unknown
  * @param startTime when the process started, null when unknown
  * @param command the short command name (e.g. {@code python3}); never null, may be empty
  * @param args the full argument vector, argv[0] first; never null, empty when unreadable

@@ -23,7 +23,12 @@ class JsonTextTest {
     return switch (kind) {
       case 0 -> null;
       case 1 -> r.nextBoolean();
-      case 2 -> r.nextBoolean() ? (Object) r.nextLong() : (Object) BigInteger.valueOf(Long.MAX_VALUE).multiply(BigInteger.valueOf(2 + r.nextInt(1000)));
+      case 2 ->
+          r.nextBoolean()
+              ? (Object) r.nextLong()
+              : (Object)
+                  BigInteger.valueOf(Long.MAX_VALUE)
+                      .multiply(BigInteger.valueOf(2 + r.nextInt(1000)));
       case 3 -> (double) r.nextInt(1_000_000) / 64.0;
       case 4 -> string(r);
       case 5 -> {
@@ -46,24 +51,33 @@ class JsonTextTest {
   private static String string(Random r) {
     StringBuilder b = new StringBuilder();
     for (int i = r.nextInt(12); i > 0; i--) {
-      b.append((char) (r.nextInt(4) == 0 ? r.nextInt(0x20) : r.nextInt(4) == 0 ? 0x80 + r.nextInt(0x3000) : 0x20 + r.nextInt(0x5f)));
+      b.append(
+          (char)
+              (r.nextInt(4) == 0
+                  ? r.nextInt(0x20)
+                  : r.nextInt(4) == 0 ? 0x80 + r.nextInt(0x3000) : 0x20 + r.nextInt(0x5f)));
     }
     return b.toString();
   }
 
   @Test
   void everyValueReadsBackAsItWasWritten() {
-    qt().withExamples(1000).forAll(integers().all()).checkAssert(seed -> {
-      Object v = value(new Random(seed), 4);
-      assertEquals(v, JsonText.parse(JsonText.write(v)), () -> JsonText.write(v));
-    });
+    qt().withExamples(1000)
+        .forAll(integers().all())
+        .checkAssert(
+            seed -> {
+              Object v = value(new Random(seed), 4);
+              assertEquals(v, JsonText.parse(JsonText.write(v)), () -> JsonText.write(v));
+            });
   }
 
   @Test
   void readsWhatOtherWritersProduce() {
-    Map<String, Object> m = JsonText.parseObject(
-        " {\"a\" : [1, -2, 3.5e1, 0.25, true, false, null, \"\\u00e9\\/\\n\"],\n\t\"b\":{}, \"c\":[] , \"big\": 123456789012345678901234567890} ");
-    assertEquals(java.util.Arrays.asList(1L, -2L, 35.0, 0.25, true, false, null, "é/\n"), m.get("a"));
+    Map<String, Object> m =
+        JsonText.parseObject(
+            " {\"a\" : [1, -2, 3.5e1, 0.25, true, false, null, \"\\u00e9\\/\\n\"],\n\t\"b\":{}, \"c\":[] , \"big\": 123456789012345678901234567890} ");
+    assertEquals(
+        java.util.Arrays.asList(1L, -2L, 35.0, 0.25, true, false, null, "é/\n"), m.get("a"));
     assertEquals(Map.of(), m.get("b"));
     assertEquals(List.of(), m.get("c"));
     assertEquals(new BigInteger("123456789012345678901234567890"), m.get("big"));
@@ -80,10 +94,21 @@ class JsonTextTest {
     broken.put("{\"a\":\"x\ny\"}", "control character in a string at character 7");
     broken.put("", "unexpected end at character 0");
     broken.put("[1,]", "expected a value at character 3");
-    broken.forEach((text, message) ->
-        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> JsonText.parse(text)).getMessage(), text));
-    assertEquals("not a JSON object", assertThrows(IllegalArgumentException.class, () -> JsonText.parseObject("[1]")).getMessage());
+    broken.forEach(
+        (text, message) ->
+            assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, () -> JsonText.parse(text))
+                    .getMessage(),
+                text));
+    assertEquals(
+        "not a JSON object",
+        assertThrows(IllegalArgumentException.class, () -> JsonText.parseObject("[1]"))
+            .getMessage());
     String deep = "[".repeat(JsonText.MAX_DEPTH + 2) + "]".repeat(JsonText.MAX_DEPTH + 2);
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> JsonText.parse(deep)).getMessage().startsWith("nested deeper than"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> JsonText.parse(deep))
+            .getMessage()
+            .startsWith("nested deeper than"));
   }
 }

@@ -23,31 +23,66 @@ class RecordsTest {
     var kill = new Signal(SignalKind.KILL, Reach.TREE, Duration.ofSeconds(1));
     assertEquals(
         "stop plan step 2: TERM after KILL; signals may only escalate",
-        assertThrows(IllegalArgumentException.class, () -> new StopPlan(List.of(kill, term))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new StopPlan(List.of(kill, term)))
+            .getMessage());
     assertEquals(
         "stop plan has no Signal step",
-        assertThrows(IllegalArgumentException.class, () -> new StopPlan(List.of(new StopStep.FreezeTree()))).getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new StopPlan(List.of(new StopStep.FreezeTree())))
+            .getMessage());
     assertEquals(
         "Signal grace must be positive and at most 60 s: PT1M1S",
-        assertThrows(IllegalArgumentException.class, () -> new Signal(SignalKind.TERM, Reach.PROCESS, Duration.ofSeconds(61))).getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new StopStep.HttpShutdown("api/shutdown", StopStep.TokenSource.NONE, Duration.ofSeconds(1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Signal(SignalKind.TERM, Reach.PROCESS, Duration.ofSeconds(61)))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new StopStep.HttpShutdown(
+                "api/shutdown", StopStep.TokenSource.NONE, Duration.ofSeconds(1)));
     assertEquals(5, StopPlan.DEFAULT.steps().size());
   }
 
   @Test
   void aVerdictIsConsistent() {
-    assertThrows(IllegalArgumentException.class, () -> new Identity(CleanupClass.SAFE_AUTO, IdentitySource.HEALTH, "why", false, Map.of()));
-    assertThrows(IllegalArgumentException.class, () -> new Identity(CleanupClass.NEVER_TOUCH, IdentitySource.NONE, null, false, Map.of()));
-    assertThrows(IllegalArgumentException.class, () -> new Identity(CleanupClass.SAFE_AUTO, IdentitySource.HEALTH, null, true, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Identity(CleanupClass.SAFE_AUTO, IdentitySource.HEALTH, "why", false, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Identity(CleanupClass.NEVER_TOUCH, IdentitySource.NONE, null, false, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Identity(CleanupClass.SAFE_AUTO, IdentitySource.HEALTH, null, true, Map.of()));
     java.util.HashMap<String, Object> withNull = new java.util.HashMap<>();
     withNull.put("auth_scope", null);
-    assertTrue(Identity.safeAuto(IdentitySource.MARKER, withNull).attributes().containsKey("auth_scope"), "null identity fields are kept");
+    assertTrue(
+        Identity.safeAuto(IdentitySource.MARKER, withNull).attributes().containsKey("auth_scope"),
+        "null identity fields are kept");
     assertEquals("operator_required", CleanupClass.OPERATOR_REQUIRED.jsonName());
     assertEquals("metadata_file", IdentitySource.METADATA_FILE.jsonName());
   }
 
   private static ProcessView proc(String... args) {
-    return new ProcessView(10, 1, 10, 10, 0, "u", 1, Instant.EPOCH, args[0], List.of(args), null, null, 1, "S", Map.of(), true);
+    return new ProcessView(
+        10,
+        1,
+        10,
+        10,
+        0,
+        "u",
+        1,
+        Instant.EPOCH,
+        args[0],
+        List.of(args),
+        null,
+        null,
+        1,
+        "S",
+        Map.of(),
+        true);
   }
 
   @Test
@@ -61,8 +96,13 @@ class RecordsTest {
   @Test
   void policiesAndLaunchSpecsRefuseNonsense() {
     assertThrows(IllegalArgumentException.class, () -> new RunawayPolicy(0, 3, 1));
-    assertThrows(IllegalArgumentException.class, () -> new LaunchSpec(List.of("x"), false, "health", Duration.ofSeconds(1)));
-    assertThrows(IllegalArgumentException.class, () -> new ListenerView("127.0.0.1", 0, false, 1, List.of()));
-    assertEquals(List.of(3L, 5L), new ListenerView("::1", 80, true, 1, List.of(5L, 3L, 5L)).holderPids());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new LaunchSpec(List.of("x"), false, "health", Duration.ofSeconds(1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ListenerView("127.0.0.1", 0, false, 1, List.of()));
+    assertEquals(
+        List.of(3L, 5L), new ListenerView("::1", 80, true, 1, List.of(5L, 3L, 5L)).holderPids());
   }
 }

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param process the owning process, null when no holder could be seen
  * @param identity the verdict, after the engine's own rules; never null
  */
-public record Candidate(String daemonFamily, ListenerView listener, ProcessView process, Identity identity) {
+public record Candidate(
+    String daemonFamily, ListenerView listener, ProcessView process, Identity identity) {
 
   /** Checks the required fields. */
   public Candidate {

@@ -17,7 +17,13 @@ import java.util.List;
  * @param notes what the operator should know (a corrupt record rebuilt, say); never null
  */
 public record EnsureReport(
-    String family, long pid, int port, boolean reused, String launchId, StopReport cleaned, List<String> notes) {
+    String family,
+    long pid,
+    int port,
+    boolean reused,
+    String launchId,
+    StopReport cleaned,
+    List<String> notes) {
 
   /** Copies the notes. */
   public EnsureReport {

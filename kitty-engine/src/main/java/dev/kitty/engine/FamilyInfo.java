@@ -14,7 +14,8 @@ import dev.kitty.api.PortRange;
  * @param source {@code builtin} or {@code plugin:ABSOLUTE_JAR_PATH}; never null
  * @param version the module's version, or {@code unknown}; never null
  */
-public record FamilyInfo(Family family, PortRange range, String module, String source, String version) {
+public record FamilyInfo(
+    Family family, PortRange range, String module, String source, String version) {
 
   /** The family's id. */
   public String id() {

@@ -16,7 +16,12 @@ import java.util.List;
  * @param reason what makes it a ghost, in words
  */
 public record GhostSocket(
-    String daemonFamily, int port, String address, Long ownerPid, List<Long> holderPids, String reason) {
+    String daemonFamily,
+    int port,
+    String address,
+    Long ownerPid,
+    List<Long> holderPids,
+    String reason) {
   /** Copies the list. */
   public GhostSocket {
     holderPids = List.copyOf(holderPids);

@@ -26,7 +26,8 @@ import java.util.jar.JarFile;
  */
 public final class JarAudit {
 
-  private static final Set<String> KILL_COMMANDS = Set.of("kill", "taskkill", "pkill", "killall", "fuser");
+  private static final Set<String> KILL_COMMANDS =
+      Set.of("kill", "taskkill", "pkill", "killall", "fuser");
 
   private JarAudit() {}
 
@@ -58,7 +59,8 @@ public final class JarAudit {
             out.add(cls + ": " + m.owner().asInternalName() + "." + m.name().stringValue());
         case ClassEntry c when c.asInternalName().equals("java/lang/foreign/Linker") ->
             out.add(cls + ": " + c.asInternalName());
-        case StringEntry s when KILL_COMMANDS.contains(s.stringValue()) -> out.add(cls + ": \"" + s.stringValue() + "\"");
+        case StringEntry s when KILL_COMMANDS.contains(s.stringValue()) ->
+            out.add(cls + ": \"" + s.stringValue() + "\"");
         default -> {
           // anything else is not a way to signal a process
         }

@@ -52,7 +52,11 @@ public final class Kitty {
   }
 
   /** A kitty over a given world: tests run the real paths on fake platforms and signallers. */
-  static Kitty of(KittyOptions options, Platform platform, FamilyRegistry registry, SignalGate.Signaller signaller) {
+  static Kitty of(
+      KittyOptions options,
+      Platform platform,
+      FamilyRegistry registry,
+      SignalGate.Signaller signaller) {
     Kitty k = new Kitty(options, platform, registry);
     k.signaller = signaller;
     return k;
@@ -103,7 +107,11 @@ public final class Kitty {
                 .map(r -> " (it was rejected: " + r.reason() + ")")
                 .orElse("");
         throw new KittyException.Usage(
-            "unknown family \"" + id + "\"" + rejectedNote + "; known: "
+            "unknown family \""
+                + id
+                + "\""
+                + rejectedNote
+                + "; known: "
                 + String.join(", ", families().stream().map(FamilyInfo::id).toList()));
       }
       out.add(f.get());
@@ -113,7 +121,12 @@ public final class Kitty {
 
   private Classifier classifier() {
     return new Classifier(
-        platform, registry, options.stateDir().toString(), options.probeTimeout(), options.httpTimeout(), options.allUsers());
+        platform,
+        registry,
+        options.stateDir().toString(),
+        options.probeTimeout(),
+        options.httpTimeout(),
+        options.allUsers());
   }
 
   /** How this machine delivers signals (chosen once, on first need). */
@@ -152,7 +165,8 @@ public final class Kitty {
           fs.candidates().stream()
               .anyMatch(c -> c.needsAction() && c.cleanupClass() == CleanupClass.OPERATOR_REQUIRED);
       boolean auto =
-          fs.candidates().stream().anyMatch(c -> c.needsAction() && c.cleanupClass() == CleanupClass.SAFE_AUTO);
+          fs.candidates().stream()
+              .anyMatch(c -> c.needsAction() && c.cleanupClass() == CleanupClass.SAFE_AUTO);
       if (operator) {
         remediation.add("kitty doctor " + fs.family().id() + " --reset");
       } else if (auto) {
@@ -160,10 +174,19 @@ public final class Kitty {
       }
     }
     return new DoctorReport(
-        scan, new StateStore(options.stateDir()).records(), ghosts, List.of(), remediation, platform.name(), signallerName());
+        scan,
+        new StateStore(options.stateDir()).records(),
+        ghosts,
+        List.of(),
+        remediation,
+        platform.name(),
+        signallerName());
   }
 
-  /** Ghost sockets (seed 004) in the named families' ranges: listening sockets held by several processes. */
+  /**
+   * Ghost sockets (seed 004) in the named families' ranges: listening sockets held by several
+   * processes.
+   */
   public List<GhostSocket> ghosts(List<String> ids) {
     List<FamilyInfo> scope = select(ids);
     Classifier classifier = classifier();
@@ -177,20 +200,42 @@ public final class Kitty {
    */
   private static List<GhostSocket> ghosts(ProcessSnapshot snapshot, ScanReport scan) {
     List<GhostSocket> ghosts = new ArrayList<>();
-    scan.candidates().forEach(c -> {
-      List<Long> holders = c.listener().holderPids();
-      if (holders.size() > 1) {
-        Long owner = snapshot.owner(holders).orElse(null);
-        List<Long> inheritors = holders.stream().filter(p -> !p.equals(owner)).toList();
-        ghosts.add(new GhostSocket(c.daemonFamily(), c.port(), c.listener().address(), owner, holders,
-            "listening socket held by " + holders.size() + " processes: owner " + owner + ", inherited by " + inheritors));
-      } else if (c.identity().attributes().get("recorded_pid") instanceof Number recorded
-          && !holders.contains(recorded.longValue())
-          && snapshot.view(recorded.longValue()).isEmpty()) {
-        ghosts.add(new GhostSocket(c.daemonFamily(), c.port(), c.listener().address(), recorded.longValue(), holders,
-            "recorded owner pid " + recorded + " is gone, yet the port still listens, held by " + holders));
-      }
-    });
+    scan.candidates()
+        .forEach(
+            c -> {
+              List<Long> holders = c.listener().holderPids();
+              if (holders.size() > 1) {
+                Long owner = snapshot.owner(holders).orElse(null);
+                List<Long> inheritors = holders.stream().filter(p -> !p.equals(owner)).toList();
+                ghosts.add(
+                    new GhostSocket(
+                        c.daemonFamily(),
+                        c.port(),
+                        c.listener().address(),
+                        owner,
+                        holders,
+                        "listening socket held by "
+                            + holders.size()
+                            + " processes: owner "
+                            + owner
+                            + ", inherited by "
+                            + inheritors));
+              } else if (c.identity().attributes().get("recorded_pid") instanceof Number recorded
+                  && !holders.contains(recorded.longValue())
+                  && snapshot.view(recorded.longValue()).isEmpty()) {
+                ghosts.add(
+                    new GhostSocket(
+                        c.daemonFamily(),
+                        c.port(),
+                        c.listener().address(),
+                        recorded.longValue(),
+                        holders,
+                        "recorded owner pid "
+                            + recorded
+                            + " is gone, yet the port still listens, held by "
+                            + holders));
+              }
+            });
     return ghosts;
   }
 
@@ -218,12 +263,19 @@ public final class Kitty {
   public StopReport kill(long pid, String family, boolean dryRun, StopProgress progress) {
     List<FamilyInfo> scope = select(List.of(family));
     ScanReport scan = classifier().scan(scope);
-    List<Candidate> mine = scan.candidates().filter(c -> c.pid() != null && c.pid() == pid).toList();
+    List<Candidate> mine =
+        scan.candidates().filter(c -> c.pid() != null && c.pid() == pid).toList();
     if (mine.isEmpty()) {
       throw new KittyException.Usage(
-          "pid " + pid + " holds no listener in family " + family + "'s range " + scope.getFirst().range());
+          "pid "
+              + pid
+              + " holds no listener in family "
+              + family
+              + "'s range "
+              + scope.getFirst().range());
     }
-    ScanReport only = new ScanReport(List.of(new FamilyScan(scope.getFirst(), mine)), scan.warnings());
+    ScanReport only =
+        new ScanReport(List.of(new FamilyScan(scope.getFirst(), mine)), scan.warnings());
     return execute(only, false, dryRun, progress);
   }
 
@@ -232,25 +284,38 @@ public final class Kitty {
    * {@code autoOnly} (cleanup), else also {@code operator_required} (reset, kill) — and puts every
    * candidate in exactly one array.
    */
-  private StopReport execute(ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress) {
-    SignalGate gate = new SignalGate(platform, registry, this::signaller, new AuditLog(options.stateDir()), options.allUsers());
+  private StopReport execute(
+      ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress) {
+    SignalGate gate =
+        new SignalGate(
+            platform,
+            registry,
+            this::signaller,
+            new AuditLog(options.stateDir()),
+            options.allUsers());
     return execute(scan, autoOnly, dryRun, progress, gate);
   }
 
-  private StopReport execute(ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress, SignalGate gate) {
+  private StopReport execute(
+      ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress, SignalGate gate) {
     List<StopReport.Entry> swept = new ArrayList<>();
     List<StopReport.Entry> skipped = new ArrayList<>();
     List<StopReport.Entry> failed = new ArrayList<>();
-    StopExecutor executor = new StopExecutor(gate, platform, progress, new StateStore(options.stateDir()));
+    StopExecutor executor =
+        new StopExecutor(gate, platform, progress, new StateStore(options.stateDir()));
     for (FamilyScan fs : scan.families()) {
       List<Candidate> targets = new ArrayList<>();
       for (Candidate c : fs.candidates()) {
         if (c.identity().recorded()) {
-          skipped.add(new StopReport.Entry(c, null, "the recorded live daemon: " + c.identity().skipReason()));
+          skipped.add(
+              new StopReport.Entry(
+                  c, null, "the recorded live daemon: " + c.identity().skipReason()));
         } else if (c.cleanupClass() == CleanupClass.NEVER_TOUCH) {
           skipped.add(new StopReport.Entry(c, null, c.identity().skipReason()));
         } else if (autoOnly && c.cleanupClass() != CleanupClass.SAFE_AUTO) {
-          skipped.add(new StopReport.Entry(c, null, "operator_required: run kitty doctor " + c.daemonFamily() + " --reset"));
+          skipped.add(
+              new StopReport.Entry(
+                  c, null, "operator_required: run kitty doctor " + c.daemonFamily() + " --reset"));
         } else if (c.pid() == null) {
           skipped.add(new StopReport.Entry(c, null, "no process holding the socket is visible"));
         } else {
@@ -258,11 +323,19 @@ public final class Kitty {
         }
       }
       if (dryRun) {
-        String plan = fs.family().family().stopPlan().steps().stream().map(s -> s.getClass().getSimpleName()).toList().toString();
+        String plan =
+            fs.family().family().stopPlan().steps().stream()
+                .map(s -> s.getClass().getSimpleName())
+                .toList()
+                .toString();
         for (Candidate c : targets) {
-          var verdict = gate.check(new SignalGate.Target(c.pid(), c.process().startTicks(), fs.family().id()));
+          var verdict =
+              gate.check(
+                  new SignalGate.Target(c.pid(), c.process().startTicks(), fs.family().id()));
           if (verdict.allowed()) {
-            swept.add(new StopReport.Entry(c, "dry_run", "would stop with " + plan + " (" + verdict.reason() + ")"));
+            swept.add(
+                new StopReport.Entry(
+                    c, "dry_run", "would stop with " + plan + " (" + verdict.reason() + ")"));
           } else {
             skipped.add(new StopReport.Entry(c, null, verdict.skipReason()));
           }
@@ -294,19 +367,36 @@ public final class Kitty {
   @SuppressWarnings("try") // the lock is held for the body's duration, never read
   public EnsureReport ensure(String id, Map<String, String> env, StopProgress progress) {
     FamilyInfo family = select(List.of(id)).getFirst();
-    dev.kitty.api.LaunchSpec spec = family.family().launchSpec()
-        .orElseThrow(() -> new KittyException.Usage("family " + id + " does not launch daemons"));
+    dev.kitty.api.LaunchSpec spec =
+        family
+            .family()
+            .launchSpec()
+            .orElseThrow(
+                () -> new KittyException.Usage("family " + id + " does not launch daemons"));
     StateStore store = new StateStore(options.stateDir());
     java.nio.file.Path recordFile = store.singletonRecord(id);
     List<String> notes = new ArrayList<>();
     try (StateStore.Held held = store.lock(id)) {
       ScanReport scan = classifier().scan(List.of(family));
-      SignalGate gate = new SignalGate(platform, registry, this::signaller, new AuditLog(options.stateDir()), options.allUsers());
+      SignalGate gate =
+          new SignalGate(
+              platform,
+              registry,
+              this::signaller,
+              new AuditLog(options.stateDir()),
+              options.allUsers());
       StopReport cleaned = execute(scan, true, false, progress, gate);
-      Optional<Candidate> live = scan.candidates()
-          .filter(c -> c.identity().recorded() && c.pid() != null)
-          .filter(c -> platform.processes().node(c.pid()).map(n -> n.startTicks() == c.process().startTicks()).orElse(false))
-          .findFirst();
+      Optional<Candidate> live =
+          scan.candidates()
+              .filter(c -> c.identity().recorded() && c.pid() != null)
+              .filter(
+                  c ->
+                      platform
+                          .processes()
+                          .node(c.pid())
+                          .map(n -> n.startTicks() == c.process().startTicks())
+                          .orElse(false))
+              .findFirst();
       if (live.isPresent()) {
         Candidate c = live.get();
         String launchId = c.process().cookies().get(ProcessView.LAUNCH_COOKIE);
@@ -327,7 +417,8 @@ public final class Kitty {
         try {
           var launched = launcher.launch(family, spec, port, recordFile, env);
           store.writeAtomically(recordFile, singletonRecord(family, launched, store));
-          return new EnsureReport(id, launched.node().pid(), port, false, launched.launchId(), cleaned, notes);
+          return new EnsureReport(
+              id, launched.node().pid(), port, false, launched.launchId(), cleaned, notes);
         } catch (KittyException.Failed e) {
           // Somebody took the port between our look and the daemon's bind: try the next one.
           busy.add(port);
@@ -346,7 +437,9 @@ public final class Kitty {
       return null;
     }
     try {
-      return dev.kitty.engine.internal.JsonSupport.objectOrNull(java.nio.file.Files.readString(file)) == null
+      return dev.kitty.engine.internal.JsonSupport.objectOrNull(
+                  java.nio.file.Files.readString(file))
+              == null
           ? "is corrupt (not a JSON object)"
           : null;
     } catch (java.io.IOException | java.io.UncheckedIOException e) {
@@ -379,7 +472,8 @@ public final class Kitty {
         return port;
       }
     }
-    throw new KittyException.Failed("no free port in family " + family.id() + "'s range " + family.range());
+    throw new KittyException.Failed(
+        "no free port in family " + family.id() + "'s range " + family.range());
   }
 
   private static boolean portTaken(int port) {
@@ -422,8 +516,13 @@ public final class Kitty {
   }
 
   private void addSubtree(
-      List<ProcessTreeReport.Node> nodes, ProcessSnapshot snapshot, long pid, int depth, boolean target,
-      Map<Long, List<Integer>> ports, Set<Long> seen) {
+      List<ProcessTreeReport.Node> nodes,
+      ProcessSnapshot snapshot,
+      long pid,
+      int depth,
+      boolean target,
+      Map<Long, List<Integer>> ports,
+      Set<Long> seen) {
     if (!seen.add(pid)) {
       return;
     }
@@ -434,7 +533,11 @@ public final class Kitty {
   }
 
   private void addNode(
-      List<ProcessTreeReport.Node> nodes, ProcessSnapshot snapshot, long pid, int depth, boolean target,
+      List<ProcessTreeReport.Node> nodes,
+      ProcessSnapshot snapshot,
+      long pid,
+      int depth,
+      boolean target,
       Map<Long, List<Integer>> ports) {
     Optional<ProcessView> view = snapshot.view(pid);
     if (view.isEmpty()) {
@@ -442,7 +545,11 @@ public final class Kitty {
     }
     List<Integer> held = ports.getOrDefault(pid, List.of());
     List<String> families =
-        held.stream().flatMap(p -> registry.owning(p).stream()).map(FamilyInfo::id).distinct().toList();
+        held.stream()
+            .flatMap(p -> registry.owning(p).stream())
+            .map(FamilyInfo::id)
+            .distinct()
+            .toList();
     nodes.add(new ProcessTreeReport.Node(view.get(), depth, target, held, families));
   }
 }

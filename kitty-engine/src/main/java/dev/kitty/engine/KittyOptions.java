@@ -58,7 +58,9 @@ public record KittyOptions(
       state = home.resolve(".local/state/kitty");
     }
     Path configHome =
-        present(env, "XDG_CONFIG_HOME") ? Path.of(env.get("XDG_CONFIG_HOME")) : home.resolve(".config");
+        present(env, "XDG_CONFIG_HOME")
+            ? Path.of(env.get("XDG_CONFIG_HOME"))
+            : home.resolve(".config");
     List<Path> paths = new ArrayList<>(extraFamilyPaths);
     if (present(env, "KITTY_FAMILY_PATH")) {
       for (String p : env.get("KITTY_FAMILY_PATH").split(File.pathSeparator)) {
@@ -70,12 +72,19 @@ public record KittyOptions(
     paths.add(configHome.resolve("kitty/families"));
     Path config = configFile != null ? configFile : configHome.resolve("kitty/config.json");
     return new KittyOptions(
-        state, paths, config, configFile != null, Duration.ofSeconds(3), Duration.ofMillis(1500), false);
+        state,
+        paths,
+        config,
+        configFile != null,
+        Duration.ofSeconds(3),
+        Duration.ofMillis(1500),
+        false);
   }
 
   /** These options with {@code --all-users} as given. */
   public KittyOptions withAllUsers(boolean all) {
-    return new KittyOptions(stateDir, familyPaths, configFile, configRequired, probeTimeout, httpTimeout, all);
+    return new KittyOptions(
+        stateDir, familyPaths, configFile, configRequired, probeTimeout, httpTimeout, all);
   }
 
   private static boolean present(Map<String, String> env, String key) {

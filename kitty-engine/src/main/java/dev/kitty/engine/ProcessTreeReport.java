@@ -29,7 +29,8 @@ public record ProcessTreeReport(long pid, List<Node> nodes) {
    * @param ports the ports it listens on
    * @param families the families whose ranges hold those ports
    */
-  public record Node(ProcessView process, int depth, boolean target, List<Integer> ports, List<String> families) {
+  public record Node(
+      ProcessView process, int depth, boolean target, List<Integer> ports, List<String> families) {
     /** Copies the lists. */
     public Node {
       ports = List.copyOf(ports);

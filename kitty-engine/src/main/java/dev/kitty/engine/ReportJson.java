@@ -23,8 +23,16 @@ public final class ReportJson {
 
   private static final Set<String> CANDIDATE_KEYS =
       Set.of(
-          "daemon_family", "pid", "holder_pids", "port", "address", "process", "identity_source",
-          "cleanup_class", "skip_reason", "recorded");
+          "daemon_family",
+          "pid",
+          "holder_pids",
+          "port",
+          "address",
+          "process",
+          "identity_source",
+          "cleanup_class",
+          "skip_reason",
+          "recorded");
 
   private ReportJson() {}
 
@@ -102,13 +110,18 @@ public final class ReportJson {
       ObjectNode o = steps.addObject();
       switch (s) {
         case StopStep.HttpShutdown h ->
-            o.put("step", "http_shutdown").put("path", h.path()).put("token", h.tokenSource().name().toLowerCase())
+            o.put("step", "http_shutdown")
+                .put("path", h.path())
+                .put("token", h.tokenSource().name().toLowerCase())
                 .put("timeout_ms", h.timeout().toMillis());
         case StopStep.Signal sig ->
-            o.put("step", "signal").put("signal", sig.kind().name()).put("reach", sig.reach().name().toLowerCase())
+            o.put("step", "signal")
+                .put("signal", sig.kind().name())
+                .put("reach", sig.reach().name().toLowerCase())
                 .put("grace_ms", sig.grace().toMillis());
         case StopStep.FreezeTree ft -> o.put("step", "freeze_tree");
-        case StopStep.VerifyPortFree v -> o.put("step", "verify_port_free").put("deadline_ms", v.deadline().toMillis());
+        case StopStep.VerifyPortFree v ->
+            o.put("step", "verify_port_free").put("deadline_ms", v.deadline().toMillis());
         case StopStep.VerifyNoMembers v ->
             o.put("step", "verify_no_members").put("deadline_ms", v.deadline().toMillis());
       }
@@ -207,7 +220,8 @@ public final class ReportJson {
     for (StopReport.Entry e : r.swept()) {
       ObjectNode o = entry(swept, e);
       o.set("package_version", value(e.candidate().identity().attributes().get("package_version")));
-      o.set("protocol_version", value(e.candidate().identity().attributes().get("protocol_version")));
+      o.set(
+          "protocol_version", value(e.candidate().identity().attributes().get("protocol_version")));
       o.put("cleanup_path", e.path());
       o.put("reason", e.reason());
     }
@@ -221,7 +235,8 @@ public final class ReportJson {
   }
 
   private static ObjectNode entry(ArrayNode array, StopReport.Entry e) {
-    return array.addObject()
+    return array
+        .addObject()
         .put("pid", e.candidate().pid())
         .put("port", e.candidate().port())
         .put("daemon_family", e.candidate().daemonFamily());
@@ -250,7 +265,8 @@ public final class ReportJson {
   }
 
   private static void ghost(ArrayNode array, GhostSocket g) {
-    array.addObject()
+    array
+        .addObject()
         .put("daemon_family", g.daemonFamily())
         .put("port", g.port())
         .put("address", g.address())

@@ -21,15 +21,26 @@ class SignalGateTest {
   @TempDir Path state;
 
   private SignalGate gate(World w) {
-    return new SignalGate(w.platform(), new FamilyRegistry(w.families, List.of()), w.signaller(), new AuditLog(state), false);
+    return new SignalGate(
+        w.platform(),
+        new FamilyRegistry(w.families, List.of()),
+        w.signaller(),
+        new AuditLog(state),
+        false);
   }
 
   private static World world() {
-    return new World().family("a", 10_000, 10_010).family("b", 10_010, 10_020)
-        .process(100, 1, World.UID, "stale:a").listener(10_000, 100L)
+    return new World()
+        .family("a", 10_000, 10_010)
+        .family("b", 10_010, 10_020)
+        .process(100, 1, World.UID, "stale:a")
+        .listener(10_000, 100L)
         .process(101, 100, World.UID, "child")
-        .process(200, 1, World.UID, "stale:a").listener(10_009, 200L).listener(10_010, 200L)
-        .process(300, 1, 0, "stale:a").listener(10_001, 300L)
+        .process(200, 1, World.UID, "stale:a")
+        .listener(10_009, 200L)
+        .listener(10_010, 200L)
+        .process(300, 1, 0, "stale:a")
+        .listener(10_001, 300L)
         .process(400, 1, World.UID, "stray");
   }
 
@@ -39,34 +50,49 @@ class SignalGateTest {
     SignalGate g = gate(w);
     assertEquals("pid 1 is never signalled", g.check(new Target(1, 10, "a")).reason());
     long self = ProcessHandle.current().pid();
-    assertEquals("pid " + self + " is kitty itself or one of its ancestors", g.check(new Target(self, 10, "a")).reason());
-    assertEquals("start time of pid 100 was unknown when it was classified", g.check(new Target(100, -1, "a")).reason());
+    assertEquals(
+        "pid " + self + " is kitty itself or one of its ancestors",
+        g.check(new Target(self, 10, "a")).reason());
+    assertEquals(
+        "start time of pid 100 was unknown when it was classified",
+        g.check(new Target(100, -1, "a")).reason());
     SignalGate.Verdict reused = g.check(new Target(100, 999, "a"));
     assertTrue(reused.gone());
-    assertEquals("pid 100 now names another process (start time changed): already gone", reused.reason());
+    assertEquals(
+        "pid 100 now names another process (start time changed): already gone", reused.reason());
     assertEquals("already gone", g.check(new Target(555, 5550, "a")).reason());
-    assertEquals("holds port 10010 in family b's range [10010, 10020)", g.check(new Target(200, 2000, "a")).reason());
-    assertEquals("owned by user u0 (uid 0), not kitty's user", g.check(new Target(300, 3000, "a")).reason());
+    assertEquals(
+        "holds port 10010 in family b's range [10010, 10020)",
+        g.check(new Target(200, 2000, "a")).reason());
+    assertEquals(
+        "owned by user u0 (uid 0), not kitty's user", g.check(new Target(300, 3000, "a")).reason());
     assertEquals(
         "holds no listener in a's range [10000, 10010) and is not a member of a daemon it stops",
         g.check(new Target(400, 4000, "a")).reason());
-    assertFalse(g.check(new Target(101, 1010, "a")).allowed(), "a child is not a member until its daemon is approved");
+    assertFalse(
+        g.check(new Target(101, 1010, "a")).allowed(),
+        "a child is not a member until its daemon is approved");
     assertEquals(List.of(), w.sent);
   }
 
   @Test
   void aProcessOfALaunchThisFamilyMadeIsAMemberOnlyWithItsCookieAndAfterTheLaunch() {
     java.time.Instant launch = java.time.Instant.parse("2026-11-24T10:00:00Z");
-    World w = world()
-        .launched(500, "cookie-1", launch.plusMillis(300))
-        .launched(501, "cookie-2", launch.plusMillis(300))
-        .launched(502, "cookie-1", launch.minusSeconds(60));
+    World w =
+        world()
+            .launched(500, "cookie-1", launch.plusMillis(300))
+            .launched(501, "cookie-2", launch.plusMillis(300))
+            .launched(502, "cookie-1", launch.minusSeconds(60));
     SignalGate g = gate(w);
     assertFalse(g.check(new Target(500, 5000, "a")).allowed(), "no launch admitted yet");
     g.admitLaunch("cookie-1", "a", launch);
-    assertEquals("member of launch cookie-1 (its cookie, started after the launch)", g.check(new Target(500, 5000, "a")).reason());
+    assertEquals(
+        "member of launch cookie-1 (its cookie, started after the launch)",
+        g.check(new Target(500, 5000, "a")).reason());
     assertFalse(g.check(new Target(501, 5010, "a")).allowed(), "another launch's cookie");
-    assertFalse(g.check(new Target(502, 5020, "a")).allowed(), "started before the launch: the cookie was copied");
+    assertFalse(
+        g.check(new Target(502, 5020, "a")).allowed(),
+        "started before the launch: the cookie was copied");
     assertFalse(g.check(new Target(500, 5000, "b")).allowed(), "another family's launch");
   }
 
@@ -83,22 +109,40 @@ class SignalGateTest {
     assertFalse(g.signal(new Target(400, 4000, "a"), Sig.TERM).sent());
     List<String> audit = Files.readAllLines(state.resolve("audit.log"));
     assertEquals(4, audit.size(), audit.toString());
-    assertTrue(audit.get(1).contains("\"pid\":101") && audit.get(1).contains("\"decision\":\"allowed\"") && audit.get(1).contains("\"outcome\":\"sent\""), audit.get(1));
+    assertTrue(
+        audit.get(1).contains("\"pid\":101")
+            && audit.get(1).contains("\"decision\":\"allowed\"")
+            && audit.get(1).contains("\"outcome\":\"sent\""),
+        audit.get(1));
     assertTrue(audit.get(3).contains("\"decision\":\"refused\""), audit.get(3));
   }
 
   @Test
   void onlyNamedAncestorsThatAreShellWrappersBecomeMembers() {
-    World w = new World().family("a", 10_000, 10_010)
-        .process(50, 1, World.UID, "sh", "-c", "while true; do python app.py; done")
-        .process(60, 50, World.UID, "python", "app.py").listener(10_002, 60L)
-        .process(61, 50, World.UID, "python", "worker.py");
+    World w =
+        new World()
+            .family("a", 10_000, 10_010)
+            .process(50, 1, World.UID, "sh", "-c", "while true; do python app.py; done")
+            .process(60, 50, World.UID, "python", "app.py")
+            .listener(10_002, 60L)
+            .process(61, 50, World.UID, "python", "worker.py");
     SignalGate g = gate(w);
     SignalGate.Approval named = g.approveRoot(new Target(60, 600, "a"), List.of(50L));
     assertEquals(List.of(new Target(50, 500, "a")), named.wrappers());
-    assertEquals(List.of(61L), named.descendants().stream().map(Target::pid).toList(), "the wrapper's other children, not the root itself");
-    SignalGate other = gate(new World().family("a", 10_000, 10_010)
-        .process(50, 1, World.UID, "bash").process(60, 50, World.UID, "python").listener(10_002, 60L));
-    assertEquals(List.of(), other.approveRoot(new Target(60, 600, "a"), List.of(50L)).wrappers(), "an interactive shell is not a wrapper");
+    assertEquals(
+        List.of(61L),
+        named.descendants().stream().map(Target::pid).toList(),
+        "the wrapper's other children, not the root itself");
+    SignalGate other =
+        gate(
+            new World()
+                .family("a", 10_000, 10_010)
+                .process(50, 1, World.UID, "bash")
+                .process(60, 50, World.UID, "python")
+                .listener(10_002, 60L));
+    assertEquals(
+        List.of(),
+        other.approveRoot(new Target(60, 600, "a"), List.of(50L)).wrappers(),
+        "an interactive shell is not a wrapper");
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
-import static org.quicktheories.generators.SourceDSL.lists;
 
 import dev.kitty.api.ListenerView;
 import dev.kitty.api.ProcessView;
@@ -27,7 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class StopSafetyTest {
 
-  /** A generated world, rebuilt fresh for each path so that every run starts from the same state. */
+  /**
+   * A generated world, rebuilt fresh for each path so that every run starts from the same state.
+   */
   record Spec(long seed, boolean seedRanges) {
     World build() {
       Random r = new Random(seed);
@@ -53,18 +54,20 @@ class StopSafetyTest {
       }
       List<Integer> ports = new ArrayList<>();
       for (FamilyInfo f : w.families) {
-        ports.addAll(List.of(f.range().from() - 1, f.range().from(), f.range().to() - 1, f.range().to()));
+        ports.addAll(
+            List.of(f.range().from() - 1, f.range().from(), f.range().to() - 1, f.range().to()));
       }
       int processes = 1 + r.nextInt(12);
       long pid = 100;
       for (int i = 0; i < processes; i++) {
         long p = pid++;
         String fam = w.families.get(r.nextInt(families)).id();
-        String kind = switch (r.nextInt(3)) {
-          case 0 -> "stale:" + fam;
-          case 1 -> "own:" + fam;
-          default -> "third";
-        };
+        String kind =
+            switch (r.nextInt(3)) {
+              case 0 -> "stale:" + fam;
+              case 1 -> "own:" + fam;
+              default -> "third";
+            };
         w.process(p, 1, r.nextInt(10) == 0 ? 0 : World.UID, kind);
         int held = 1 + (r.nextInt(5) == 0 ? 1 : 0);
         List<Long> holders = new ArrayList<>(List.of(p));
@@ -79,7 +82,10 @@ class StopSafetyTest {
           }
         }
         for (int j = 0; j < held; j++) {
-          int port = r.nextBoolean() ? ports.get(r.nextInt(ports.size())) : low + r.nextInt(from - low + 10);
+          int port =
+              r.nextBoolean()
+                  ? ports.get(r.nextInt(ports.size()))
+                  : low + r.nextInt(from - low + 10);
           w.listener(port, holders.toArray(Long[]::new));
         }
         if (r.nextInt(6) == 0) {
@@ -91,9 +97,11 @@ class StopSafetyTest {
   }
 
   /** What the world looked like before any path ran. */
-  record Before(Map<Long, ProcessView> processes, List<ListenerView> listeners, List<FamilyInfo> families) {
+  record Before(
+      Map<Long, ProcessView> processes, List<ListenerView> listeners, List<FamilyInfo> families) {
     static Before of(World w) {
-      return new Before(new HashMap<>(w.processes), List.copyOf(w.listeners), List.copyOf(w.families));
+      return new Before(
+          new HashMap<>(w.processes), List.copyOf(w.listeners), List.copyOf(w.families));
     }
 
     Set<Integer> ports(long pid) {
@@ -103,7 +111,11 @@ class StopSafetyTest {
     }
 
     String familyOf(int port) {
-      return families.stream().filter(f -> f.range().contains(port)).map(FamilyInfo::id).findFirst().orElse(null);
+      return families.stream()
+          .filter(f -> f.range().contains(port))
+          .map(FamilyInfo::id)
+          .findFirst()
+          .orElse(null);
     }
 
     boolean holdsIn(long pid, String family) {
@@ -113,7 +125,9 @@ class StopSafetyTest {
     /** Whether {@code pid} or one of its ancestors holds a port in {@code family}'s range. */
     boolean memberOf(long pid, String family) {
       Set<Long> seen = new HashSet<>();
-      for (long p = pid; p > 1 && seen.add(p) && processes.containsKey(p); p = processes.get(p).ppid()) {
+      for (long p = pid;
+          p > 1 && seen.add(p) && processes.containsKey(p);
+          p = processes.get(p).ppid()) {
         if (holdsIn(p, family)) {
           return true;
         }
@@ -122,30 +136,41 @@ class StopSafetyTest {
     }
   }
 
-  private static void assertSafe(Before before, World after, String family, boolean autoOnly, String path) {
+  private static void assertSafe(
+      Before before, World after, String family, boolean autoOnly, String path) {
     for (World.Sent s : after.sent) {
       ProcessView p = before.processes().get(s.pid());
       String where = path + " as " + family + ": " + s.sig() + " to " + s.pid();
       assertTrue(p != null, where + " which never existed");
       assertEquals(p.startTicks(), s.startTicks(), where + ": a reused pid was signalled");
       assertTrue(s.pid() > 1, where);
-      assertFalse(p.args().getFirst().equals("third"), where + ": a third-party process was signalled");
+      assertFalse(
+          p.args().getFirst().equals("third"), where + ": a third-party process was signalled");
       for (int port : before.ports(s.pid())) {
         String owner = before.familyOf(port);
-        assertTrue(owner == null || owner.equals(family), where + ": it holds port " + port + " of family " + owner);
+        assertTrue(
+            owner == null || owner.equals(family),
+            where + ": it holds port " + port + " of family " + owner);
       }
-      assertTrue(before.memberOf(s.pid(), family), where + ": neither it nor an ancestor holds a port in " + family + "'s range");
+      assertTrue(
+          before.memberOf(s.pid(), family),
+          where + ": neither it nor an ancestor holds a port in " + family + "'s range");
       assertTrue(p.uid() == World.UID, where + ": another user's process");
       if (autoOnly) {
         // The daemon it belongs to: its outermost ancestor-or-self holding a port in the range.
         long root = -1;
         Set<Long> seen = new HashSet<>();
-        for (long q = s.pid(); q > 1 && seen.add(q) && before.processes().containsKey(q); q = before.processes().get(q).ppid()) {
+        for (long q = s.pid();
+            q > 1 && seen.add(q) && before.processes().containsKey(q);
+            q = before.processes().get(q).ppid()) {
           if (before.holdsIn(q, family)) {
             root = q;
           }
         }
-        assertEquals("stale:" + family, before.processes().get(root).args().getFirst(), where + ": cleanup stopped a daemon that is not safe_auto");
+        assertEquals(
+            "stale:" + family,
+            before.processes().get(root).args().getFirst(),
+            where + ": cleanup stopped a daemon that is not safe_auto");
       }
     }
   }
@@ -157,7 +182,14 @@ class StopSafetyTest {
     all.addAll(r.failed());
     Set<String> seen = new HashSet<>();
     for (StopReport.Entry e : all) {
-      String key = e.candidate().daemonFamily() + "/" + e.candidate().port() + "/" + e.candidate().listener().address() + "/" + e.candidate().listener().inode();
+      String key =
+          e.candidate().daemonFamily()
+              + "/"
+              + e.candidate().port()
+              + "/"
+              + e.candidate().listener().address()
+              + "/"
+              + e.candidate().listener().inode();
       assertTrue(seen.add(key), "candidate in two arrays: " + key);
     }
   }
@@ -209,7 +241,11 @@ class StopSafetyTest {
   void aReusedPidIsRefusedOnEveryPathThatCanSignal() {
     // psutil's test: the identity captured at scan time no longer matches at signal time.
     for (String path : List.of("cleanup", "reset", "kill")) {
-      World w = new World().family("f0", 10_000, 10_010).process(100, 1, World.UID, "stale:f0").listener(10_001, 100L);
+      World w =
+          new World()
+              .family("f0", 10_000, 10_010)
+              .process(100, 1, World.UID, "stale:f0")
+              .listener(10_001, 100L);
       w.reuseAfterScan.add(100L);
       Kitty k = w.kitty();
       StopReport r =
@@ -220,21 +256,28 @@ class StopSafetyTest {
           };
       assertEquals(List.of(), w.sent, path + " signalled a reused pid");
       assertEquals(1, r.skipped().size(), path + ": " + r);
-      assertTrue(r.skipped().getFirst().reason().equals("already gone"), r.skipped().getFirst().reason());
+      assertTrue(
+          r.skipped().getFirst().reason().equals("already gone"), r.skipped().getFirst().reason());
     }
   }
 
   @Test
   void cleanupStopsSafeAutoOnlyAndResetAlsoOperatorRequired() {
-    World w = new World().family("f0", 10_000, 10_010)
-        .process(100, 1, World.UID, "stale:f0").listener(10_001, 100L)
-        .process(101, 1, World.UID, "own:f0").listener(10_002, 101L)
-        .process(102, 1, World.UID, "third").listener(10_003, 102L);
+    World w =
+        new World()
+            .family("f0", 10_000, 10_010)
+            .process(100, 1, World.UID, "stale:f0")
+            .listener(10_001, 100L)
+            .process(101, 1, World.UID, "own:f0")
+            .listener(10_002, 101L)
+            .process(102, 1, World.UID, "third")
+            .listener(10_003, 102L);
     StopReport cleanup = w.kitty().cleanup(List.of("f0"), false, StopProgress.NONE);
     assertEquals(List.of(100L), cleanup.swept().stream().map(e -> e.candidate().pid()).toList());
     assertEquals("tree", cleanup.swept().getFirst().path());
     assertEquals(2, cleanup.skipped().size());
-    assertEquals("operator_required: run kitty doctor f0 --reset", cleanup.skipped().get(0).reason());
+    assertEquals(
+        "operator_required: run kitty doctor f0 --reset", cleanup.skipped().get(0).reason());
     assertEquals("third party", cleanup.skipped().get(1).reason());
     StopReport reset = w.kitty().reset(List.of("f0"), false, StopProgress.NONE);
     assertEquals(List.of(101L), reset.swept().stream().map(e -> e.candidate().pid()).toList());
@@ -243,23 +286,40 @@ class StopSafetyTest {
 
   @Test
   void aProcessThatIgnoresEverySignalIsReportedFailedWithItsState() {
-    // A daemon with a child: the plan freezes the tree (a lone process is not frozen: nothing to respawn).
-    World w = new World().family("f0", 10_000, 10_010).process(100, 1, World.UID, "stale:f0").listener(10_001, 100L)
-        .process(101, 100, World.UID, "child");
+    // A daemon with a child: the plan freezes the tree (a lone process is not frozen: nothing to
+    // respawn).
+    World w =
+        new World()
+            .family("f0", 10_000, 10_010)
+            .process(100, 1, World.UID, "stale:f0")
+            .listener(10_001, 100L)
+            .process(101, 100, World.UID, "child");
     w.ignoresSignals.add(100L);
     w.ignoresSignals.add(101L);
     StopReport r = w.kitty().cleanup(List.of("f0"), false, StopProgress.NONE);
     assertEquals(1, r.failed().size(), r.toString());
-    assertTrue(r.failed().getFirst().reason().startsWith("port 10001 still listening"), r.failed().getFirst().reason());
-    assertTrue(w.sent.stream().anyMatch(s -> s.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.KILL), "KILL after the grace");
-    assertTrue(w.sent.stream().anyMatch(s -> s.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.CONT), "a frozen survivor is thawed");
+    assertTrue(
+        r.failed().getFirst().reason().startsWith("port 10001 still listening"),
+        r.failed().getFirst().reason());
+    assertTrue(
+        w.sent.stream()
+            .anyMatch(s -> s.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.KILL),
+        "KILL after the grace");
+    assertTrue(
+        w.sent.stream()
+            .anyMatch(s -> s.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.CONT),
+        "a frozen survivor is thawed");
   }
 
   @Test
   void epermIsAFailureWithTheReasonAndAVanishedTargetIsSkipped() {
-    World w = new World().family("f0", 10_000, 10_010)
-        .process(100, 1, World.UID, "stale:f0").listener(10_001, 100L)
-        .process(101, 1, World.UID, "stale:f0").listener(10_002, 101L);
+    World w =
+        new World()
+            .family("f0", 10_000, 10_010)
+            .process(100, 1, World.UID, "stale:f0")
+            .listener(10_001, 100L)
+            .process(101, 1, World.UID, "stale:f0")
+            .listener(10_002, 101L);
     w.refusesWithEperm.add(100L);
     Kitty k = w.kitty();
     ScanReport scan = k.scan(List.of("f0"));
@@ -267,28 +327,50 @@ class StopSafetyTest {
     StopReport r = k.cleanup(List.of("f0"), false, StopProgress.NONE);
     assertEquals(1, r.failed().size(), r.toString());
     assertEquals("EPERM: operation not permitted", r.failed().getFirst().reason());
-    assertEquals(scan.candidates().count() - 1, r.failed().size(), "the vanished one was never a candidate of the second scan");
+    assertEquals(
+        scan.candidates().count() - 1,
+        r.failed().size(),
+        "the vanished one was never a candidate of the second scan");
   }
 
   @Test
   void aRecordedWindowsHierarchyIsStoppedWrappersFirst() {
-    // Seed 002's process table: cmd.exe /c launch.bat -> cmd.exe /c python launch.py -> python (listening) -> 2 workers.
-    World w = new World().family("webui", 7860, 7900)
-        .process(17532, 1, World.UID, "cmd.exe", "/c", "webui-user.bat")
-        .process(35368, 17532, World.UID, "cmd.exe", "/c", "python", "launch.py")
-        .process(40880, 35368, World.UID, "stale:webui", "launch.py").listener(7860, 40880L)
-        .process(40900, 40880, World.UID, "python.exe", "worker")
-        .process(40901, 40880, World.UID, "python.exe", "worker");
-    w.families.set(0, new FamilyInfo(new WrapperNamingFamily("webui", new dev.kitty.api.PortRange(7860, 7900)), new dev.kitty.api.PortRange(7860, 7900), "m", "builtin", "1"));
+    // Seed 002's process table: cmd.exe /c launch.bat -> cmd.exe /c python launch.py -> python
+    // (listening) -> 2 workers.
+    World w =
+        new World()
+            .family("webui", 7860, 7900)
+            .process(17532, 1, World.UID, "cmd.exe", "/c", "webui-user.bat")
+            .process(35368, 17532, World.UID, "cmd.exe", "/c", "python", "launch.py")
+            .process(40880, 35368, World.UID, "stale:webui", "launch.py")
+            .listener(7860, 40880L)
+            .process(40900, 40880, World.UID, "python.exe", "worker")
+            .process(40901, 40880, World.UID, "python.exe", "worker");
+    w.families.set(
+        0,
+        new FamilyInfo(
+            new WrapperNamingFamily("webui", new dev.kitty.api.PortRange(7860, 7900)),
+            new dev.kitty.api.PortRange(7860, 7900),
+            "m",
+            "builtin",
+            "1"));
     StopReport r = w.kitty().cleanup(List.of("webui"), false, StopProgress.NONE);
     assertEquals(1, r.swept().size(), r.toString());
-    List<Long> order = w.sent.stream().filter(s -> s.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.TERM).map(World.Sent::pid).toList();
-    assertEquals(List.of(17532L, 35368L, 40880L, 40900L, 40901L), order, "the cmd.exe parents go before the python they respawn");
+    List<Long> order =
+        w.sent.stream()
+            .filter(s -> s.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.TERM)
+            .map(World.Sent::pid)
+            .toList();
+    assertEquals(
+        List.of(17532L, 35368L, 40880L, 40900L, 40901L),
+        order,
+        "the cmd.exe parents go before the python they respawn");
     assertTrue(w.processes.isEmpty(), "nothing of the tree is left: " + w.processes.keySet());
   }
 
   /** Like the webui family: names the shell wrappers above its listener. */
-  record WrapperNamingFamily(String id, dev.kitty.api.PortRange defaultRange) implements dev.kitty.api.Family {
+  record WrapperNamingFamily(String id, dev.kitty.api.PortRange defaultRange)
+      implements dev.kitty.api.Family {
     @Override
     public String description() {
       return "wrapper-naming fixture";
@@ -302,24 +384,35 @@ class StopSafetyTest {
     @Override
     public dev.kitty.api.Identity identify(dev.kitty.api.ProbeContext ctx) {
       var wrappers = ctx.shellWrappers(ctx.process().orElseThrow());
-      return dev.kitty.api.Identity.safeAuto(dev.kitty.api.IdentitySource.PROCESS_SHAPE, Map.of("wrapper_pids", wrappers));
+      return dev.kitty.api.Identity.safeAuto(
+          dev.kitty.api.IdentitySource.PROCESS_SHAPE, Map.of("wrapper_pids", wrappers));
     }
   }
 
   @Test
   void aLoneProcessIsNotFrozen() {
     // Nothing to respawn it: TERM, then KILL after the grace, no STOP/CONT round trip.
-    World lone = new World().family("f0", 10_000, 10_010).process(100, 1, World.UID, "stale:f0").listener(10_001, 100L);
+    World lone =
+        new World()
+            .family("f0", 10_000, 10_010)
+            .process(100, 1, World.UID, "stale:f0")
+            .listener(10_001, 100L);
     lone.ignoresSignals.add(100L);
     lone.kitty().cleanup(List.of("f0"), false, StopProgress.NONE);
     assertEquals(
-        List.of(dev.kitty.engine.internal.signal.SignalGate.Sig.TERM, dev.kitty.engine.internal.signal.SignalGate.Sig.KILL),
+        List.of(
+            dev.kitty.engine.internal.signal.SignalGate.Sig.TERM,
+            dev.kitty.engine.internal.signal.SignalGate.Sig.KILL),
         lone.sent.stream().map(World.Sent::sig).toList());
   }
 
   @Test
   void aDryRunSignalsNothing() {
-    World w = new World().family("f0", 10_000, 10_010).process(100, 1, World.UID, "stale:f0").listener(10_001, 100L);
+    World w =
+        new World()
+            .family("f0", 10_000, 10_010)
+            .process(100, 1, World.UID, "stale:f0")
+            .listener(10_001, 100L);
     StopReport r = w.kitty().reset(List.of("f0"), true, StopProgress.NONE);
     assertTrue(r.dryRun());
     assertEquals(1, r.swept().size());

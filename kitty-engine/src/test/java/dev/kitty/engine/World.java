@@ -36,8 +36,11 @@ final class World {
 
   static final int UID = 1000;
 
-  /** A family that claims processes whose argv[0] is "own:ID" (operator) or "stale:ID" (safe_auto). */
-  record FixtureFamily(String id, PortRange defaultRange, dev.kitty.api.StopPlan plan) implements Family {
+  /**
+   * A family that claims processes whose argv[0] is "own:ID" (operator) or "stale:ID" (safe_auto).
+   */
+  record FixtureFamily(String id, PortRange defaultRange, dev.kitty.api.StopPlan plan)
+      implements Family {
     @Override
     public String description() {
       return "fixture family " + id;
@@ -59,7 +62,8 @@ final class World {
         return Identity.safeAuto(IdentitySource.PROCESS_SHAPE, Map.of());
       }
       if (a0.equals("own:" + id)) {
-        return Identity.operatorRequired(IdentitySource.PROCESS_SHAPE, "fixture daemon of " + id, Map.of());
+        return Identity.operatorRequired(
+            IdentitySource.PROCESS_SHAPE, "fixture daemon of " + id, Map.of());
       }
       return Identity.neverTouch("third party");
     }
@@ -72,23 +76,43 @@ final class World {
   final List<ListenerView> listeners = new ArrayList<>();
   final List<FamilyInfo> families = new ArrayList<>();
   final List<Sent> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+
   /** Pids whose process is replaced by another one (new start time) once the stop phase begins. */
   final Set<Long> reuseAfterScan = new HashSet<>();
+
   final Set<Long> ignoresSignals = new HashSet<>();
-  /** Pids whose signals fail with EPERM (another user's process as far as the kernel is concerned). */
+
+  /**
+   * Pids whose signals fail with EPERM (another user's process as far as the kernel is concerned).
+   */
   final Set<Long> refusesWithEperm = new HashSet<>();
+
   private volatile boolean stopPhase;
 
   /** The default plan's shape with short waits: fixture processes end at once or never. */
   static final dev.kitty.api.StopPlan TREE_PLAN =
       dev.kitty.api.StopPlan.tree(java.time.Duration.ofMillis(30), java.time.Duration.ofMillis(30));
 
-  /** The sync family's plan shape (HTTP shutdown with the record's token, then the process alone), short waits. */
-  static final dev.kitty.api.StopPlan SYNC_PLAN = new dev.kitty.api.StopPlan(List.of(
-      new dev.kitty.api.StopStep.HttpShutdown("/api/shutdown", dev.kitty.api.StopStep.TokenSource.LAUNCH_RECORD, Duration.ofMillis(30)),
-      new dev.kitty.api.StopStep.Signal(dev.kitty.api.StopStep.SignalKind.TERM, dev.kitty.api.StopStep.Reach.PROCESS, Duration.ofMillis(30)),
-      new dev.kitty.api.StopStep.Signal(dev.kitty.api.StopStep.SignalKind.KILL, dev.kitty.api.StopStep.Reach.PROCESS, Duration.ofMillis(30)),
-      new dev.kitty.api.StopStep.VerifyPortFree(Duration.ofMillis(30))));
+  /**
+   * The sync family's plan shape (HTTP shutdown with the record's token, then the process alone),
+   * short waits.
+   */
+  static final dev.kitty.api.StopPlan SYNC_PLAN =
+      new dev.kitty.api.StopPlan(
+          List.of(
+              new dev.kitty.api.StopStep.HttpShutdown(
+                  "/api/shutdown",
+                  dev.kitty.api.StopStep.TokenSource.LAUNCH_RECORD,
+                  Duration.ofMillis(30)),
+              new dev.kitty.api.StopStep.Signal(
+                  dev.kitty.api.StopStep.SignalKind.TERM,
+                  dev.kitty.api.StopStep.Reach.PROCESS,
+                  Duration.ofMillis(30)),
+              new dev.kitty.api.StopStep.Signal(
+                  dev.kitty.api.StopStep.SignalKind.KILL,
+                  dev.kitty.api.StopStep.Reach.PROCESS,
+                  Duration.ofMillis(30)),
+              new dev.kitty.api.StopStep.VerifyPortFree(Duration.ofMillis(30))));
 
   World family(String id, int from, int to) {
     return family(id, from, to, TREE_PLAN);
@@ -105,25 +129,69 @@ final class World {
     return this;
   }
 
-  /** A process of kitty's user carrying {@code launchId} as its launch cookie, started at {@code start}. */
+  /**
+   * A process of kitty's user carrying {@code launchId} as its launch cookie, started at {@code
+   * start}.
+   */
   World launched(long pid, String launchId, Instant start) {
-    processes.put(pid, new ProcessView(pid, 1, pid, pid, UID, "u" + UID, pid * 10, start, "daemon", List.of("daemon"), null, null, 1,
-        "S", Map.of(ProcessView.LAUNCH_COOKIE, launchId), true));
+    processes.put(
+        pid,
+        new ProcessView(
+            pid,
+            1,
+            pid,
+            pid,
+            UID,
+            "u" + UID,
+            pid * 10,
+            start,
+            "daemon",
+            List.of("daemon"),
+            null,
+            null,
+            1,
+            "S",
+            Map.of(ProcessView.LAUNCH_COOKIE, launchId),
+            true));
     return this;
   }
 
   private static ProcessView view(long pid, long ppid, int uid, long start, String... args) {
-    return new ProcessView(pid, ppid, pid, pid, uid, "u" + uid, start, Instant.EPOCH, args.length == 0 ? "x" : args[0], List.of(args), null, null, 1, "S", Map.of(), true);
+    return new ProcessView(
+        pid,
+        ppid,
+        pid,
+        pid,
+        uid,
+        "u" + uid,
+        start,
+        Instant.EPOCH,
+        args.length == 0 ? "x" : args[0],
+        List.of(args),
+        null,
+        null,
+        1,
+        "S",
+        Map.of(),
+        true);
   }
 
   World listener(int port, Long... holders) {
-    listeners.add(new ListenerView("127.0.0.1", port, false, listeners.size() + 1, List.of(holders)));
+    listeners.add(
+        new ListenerView("127.0.0.1", port, false, listeners.size() + 1, List.of(holders)));
     return this;
   }
 
   Kitty kitty() {
     KittyOptions options =
-        new KittyOptions(Path.of("/nonexistent-kitty-state"), List.of(), Path.of("/nonexistent"), false, Duration.ofSeconds(5), Duration.ofMillis(50), false);
+        new KittyOptions(
+            Path.of("/nonexistent-kitty-state"),
+            List.of(),
+            Path.of("/nonexistent"),
+            false,
+            Duration.ofSeconds(5),
+            Duration.ofMillis(50),
+            false);
     return Kitty.of(options, platform(), new FamilyRegistry(families, List.of()), signaller());
   }
 
@@ -206,7 +274,8 @@ final class World {
           return "EPERM: operation not permitted";
         }
         sent.add(new Sent(pid, p.startTicks(), sig));
-        if ((sig == SignalGate.Sig.TERM || sig == SignalGate.Sig.KILL) && !ignoresSignals.contains(pid)) {
+        if ((sig == SignalGate.Sig.TERM || sig == SignalGate.Sig.KILL)
+            && !ignoresSignals.contains(pid)) {
           processes.remove(pid);
         }
         return null;

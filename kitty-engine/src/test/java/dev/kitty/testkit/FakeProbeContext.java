@@ -15,9 +15,9 @@ import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A probe context for unit tests of a family's {@code identify}: a listener, a few processes, canned
- * HTTP answers and files. Live behaviour is tested on real processes elsewhere; this pins the
- * family's decision table on recorded inputs.
+ * A probe context for unit tests of a family's {@code identify}: a listener, a few processes,
+ * canned HTTP answers and files. Live behaviour is tested on real processes elsewhere; this pins
+ * the family's decision table on recorded inputs.
  */
 public final class FakeProbeContext implements ProbeContext {
 
@@ -28,7 +28,8 @@ public final class FakeProbeContext implements ProbeContext {
   private final Map<Long, ProcessView> processes = new HashMap<>();
   private final Map<String, HttpAnswer> http = new HashMap<>();
   private final Map<String, FileEvidence> files = new HashMap<>();
-  private final Map<String, java.util.function.Function<String, Object>> responders = new HashMap<>();
+  private final Map<String, java.util.function.Function<String, Object>> responders =
+      new HashMap<>();
   private int uid = 1000;
 
   /** A context for a listener on {@code port} held by {@code holders}. */
@@ -38,9 +39,27 @@ public final class FakeProbeContext implements ProbeContext {
   }
 
   /** A process of the current user. */
-  public static ProcessView process(long pid, long ppid, List<String> args, Map<String, String> cookies) {
-    String command = args.isEmpty() ? "" : args.getFirst().substring(args.getFirst().lastIndexOf('/') + 1);
-    return new ProcessView(pid, ppid, pid, pid, 1000, "dev", pid * 10, Instant.EPOCH, command, args, null, null, 1, "S", cookies, true);
+  public static ProcessView process(
+      long pid, long ppid, List<String> args, Map<String, String> cookies) {
+    String command =
+        args.isEmpty() ? "" : args.getFirst().substring(args.getFirst().lastIndexOf('/') + 1);
+    return new ProcessView(
+        pid,
+        ppid,
+        pid,
+        pid,
+        1000,
+        "dev",
+        pid * 10,
+        Instant.EPOCH,
+        command,
+        args,
+        null,
+        null,
+        1,
+        "S",
+        cookies,
+        true);
   }
 
   /** Adds a process. */
@@ -54,7 +73,9 @@ public final class FakeProbeContext implements ProbeContext {
     String text = JSON.writeValueAsString(body);
     @SuppressWarnings("unchecked")
     Map<String, Object> parsed = body instanceof Map<?, ?> ? JSON.readValue(text, Map.class) : null;
-    http.put(path, new HttpAnswer("http://127.0.0.1:" + listener.port() + path, 200, text, parsed, null));
+    http.put(
+        path,
+        new HttpAnswer("http://127.0.0.1:" + listener.port() + path, 200, text, parsed, null));
     return this;
   }
 
@@ -73,7 +94,9 @@ public final class FakeProbeContext implements ProbeContext {
     return this;
   }
 
-  /** A file with this content, owned by the current user, mode 0600 unless {@code worldWritable}. */
+  /**
+   * A file with this content, owned by the current user, mode 0600 unless {@code worldWritable}.
+   */
   public FakeProbeContext file(String path, String text, boolean worldWritable) {
     files.put(path, new FileEvidence(path, text, uid, worldWritable, null));
     return this;
@@ -128,7 +151,10 @@ public final class FakeProbeContext implements ProbeContext {
     if (!http.containsKey(path) && q > 0 && http.containsKey(path.substring(0, q))) {
       return http.get(path.substring(0, q));
     }
-    return http.getOrDefault(path, HttpAnswer.failed("http://127.0.0.1:" + listener.port() + path, "ConnectException: Connection refused"));
+    return http.getOrDefault(
+        path,
+        HttpAnswer.failed(
+            "http://127.0.0.1:" + listener.port() + path, "ConnectException: Connection refused"));
   }
 
   @Override
@@ -138,7 +164,8 @@ public final class FakeProbeContext implements ProbeContext {
 
   @Override
   public FileEvidence readFile(String path) {
-    return files.getOrDefault(path, new FileEvidence(path, null, -1, false, FileEvidence.NO_SUCH_FILE));
+    return files.getOrDefault(
+        path, new FileEvidence(path, null, -1, false, FileEvidence.NO_SUCH_FILE));
   }
 
   @Override

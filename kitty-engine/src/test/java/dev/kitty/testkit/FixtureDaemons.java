@@ -16,7 +16,10 @@ public final class FixtureDaemons {
   /** A route key: with it, POST /api/shutdown with {"token": VALUE} makes the server exit. */
   public static final String SHUTDOWN_TOKEN = "__shutdown_token__";
 
-  /** A route key: with it (true), the server forks after binding; the child serves, the parent waits. */
+  /**
+   * A route key: with it (true), the server forks after binding; the child serves, the parent
+   * waits.
+   */
   public static final String FORK = "__fork__";
 
   /** The JSON server's Python source: prepend lines to change its behaviour (ignore TERM, fork). */
@@ -25,7 +28,11 @@ public final class FixtureDaemons {
           "\n",
           "import http.server, json, os, sys, time",
           "port = int(sys.argv[1]); routes = json.loads(sys.argv[2])",
-          "token = routes.pop('" + SHUTDOWN_TOKEN + "', None); fork = routes.pop('" + FORK + "', False)",
+          "token = routes.pop('"
+              + SHUTDOWN_TOKEN
+              + "', None); fork = routes.pop('"
+              + FORK
+              + "', False)",
           "class H(http.server.BaseHTTPRequestHandler):",
           "    def reply(self, code, body):",
           "        data = json.dumps(body).replace('\"$PID\"', str(os.getpid())).encode()",
@@ -56,7 +63,6 @@ public final class FixtureDaemons {
           "    server.serve_forever()",
           "");
 
-
   private FixtureDaemons() {}
 
   /** Starts a JSON server on {@code port} answering {@code routes} and waits until it listens. */
@@ -65,28 +71,38 @@ public final class FixtureDaemons {
   }
 
   /** As above, running {@code source} (which must end with {@link #SERVER_SOURCE}). */
-  public static Process jsonServer(TrackedProcesses procs, int port, Map<String, Object> routes, String source) {
-    Process p = procs.start("python3", "-c", source, Integer.toString(port), JSON.writeValueAsString(routes));
+  public static Process jsonServer(
+      TrackedProcesses procs, int port, Map<String, Object> routes, String source) {
+    Process p =
+        procs.start(
+            "python3", "-c", source, Integer.toString(port), JSON.writeValueAsString(routes));
     TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
     return p;
   }
 
   /**
-   * A parent and its child holding one listening socket (the child inherited it across fork), as
-   * in seed 004. The child sleeps; the parent waits until it is killed.
+   * A parent and its child holding one listening socket (the child inherited it across fork), as in
+   * seed 004. The child sleeps; the parent waits until it is killed.
    *
    * @param owner the parent process
    * @param child the inheriting child's pid
    */
   public record SharedSocket(Process owner, long child) {}
 
-  /** Starts a {@link SharedSocket} on 127.0.0.1:port; {@code comment} is a first line of the script (a shape marker). */
+  /**
+   * Starts a {@link SharedSocket} on 127.0.0.1:port; {@code comment} is a first line of the script
+   * (a shape marker).
+   */
   public static SharedSocket sharedSocket(TrackedProcesses procs, int port, String comment) {
     String script =
-        "# " + comment + "\n"
+        "# "
+            + comment
+            + "\n"
             + "import os, socket, time\n"
             + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-            + "s.bind(('127.0.0.1', " + port + ")); s.listen()\n"
+            + "s.bind(('127.0.0.1', "
+            + port
+            + ")); s.listen()\n"
             + "pid = os.fork()\n"
             + "if pid == 0:\n    time.sleep(600); os._exit(0)\n"
             + "print(pid, flush=True); time.sleep(600)\n";
@@ -99,17 +115,26 @@ public final class FixtureDaemons {
    * (it inherited the socket), the parent only waits. Killing the parent leaves the child holding
    * the port — seed 004's ghost.
    */
-  public static SharedSocket forkedJsonServer(TrackedProcesses procs, int port, Map<String, Object> routes) {
+  public static SharedSocket forkedJsonServer(
+      TrackedProcesses procs, int port, Map<String, Object> routes) {
     Map<String, Object> withFork = new java.util.LinkedHashMap<>(routes);
     withFork.put(FORK, true);
-    Process owner = procs.start("python3", "-c", SERVER_SOURCE, Integer.toString(port), JSON.writeValueAsString(withFork));
+    Process owner =
+        procs.start(
+            "python3",
+            "-c",
+            SERVER_SOURCE,
+            Integer.toString(port),
+            JSON.writeValueAsString(withFork));
     return forked(owner, port);
   }
 
   /** The forking parent prints its child's pid; then the port must listen. */
   private static SharedSocket forked(Process owner, int port) {
     try {
-      String line = new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream())).readLine();
+      String line =
+          new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream()))
+              .readLine();
       TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
       return new SharedSocket(owner, Long.parseLong(line.strip()));
     } catch (java.io.IOException e) {
@@ -119,7 +144,8 @@ public final class FixtureDaemons {
 
   /** Starts {@code python3 -m http.server} (no JSON anywhere: a third party) on 127.0.0.1:port. */
   public static Process plainHttpServer(TrackedProcesses procs, int port) {
-    Process p = procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1");
+    Process p =
+        procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1");
     TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
     return p;
   }

@@ -31,7 +31,9 @@ public final class PluginJarBuilder {
     try {
       Path src = Files.createDirectories(dir.resolve(name + "-src"));
       Path classes = Files.createDirectories(dir.resolve(name + "-classes"));
-      List<String> args = new ArrayList<>(List.of("--release", "25", "-d", classes.toString(), "-p", apiLocation()));
+      List<String> args =
+          new ArrayList<>(
+              List.of("--release", "25", "-d", classes.toString(), "-p", apiLocation()));
       for (var e : sources.entrySet()) {
         Path f = src.resolve(e.getKey());
         Files.createDirectories(f.getParent());
@@ -60,15 +62,35 @@ public final class PluginJarBuilder {
         id + "-" + from + "-" + to,
         Map.of(
             "module-info.java",
-            "module " + module + " { requires dev.kitty.api; provides dev.kitty.api.Family with " + pkg + "." + cls + "; }",
+            "module "
+                + module
+                + " { requires dev.kitty.api; provides dev.kitty.api.Family with "
+                + pkg
+                + "."
+                + cls
+                + "; }",
             pkg.replace('.', '/') + "/" + cls + ".java",
-            "package " + pkg + ";\n"
+            "package "
+                + pkg
+                + ";\n"
                 + "import dev.kitty.api.*;\n"
-                + "public final class " + cls + " implements Family {\n"
-                + "  public String id() { return \"" + id + "\"; }\n"
-                + "  public String description() { return \"test family " + id + "\"; }\n"
-                + "  public PortRange defaultRange() { return new PortRange(" + from + ", " + to + "); }\n"
-                + "  public Identity identify(ProbeContext ctx) {\n" + identifyBody + "\n  }\n"
+                + "public final class "
+                + cls
+                + " implements Family {\n"
+                + "  public String id() { return \""
+                + id
+                + "\"; }\n"
+                + "  public String description() { return \"test family "
+                + id
+                + "\"; }\n"
+                + "  public PortRange defaultRange() { return new PortRange("
+                + from
+                + ", "
+                + to
+                + "); }\n"
+                + "  public Identity identify(ProbeContext ctx) {\n"
+                + identifyBody
+                + "\n  }\n"
                 + "}\n"));
   }
 
@@ -79,7 +101,8 @@ public final class PluginJarBuilder {
 
   private static String apiLocation() {
     try {
-      return Path.of(Family.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+      return Path.of(Family.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -87,12 +110,14 @@ public final class PluginJarBuilder {
 
   private static void run(String tool, List<String> args) {
     ToolProvider provider =
-        ToolProvider.findFirst(tool).orElseThrow(() -> new IllegalStateException("no " + tool + " in this JDK"));
+        ToolProvider.findFirst(tool)
+            .orElseThrow(() -> new IllegalStateException("no " + tool + " in this JDK"));
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
     int rc = provider.run(ps, ps, args.toArray(String[]::new));
     if (rc != 0) {
-      throw new IllegalStateException(tool + " failed (" + rc + "): " + buf.toString(StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          tool + " failed (" + rc + "): " + buf.toString(StandardCharsets.UTF_8));
     }
   }
 }

@@ -94,7 +94,8 @@ public final class TrackedProcesses implements AfterEachCallback {
   }
 
   /** Waits until {@code check} holds. */
-  public static void await(String what, Duration timeout, java.util.function.BooleanSupplier check) {
+  public static void await(
+      String what, Duration timeout, java.util.function.BooleanSupplier check) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!check.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -139,8 +140,8 @@ public final class TrackedProcesses implements AfterEachCallback {
   }
 
   /**
-   * Processes carrying this run's cookie that this JVM did not start directly (a detached grandchild),
-   * excluding this JVM and its ancestors, which carry it too.
+   * Processes carrying this run's cookie that this JVM did not start directly (a detached
+   * grandchild), excluding this JVM and its ancestors, which carry it too.
    */
   private static List<ProcessHandle> cookieCarriers() {
     List<ProcessHandle> out = new ArrayList<>();
@@ -182,7 +183,8 @@ public final class TrackedProcesses implements AfterEachCallback {
     int start = 0;
     for (int i = 0; i <= env.length; i++) {
       if (i == env.length || env[i] == 0) {
-        if (i - start == entry.length && java.util.Arrays.equals(env, start, i, entry, 0, entry.length)) {
+        if (i - start == entry.length
+            && java.util.Arrays.equals(env, start, i, entry, 0, entry.length)) {
           return true;
         }
         start = i + 1;

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Batch mode: runs commands one after another through the same command tree as the CLI. With
- * {@code --json} each command writes one JSON document on one line, so the output is JSON Lines.
- * The exit code is the first non-zero code met (with {@code --fail-fast}, batch stops there).
+ * Batch mode: runs commands one after another through the same command tree as the CLI. With {@code
+ * --json} each command writes one JSON document on one line, so the output is JSON Lines. The exit
+ * code is the first non-zero code met (with {@code --fail-fast}, batch stops there).
  */
 final class BatchRunner {
 
@@ -46,7 +46,15 @@ final class BatchRunner {
         int code = Cli.build(session, globals).execute(words.toArray(String[]::new));
         session.out().flush();
         if (code != ExitCodes.OK) {
-          session.err().println("kitty: " + location(where, n, semicolons) + "'" + String.join(" ", words) + "' exited " + code);
+          session
+              .err()
+              .println(
+                  "kitty: "
+                      + location(where, n, semicolons)
+                      + "'"
+                      + String.join(" ", words)
+                      + "' exited "
+                      + code);
           session.err().flush();
           if (first == ExitCodes.OK) {
             first = code;
@@ -76,7 +84,8 @@ final class BatchRunner {
   }
 
   int runStdin() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       StringBuilder sb = new StringBuilder();
       String line;
       while ((line = r.readLine()) != null) {

@@ -2,14 +2,17 @@ package dev.kitty.shell;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kitty cleanup [FAMILY…]}: stops the provably stale daemons ({@code safe_auto}) only. */
 @Command(
     name = "cleanup",
-    description = {"Stop the safe_auto candidates of the named families (all when none is named).", "Exit 1 when any stop failed."})
+    description = {
+      "Stop the safe_auto candidates of the named families (all when none is named).",
+      "Exit 1 when any stop failed."
+    })
 final class CleanupCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
@@ -21,6 +24,7 @@ final class CleanupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return StopText.print(root, root.kitty().cleanup(families.ids, dryRun, StopText.progress(root)));
+    return StopText.print(
+        root, root.kitty().cleanup(families.ids, dryRun, StopText.progress(root)));
   }
 }

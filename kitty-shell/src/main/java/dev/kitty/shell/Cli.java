@@ -37,13 +37,16 @@ final class Cli {
     PrintWriter err = cl.getErr();
     err.println("kitty: " + ex.getMessage());
     String nearest =
-        ex instanceof CommandLine.UnmatchedArgumentException u && cl.getParent() == null && !u.getUnmatched().isEmpty()
+        ex instanceof CommandLine.UnmatchedArgumentException u
+                && cl.getParent() == null
+                && !u.getUnmatched().isEmpty()
             ? nearest(u.getUnmatched().getFirst(), cl.getSubcommands().keySet())
             : null;
     if (nearest != null) {
       err.println("Did you mean 'kitty " + nearest + "'?");
     } else {
-      err.println("Try 'kitty help" + (cl.getParent() == null ? "" : " " + cl.getCommandName()) + "'.");
+      err.println(
+          "Try 'kitty help" + (cl.getParent() == null ? "" : " " + cl.getCommandName()) + "'.");
     }
     err.flush();
     return ExitCodes.USAGE;
@@ -75,7 +78,10 @@ final class Cli {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

@@ -13,8 +13,8 @@ import picocli.AutoComplete;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Tab completion over picocli's model (commands and options), plus what only a running kitty
- * knows: family ids for commands that take them, and PIDs and ports from the last scan.
+ * Tab completion over picocli's model (commands and options), plus what only a running kitty knows:
+ * family ids for commands that take them, and PIDs and ports from the last scan.
  */
 final class CommandCompleter implements org.jline.reader.Completer {
 
@@ -31,7 +31,8 @@ final class CommandCompleter implements org.jline.reader.Completer {
   }
 
   @Override
-  public void complete(LineReader reader, ParsedLine line, List<org.jline.reader.Candidate> candidates) {
+  public void complete(
+      LineReader reader, ParsedLine line, List<org.jline.reader.Candidate> candidates) {
     String[] words = line.words().toArray(String[]::new);
     List<CharSequence> found = new ArrayList<>();
     AutoComplete.complete(spec, words, line.wordIndex(), 0, line.cursor(), found);
@@ -50,20 +51,26 @@ final class CommandCompleter implements org.jline.reader.Completer {
       }
       for (FamilyInfo f : kitty.families()) {
         candidates.add(
-            new org.jline.reader.Candidate(f.id(), f.id(), "families", f.range() + " " + f.family().description(), null, null, true));
+            new org.jline.reader.Candidate(
+                f.id(),
+                f.id(),
+                "families",
+                f.range() + " " + f.family().description(),
+                null,
+                null,
+                true));
       }
     }
     ScanReport last = session.lastScan();
     if (command.equals("tree") && last != null) {
-      last.candidates()
-          .filter(c -> c.pid() != null)
-          .forEach(c -> candidates.add(pidCandidate(c)));
+      last.candidates().filter(c -> c.pid() != null).forEach(c -> candidates.add(pidCandidate(c)));
     }
   }
 
   private static org.jline.reader.Candidate pidCandidate(Candidate c) {
     String pid = Long.toString(c.pid());
     String descr = c.daemonFamily() + " port " + c.port() + " " + c.cleanupClass().jsonName();
-    return new org.jline.reader.Candidate(pid, pid, "pids from the last scan", descr, null, null, true);
+    return new org.jline.reader.Candidate(
+        pid, pid, "pids from the last scan", descr, null, null, true);
   }
 }

@@ -7,8 +7,8 @@ import dev.kitty.engine.StateRecord;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -17,23 +17,32 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(
     name = "doctor",
-    description = {"Diagnose the named families (all when none is named).", "Exit 0 when all is well, 3 when something needs action."})
+    description = {
+      "Diagnose the named families (all when none is named).",
+      "Exit 0 when all is well, 3 when something needs action."
+    })
 final class DoctorCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
 
   @Mixin FamilyArgs families;
 
-  @Option(names = "--reset", description = "Stop the safe_auto and operator_required candidates; skip never_touch and recorded daemons.")
+  @Option(
+      names = "--reset",
+      description =
+          "Stop the safe_auto and operator_required candidates; skip never_touch and recorded daemons.")
   boolean reset;
 
-  @Option(names = "--dry-run", description = "With --reset: show what would be stopped; signal nothing.")
+  @Option(
+      names = "--dry-run",
+      description = "With --reset: show what would be stopped; signal nothing.")
   boolean dryRun;
 
   @Override
   public Integer call() {
     if (reset) {
-      return StopText.print(root, root.kitty().reset(families.ids, dryRun, StopText.progress(root)));
+      return StopText.print(
+          root, root.kitty().reset(families.ids, dryRun, StopText.progress(root)));
     }
     if (dryRun) {
       root.session().err().println("kitty: --dry-run goes with --reset");
@@ -52,11 +61,22 @@ final class DoctorCommand implements Callable<Integer> {
     if (!report.ghosts().isEmpty()) {
       out.println(ansi.bold("ghost sockets"));
       for (GhostSocket g : report.ghosts()) {
-        out.println("  " + g.daemonFamily() + " port " + g.port() + ": owner " + g.ownerPid() + ", holders " + g.holderPids());
+        out.println(
+            "  "
+                + g.daemonFamily()
+                + " port "
+                + g.port()
+                + ": owner "
+                + g.ownerPid()
+                + ", holders "
+                + g.holderPids());
       }
     }
     out.println(ansi.dim("platform " + report.platform() + ", signals via " + report.signaller()));
-    out.println(ansi.bold("records") + "  " + (report.records().isEmpty() ? ansi.dim("none") : report.records().size()));
+    out.println(
+        ansi.bold("records")
+            + "  "
+            + (report.records().isEmpty() ? ansi.dim("none") : report.records().size()));
     for (StateRecord r : report.records()) {
       out.println("  " + r.file() + (r.error() == null ? "" : "  " + ansi.paint("31", r.error())));
     }

@@ -4,10 +4,13 @@ package dev.kitty.shell;
 final class ExitCodes {
   /** Success. */
   static final int OK = 0;
+
   /** An action was attempted and something failed. */
   static final int FAILED = 1;
+
   /** Usage or input error. */
   static final int USAGE = 2;
+
   /** {@code doctor} found something that needs action. */
   static final int NEEDS_ACTION = 3;
 

@@ -11,12 +11,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kitty families [--explain]}: the loaded families and the rejected ones. */
-@Command(name = "families", description = "List the daemon families, their ranges and where they come from.")
+@Command(
+    name = "families",
+    description = "List the daemon families, their ranges and where they come from.")
 final class FamiliesCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
 
-  @Option(names = "--explain", description = "Also show each family's stop plan, runaway policy and launch spec.")
+  @Option(
+      names = "--explain",
+      description = "Also show each family's stop plan, runaway policy and launch spec.")
   boolean explain;
 
   @Override
@@ -28,7 +32,8 @@ final class FamiliesCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     Ansi ansi = root.ansi();
-    out.println(ansi.bold(String.format("%-12s %-15s %-16s %s", "FAMILY", "RANGE", "VERSION", "SOURCE")));
+    out.println(
+        ansi.bold(String.format("%-12s %-15s %-16s %s", "FAMILY", "RANGE", "VERSION", "SOURCE")));
     // The explanation is the JSON document's, so both forms always say the same.
     var explained = explain ? ReportJson.families(kitty, true).get("families") : null;
     for (int i = 0; i < kitty.families().size(); i++) {

@@ -9,7 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kitty ghosts [FAMILY…]}: listening sockets held by more than one process (seed 004). */
-@Command(name = "ghosts", description = "List listening sockets held by several processes (inherited by children).")
+@Command(
+    name = "ghosts",
+    description = "List listening sockets held by several processes (inherited by children).")
 final class GhostsCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
@@ -25,7 +27,17 @@ final class GhostsCommand implements Callable<Integer> {
       root.out().println("no ghost sockets");
     } else {
       for (GhostSocket g : ghosts) {
-        root.out().println(g.daemonFamily() + " " + g.address() + ":" + g.port() + "  holders " + g.holderPids() + "  " + g.reason());
+        root.out()
+            .println(
+                g.daemonFamily()
+                    + " "
+                    + g.address()
+                    + ":"
+                    + g.port()
+                    + "  holders "
+                    + g.holderPids()
+                    + "  "
+                    + g.reason());
         root.out().println("  fix: kitty doctor " + g.daemonFamily() + " --reset");
       }
     }

@@ -15,9 +15,9 @@ import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
 
 /**
- * The interactive shell: one picocli tree for the whole session (options reset on every line),
- * tab completion, persistent history in the state dir, Ctrl-C cancelling the running command and
- * not the shell, Ctrl-D leaving.
+ * The interactive shell: one picocli tree for the whole session (options reset on every line), tab
+ * completion, persistent history in the state dir, Ctrl-C cancelling the running command and not
+ * the shell, Ctrl-D leaving.
  */
 final class InteractiveShell {
 
@@ -71,7 +71,8 @@ final class InteractiveShell {
       }
       boolean exit = false;
       for (List<String> words : commands) {
-        if (words.size() == 1 && (words.getFirst().equals("exit") || words.getFirst().equals("quit"))) {
+        if (words.size() == 1
+            && (words.getFirst().equals("exit") || words.getFirst().equals("quit"))) {
           exit = true;
           break;
         }
@@ -97,7 +98,10 @@ final class InteractiveShell {
   /** Runs one command on a worker thread so that Ctrl-C interrupts the command, not the shell. */
   private static int runCancellable(Terminal terminal, CommandLine cli, List<String> words) {
     AtomicReference<Integer> code = new AtomicReference<>(ExitCodes.FAILED);
-    Thread worker = Thread.ofPlatform().name("kitty-command").start(() -> code.set(cli.execute(words.toArray(String[]::new))));
+    Thread worker =
+        Thread.ofPlatform()
+            .name("kitty-command")
+            .start(() -> code.set(cli.execute(words.toArray(String[]::new))));
     Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> worker.interrupt());
     try {
       worker.join();

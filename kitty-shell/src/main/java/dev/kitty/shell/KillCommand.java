@@ -10,7 +10,10 @@ import picocli.CommandLine.ParentCommand;
 /** {@code kitty kill PID --family F}: one operator kill, through the same safety gate. */
 @Command(
     name = "kill",
-    description = {"Stop one process of a family with the family's stop plan, through the safety gate.", "Exit 1 when it was not stopped."})
+    description = {
+      "Stop one process of a family with the family's stop plan, through the safety gate.",
+      "Exit 1 when it was not stopped."
+    })
 final class KillCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
@@ -18,7 +21,11 @@ final class KillCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PID", description = "The process to stop.")
   long pid;
 
-  @Option(names = "--family", required = true, paramLabel = "F", description = "The family whose range it listens in.")
+  @Option(
+      names = "--family",
+      required = true,
+      paramLabel = "F",
+      description = "The family whose range it listens in.")
   String family;
 
   @Option(names = "--dry-run", description = "Show what would be done; signal nothing.")
@@ -28,7 +35,8 @@ final class KillCommand implements Callable<Integer> {
   public Integer call() {
     StopReport r = root.kitty().kill(pid, family, dryRun, StopText.progress(root));
     int code = StopText.print(root, r);
-    // The operator asked for this one process: not stopping it is a failure even when it was refused.
+    // The operator asked for this one process: not stopping it is a failure even when it was
+    // refused.
     return code == ExitCodes.OK && r.swept().isEmpty() ? ExitCodes.FAILED : code;
   }
 }

@@ -46,7 +46,13 @@ final class KittyCommand implements Callable<Integer> {
 
   /** The global settings a batch or shell line inherits from the kitty invocation around it. */
   record Globals(
-      boolean json, Path stateDir, List<Path> familyPaths, Path config, boolean noColor, boolean allUsers, boolean nested) {
+      boolean json,
+      Path stateDir,
+      List<Path> familyPaths,
+      Path config,
+      boolean noColor,
+      boolean allUsers,
+      boolean nested) {
     static final Globals NONE = new Globals(false, null, List.of(), null, false, false, false);
 
     Globals {
@@ -59,32 +65,55 @@ final class KittyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  // --json and --no-color are also accepted after the command (kitty scan --json), as users type them.
-  @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT, description = "Machine output: one JSON document per command.")
+  // --json and --no-color are also accepted after the command (kitty scan --json), as users type
+  // them.
+  @Option(
+      names = "--json",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Machine output: one JSON document per command.")
   boolean json;
 
   @Option(names = "--state-dir", paramLabel = "DIR", description = "Where kitty keeps its records.")
   Path stateDir;
 
-  @Option(names = "--family-path", paramLabel = "DIR", description = "An extra folder of family jars (repeatable).")
+  @Option(
+      names = "--family-path",
+      paramLabel = "DIR",
+      description = "An extra folder of family jars (repeatable).")
   List<Path> familyPaths = new ArrayList<>();
 
-  @Option(names = "--config", paramLabel = "FILE", description = "The config file with range overrides.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The config file with range overrides.")
   Path config;
 
-  @Option(names = "-c", paramLabel = "'CMD; CMD'", description = "Batch: run these commands in order.")
+  @Option(
+      names = "-c",
+      paramLabel = "'CMD; CMD'",
+      description = "Batch: run these commands in order.")
   String commands;
 
-  @Option(names = "--batch", paramLabel = "FILE", description = "Batch: one command a line, # comments.")
+  @Option(
+      names = "--batch",
+      paramLabel = "FILE",
+      description = "Batch: one command a line, # comments.")
   Path batchFile;
 
-  @Option(names = "--fail-fast", description = "Batch: stop at the first command that exits non-zero.")
+  @Option(
+      names = "--fail-fast",
+      description = "Batch: stop at the first command that exits non-zero.")
   boolean failFast;
 
-  @Option(names = "--all-users", description = "As root: also stop other users' processes (never without this).")
+  @Option(
+      names = "--all-users",
+      description = "As root: also stop other users' processes (never without this).")
   boolean allUsers;
 
-  @Option(names = "--no-color", scope = CommandLine.ScopeType.INHERIT, description = "No colour (NO_COLOR is honoured too).")
+  @Option(
+      names = "--no-color",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "No colour (NO_COLOR is honoured too).")
   boolean noColor;
 
   KittyCommand(Session session, Globals inherited) {
@@ -121,7 +150,8 @@ final class KittyCommand implements Callable<Integer> {
 
   Ansi ansi() {
     String noColorEnv = session.env().get("NO_COLOR");
-    boolean color = session.terminal() && !globals().noColor() && (noColorEnv == null || noColorEnv.isEmpty());
+    boolean color =
+        session.terminal() && !globals().noColor() && (noColorEnv == null || noColorEnv.isEmpty());
     return new Ansi(color);
   }
 
@@ -153,9 +183,10 @@ final class KittyCommand implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = KittyCommand.class.getModule().getDescriptor() == null
-          ? "dev"
-          : KittyCommand.class.getModule().getDescriptor().rawVersion().orElse("dev");
+      String v =
+          KittyCommand.class.getModule().getDescriptor() == null
+              ? "dev"
+              : KittyCommand.class.getModule().getDescriptor().rawVersion().orElse("dev");
       return new String[] {"kitty " + v};
     }
   }

@@ -11,7 +11,8 @@ public final class Main {
   /** Runs kitty and exits with the contract's exit code. */
   public static void main(String[] args) {
     // slf4j-simple: diagnostics to stderr, quiet unless something is wrong.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("kitty.log", "warn"));
+    System.setProperty(
+        "org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("kitty.log", "warn"));
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);

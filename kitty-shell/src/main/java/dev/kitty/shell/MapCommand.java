@@ -41,8 +41,12 @@ final class MapCommand implements Callable<Integer> {
         ObjectNode f = fams.addObject().put("id", fs.family().id());
         f.set("port_range", ReportJson.range(fs.family().range()));
         ArrayNode ports = f.putArray("ports");
-        for (Candidate c : worstPerPort(fs).values().stream().sorted(Comparator.comparingInt(Candidate::port)).toList()) {
-          ports.addObject()
+        for (Candidate c :
+            worstPerPort(fs).values().stream()
+                .sorted(Comparator.comparingInt(Candidate::port))
+                .toList()) {
+          ports
+              .addObject()
               .put("port", c.port())
               .put("cleanup_class", c.cleanupClass().jsonName())
               .put("recorded", c.identity().recorded())
@@ -55,7 +59,13 @@ final class MapCommand implements Callable<Integer> {
     Ansi ansi = root.ansi();
     for (FamilyScan fs : scan.families()) {
       Map<Integer, Candidate> byPort = worstPerPort(fs);
-      out.println(ansi.bold(fs.family().id() + " " + fs.family().range()) + "  " + byPort.size() + "/" + fs.family().range().size() + " ports held");
+      out.println(
+          ansi.bold(fs.family().id() + " " + fs.family().range())
+              + "  "
+              + byPort.size()
+              + "/"
+              + fs.family().range().size()
+              + " ports held");
       int from = fs.family().range().from();
       int to = fs.family().range().to();
       for (int rowStart = from; rowStart < to; rowStart += CELLS_PER_ROW) {
@@ -67,11 +77,17 @@ final class MapCommand implements Callable<Integer> {
       }
     }
     out.println(
-        "  legend: " + cell(null, ansi) + " free  "
-            + legend(CleanupClass.SAFE_AUTO, false, ansi) + " safe_auto  "
-            + legend(CleanupClass.OPERATOR_REQUIRED, false, ansi) + " operator_required  "
-            + legend(CleanupClass.NEVER_TOUCH, false, ansi) + " never_touch  "
-            + legend(CleanupClass.OPERATOR_REQUIRED, true, ansi) + " recorded live");
+        "  legend: "
+            + cell(null, ansi)
+            + " free  "
+            + legend(CleanupClass.SAFE_AUTO, false, ansi)
+            + " safe_auto  "
+            + legend(CleanupClass.OPERATOR_REQUIRED, false, ansi)
+            + " operator_required  "
+            + legend(CleanupClass.NEVER_TOUCH, false, ansi)
+            + " never_touch  "
+            + legend(CleanupClass.OPERATOR_REQUIRED, true, ansi)
+            + " recorded live");
     return ExitCodes.OK;
   }
 

@@ -8,7 +8,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kitty scan [FAMILY…]}: every listener in the families' ranges, classified. Read-only. */
-@Command(name = "scan", description = "Show what holds the ports of the named families (all when none is named).")
+@Command(
+    name = "scan",
+    description = "Show what holds the ports of the named families (all when none is named).")
 final class ScanCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;

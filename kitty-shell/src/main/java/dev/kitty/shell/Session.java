@@ -54,7 +54,8 @@ final class Session {
   }
 
   synchronized Kitty kitty(Path stateDir, List<Path> familyPaths, Path config, boolean allUsers) {
-    KittyOptions wanted = KittyOptions.resolve(env, stateDir, familyPaths, config).withAllUsers(allUsers);
+    KittyOptions wanted =
+        KittyOptions.resolve(env, stateDir, familyPaths, config).withAllUsers(allUsers);
     if (kitty == null || !Objects.equals(wanted, kittyOptions)) {
       kitty = Kitty.open(wanted);
       kittyOptions = wanted;

@@ -4,7 +4,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code kitty shell}: the interactive shell (also what {@code kitty} alone opens on a terminal). */
+/**
+ * {@code kitty shell}: the interactive shell (also what {@code kitty} alone opens on a terminal).
+ */
 @Command(name = "shell", description = "Open the interactive shell.")
 final class ShellCommand implements Callable<Integer> {
 
@@ -13,7 +15,9 @@ final class ShellCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!root.session().terminal()) {
-      root.session().err().println("kitty: the shell needs a terminal; pipe commands to kitty instead");
+      root.session()
+          .err()
+          .println("kitty: the shell needs a terminal; pipe commands to kitty instead");
       return ExitCodes.USAGE;
     }
     return new InteractiveShell(root.session(), root.globals()).run();

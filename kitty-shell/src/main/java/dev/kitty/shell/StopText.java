@@ -25,7 +25,14 @@ final class StopText {
   static void printArrays(StopReport r, PrintWriter out, Ansi ansi) {
     String verb = r.dryRun() ? "would stop" : "swept";
     out.println(ansi.bold(verb) + "  " + r.swept().size());
-    r.swept().forEach(e -> out.println("  " + ansi.paint("32", line(e)) + "  " + ansi.dim(e.path() + ": " + e.reason())));
+    r.swept()
+        .forEach(
+            e ->
+                out.println(
+                    "  "
+                        + ansi.paint("32", line(e))
+                        + "  "
+                        + ansi.dim(e.path() + ": " + e.reason())));
     out.println(ansi.bold("skipped") + "  " + r.skipped().size());
     r.skipped().forEach(e -> out.println("  " + line(e) + "  " + ansi.dim(e.reason())));
     out.println(ansi.bold("failed") + "  " + r.failed().size());
@@ -37,7 +44,11 @@ final class StopText {
 
   private static String line(StopReport.Entry e) {
     Object version = e.candidate().identity().attributes().get("package_version");
-    return e.candidate().daemonFamily() + " port " + e.candidate().port() + " pid " + e.candidate().pid()
+    return e.candidate().daemonFamily()
+        + " port "
+        + e.candidate().port()
+        + " pid "
+        + e.candidate().pid()
         + (version == null ? "" : " v" + version);
   }
 

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code kitty sync ensure} and {@code kitty sync status}: the sync family's singleton daemon
- * (seed 001). {@code ensure} is what any command that needs sync runs first.
+ * {@code kitty sync ensure} and {@code kitty sync status}: the sync family's singleton daemon (seed
+ * 001). {@code ensure} is what any command that needs sync runs first.
  */
 @Command(
     name = "sync",
@@ -63,17 +63,25 @@ final class SyncCommand implements Callable<Integer> {
       KittyCommand root = sync.root;
       String wanted = intent.strip().toLowerCase(Locale.ROOT).replace('-', '_');
       if (!wanted.equals("local_only") && !wanted.equals("hosted")) {
-        throw new KittyException.Usage("--intent must be local_only or hosted, got \"" + intent + "\"");
+        throw new KittyException.Usage(
+            "--intent must be local_only or hosted, got \"" + intent + "\"");
       }
       Map<String, String> env = new LinkedHashMap<>();
       // The daemon inherits kitty's environment; a shell or batch session passes its own on.
-      root.session().env().forEach((k, v) -> {
-        if (k.startsWith("KITTY_SYNC_") || k.equals("KITTY_ENABLE_HOSTED_SYNC") || k.equals("KITTY_TEST")) {
-          env.put(k, v);
-        }
-      });
-      if (wanted.equals("hosted") && !"1".equals(root.session().env().get("KITTY_ENABLE_HOSTED_SYNC"))) {
-        throw new KittyException.Usage("hosted sync needs KITTY_ENABLE_HOSTED_SYNC=1 in the environment");
+      root.session()
+          .env()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith("KITTY_SYNC_")
+                    || k.equals("KITTY_ENABLE_HOSTED_SYNC")
+                    || k.equals("KITTY_TEST")) {
+                  env.put(k, v);
+                }
+              });
+      if (wanted.equals("hosted")
+          && !"1".equals(root.session().env().get("KITTY_ENABLE_HOSTED_SYNC"))) {
+        throw new KittyException.Usage(
+            "hosted sync needs KITTY_ENABLE_HOSTED_SYNC=1 in the environment");
       }
       env.put("KITTY_SYNC_INTENT", wanted.toUpperCase(Locale.ROOT));
       EnsureReport r = root.kitty().ensure(FAMILY, env, StopText.progress(root));
@@ -84,8 +92,14 @@ final class SyncCommand implements Callable<Integer> {
         return code;
       }
       Ansi ansi = root.ansi();
-      out.println(ansi.bold("sync daemon") + "  pid " + r.pid() + " on port " + r.port() + "  "
-          + (r.reused() ? ansi.dim("reused") : ansi.paint("32", "started")));
+      out.println(
+          ansi.bold("sync daemon")
+              + "  pid "
+              + r.pid()
+              + " on port "
+              + r.port()
+              + "  "
+              + (r.reused() ? ansi.dim("reused") : ansi.paint("32", "started")));
       if (!r.cleaned().swept().isEmpty() || !r.cleaned().failed().isEmpty()) {
         StopText.printArrays(r.cleaned(), out, ansi);
       }
@@ -95,8 +109,12 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   /** {@code kitty sync status}. */
-  @Command(name = "status", description = {"The scope's live sync daemon and every other listener in the sync range.",
-      "Exit 0 when the singleton is live, 3 when there is none."})
+  @Command(
+      name = "status",
+      description = {
+        "The scope's live sync daemon and every other listener in the sync range.",
+        "Exit 0 when the singleton is live, 3 when there is none."
+      })
   static final class Status implements Callable<Integer> {
 
     @ParentCommand SyncCommand sync;
@@ -111,7 +129,9 @@ final class SyncCommand implements Callable<Integer> {
       PrintWriter out = root.out();
       if (root.jsonOutput()) {
         ObjectNode doc = ReportJson.scan(scan);
-        doc.set("singleton", live.map(c -> (tools.jackson.databind.JsonNode) ReportJson.candidate(c)).orElse(null));
+        doc.set(
+            "singleton",
+            live.map(c -> (tools.jackson.databind.JsonNode) ReportJson.candidate(c)).orElse(null));
         out.println(ReportJson.write(doc));
         return code;
       }
@@ -119,15 +139,30 @@ final class SyncCommand implements Callable<Integer> {
       if (live.isPresent()) {
         Candidate c = live.get();
         Map<String, Object> a = c.identity().attributes();
-        out.println(ansi.bold("sync daemon") + "  pid " + c.pid() + " on port " + c.port() + ", version "
-            + a.get("package_version") + ", " + a.get("intent") + ", " + a.get("in_flight") + " job(s) in flight");
+        out.println(
+            ansi.bold("sync daemon")
+                + "  pid "
+                + c.pid()
+                + " on port "
+                + c.port()
+                + ", version "
+                + a.get("package_version")
+                + ", "
+                + a.get("intent")
+                + ", "
+                + a.get("in_flight")
+                + " job(s) in flight");
         out.println("  " + ansi.dim("root " + a.get("daemon_root")));
       } else {
-        out.println(ansi.bold("sync daemon") + "  " + ansi.paint("33", "none live; 'kitty sync ensure' starts one"));
+        out.println(
+            ansi.bold("sync daemon")
+                + "  "
+                + ansi.paint("33", "none live; 'kitty sync ensure' starts one"));
       }
       long others = scan.candidates().filter(c -> !c.identity().recorded()).count();
       if (others > 0) {
-        out.println(others + " other listener(s) in the sync range; 'kitty doctor sync' explains them");
+        out.println(
+            others + " other listener(s) in the sync range; 'kitty doctor sync' explains them");
       }
       return code;
     }

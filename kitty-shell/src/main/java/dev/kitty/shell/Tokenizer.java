@@ -36,7 +36,9 @@ final class Tokenizer {
       if (quote == '"') {
         if (c == '"') {
           quote = 0;
-        } else if (c == '\\' && i + 1 < text.length() && "\"\\$`".indexOf(text.charAt(i + 1)) >= 0) {
+        } else if (c == '\\'
+            && i + 1 < text.length()
+            && "\"\\$`".indexOf(text.charAt(i + 1)) >= 0) {
           word.append(text.charAt(++i));
         } else {
           word.append(c);
@@ -74,7 +76,8 @@ final class Tokenizer {
       }
     }
     if (quote != 0) {
-      throw new KittyException.Usage("unterminated " + (quote == '"' ? "double" : "single") + " quote");
+      throw new KittyException.Usage(
+          "unterminated " + (quote == '"' ? "double" : "single") + " quote");
     }
     if (word != null) {
       words.add(word.toString());

@@ -29,7 +29,8 @@ final class TreeCommand implements Callable<Integer> {
     for (ProcessTreeReport.Node n : tree.nodes()) {
       StringBuilder line = new StringBuilder();
       line.append("  ".repeat(n.depth())).append(n.depth() == 0 ? "" : "└─ ");
-      String head = n.process().pid() + " " + CandidateText.abbreviate(n.process().commandLine(), 70);
+      String head =
+          n.process().pid() + " " + CandidateText.abbreviate(n.process().commandLine(), 70);
       line.append(n.target() ? ansi.bold(head) : head);
       if (!n.ports().isEmpty()) {
         line.append(ansi.paint("36", "  ports " + n.ports()));

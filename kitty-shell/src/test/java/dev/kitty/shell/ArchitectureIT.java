@@ -16,13 +16,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The one-gate rule, checked on the built jars: no class of kitty but {@code SignalGate} (and its
- * nested classes) references a signalling primitive — {@code ProcessHandle.destroy*},
- * {@code Process.destroy*}, the FFM {@code Linker}, or a {@code kill}/{@code taskkill} command.
- * JPMS cannot enforce this (any module may call {@code ProcessHandle.destroy}); this test does.
+ * nested classes) references a signalling primitive — {@code ProcessHandle.destroy*}, {@code
+ * Process.destroy*}, the FFM {@code Linker}, or a {@code kill}/{@code taskkill} command. JPMS
+ * cannot enforce this (any module may call {@code ProcessHandle.destroy}); this test does.
  */
 class ArchitectureIT {
 
   private static final String GATE = "dev/kitty/engine/internal/signal/SignalGate";
+
   /** Every signalling reference in kitty's own jars, as "Class: what". */
   private static List<String> references() throws IOException {
     List<String> out = new ArrayList<>();
@@ -53,7 +54,12 @@ class ArchitectureIT {
     }
     assertEquals(Set.of(), offenders, "only SignalGate may signal");
     // The scan sees what it is looking for: the gate's own primitives are found.
-    assertTrue(all.stream().anyMatch(r -> r.startsWith(GATE + "$Handles: java/lang/ProcessHandle.destroy")), all.toString());
-    assertTrue(all.stream().anyMatch(r -> r.startsWith(GATE + "$Pidfd: java/lang/foreign/Linker")), all.toString());
+    assertTrue(
+        all.stream()
+            .anyMatch(r -> r.startsWith(GATE + "$Handles: java/lang/ProcessHandle.destroy")),
+        all.toString());
+    assertTrue(
+        all.stream().anyMatch(r -> r.startsWith(GATE + "$Pidfd: java/lang/foreign/Linker")),
+        all.toString());
   }
 }

@@ -52,17 +52,22 @@ class CliIT {
     assertEquals("127.0.0.1", c.get("address").asString());
     assertEquals("python3", c.get("process").get("command").asString());
     assertTrue(c.get("skip_reason").asString().startsWith("not a dashboard"), c.toString());
-    assertEquals(0, KittyRun.run(KittyRun.env(home), "doctor", "dashboard").code(), "a third party needs no action");
+    assertEquals(
+        0,
+        KittyRun.run(KittyRun.env(home), "doctor", "dashboard").code(),
+        "a third party needs no action");
   }
 
   @Test
   void ncAnIpv6ServerAndAJavaServerSocketAreEachFoundWithTheirPids() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(TrackedProcesses.onPath("nc"), "nc is not installed (.ci/run installs netcat-openbsd)");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        TrackedProcesses.onPath("nc"), "nc is not installed (.ci/run installs netcat-openbsd)");
     int ncPort = TrackedProcesses.freePort(7860, 7900);
     Process nc = procs.start("nc", "-l", "-k", "127.0.0.1", Integer.toString(ncPort));
     TrackedProcesses.awaitListening("127.0.0.1", ncPort, java.time.Duration.ofSeconds(10));
     int v6Port = TrackedProcesses.freePort(9400, 9450);
-    Process v6 = procs.start("python3", "-m", "http.server", Integer.toString(v6Port), "--bind", "::1");
+    Process v6 =
+        procs.start("python3", "-m", "http.server", Integer.toString(v6Port), "--bind", "::1");
     TrackedProcesses.awaitListening("::1", v6Port, java.time.Duration.ofSeconds(10));
     try (java.net.ServerSocket own = new java.net.ServerSocket()) {
       own.bind(new java.net.InetSocketAddress("127.0.0.1", TrackedProcesses.freePort(3000, 3100)));
@@ -71,10 +76,15 @@ class CliIT {
       JsonNode c6 = candidateOn(scan, "sync", v6Port);
       assertEquals(v6.pid(), c6.get("pid").asLong());
       assertEquals("::1", c6.get("address").asString());
-      assertEquals(ProcessHandle.current().pid(), candidateOn(scan, "devstack", own.getLocalPort()).get("pid").asLong());
+      assertEquals(
+          ProcessHandle.current().pid(),
+          candidateOn(scan, "devstack", own.getLocalPort()).get("pid").asLong());
       for (JsonNode f : scan.get("families")) {
         for (JsonNode c : f.get("candidates")) {
-          assertEquals("never_touch", c.get("cleanup_class").asString(), "none of these is a family's daemon: " + c);
+          assertEquals(
+              "never_touch",
+              c.get("cleanup_class").asString(),
+              "none of these is a family's daemon: " + c);
         }
       }
     }
@@ -95,7 +105,11 @@ class CliIT {
     assertEquals(1, c.get("protocol_version").asInt());
     assertEquals("/home/dev/.spec-kitty", c.get("singleton_scope_id").asString());
     assertTrue(c.get("owner_present").asBoolean());
-    assertTrue(c.get("skip_reason").asString().startsWith("cross-root: its daemon root is /home/dev/.spec-kitty"), c.toString());
+    assertTrue(
+        c.get("skip_reason")
+            .asString()
+            .startsWith("cross-root: its daemon root is /home/dev/.spec-kitty"),
+        c.toString());
     assertEquals("kitty doctor sync --reset", r.json().get("remediation").get(0).asString());
   }
 
@@ -106,9 +120,15 @@ class CliIT {
     health.put("pid", 1);
     health.put("port", port);
     FixtureDaemons.jsonServer(procs, port, Map.of("/api/health", health));
-    JsonNode c = candidateOn(KittyRun.run(KittyRun.env(home), "--json", "scan", "sync").json(), "sync", port);
+    JsonNode c =
+        candidateOn(
+            KittyRun.run(KittyRun.env(home), "--json", "scan", "sync").json(), "sync", port);
     assertEquals("operator_required", c.get("cleanup_class").asString());
-    assertTrue(c.get("skip_reason").asString().startsWith("health payload reports pid 1 port " + port + " but the listener is pid"), c.toString());
+    assertTrue(
+        c.get("skip_reason")
+            .asString()
+            .startsWith("health payload reports pid 1 port " + port + " but the listener is pid"),
+        c.toString());
   }
 
   @Test
@@ -117,21 +137,40 @@ class CliIT {
     int port = TrackedProcesses.freePort(9237, 9337);
     String token = "d13ae408c287b05408c45fbc4a578ca7";
     Process dash =
-        FixtureDaemons.jsonServer(procs, port, Map.of("/api/health", Map.of("status", "ok", "project_path", project.toString(), "token", token)));
+        FixtureDaemons.jsonServer(
+            procs,
+            port,
+            Map.of(
+                "/api/health",
+                Map.of("status", "ok", "project_path", project.toString(), "token", token)));
     Path meta = Files.createDirectories(project.resolve(".kittify")).resolve(".dashboard");
-    Files.writeString(meta, "http://127.0.0.1:" + port + "\n" + port + "\n" + token + "\n" + dash.pid() + "\n");
-    JsonNode c = candidateOn(KittyRun.run(KittyRun.env(home), "--json", "scan", "dashboard").json(), "dashboard", port);
+    Files.writeString(
+        meta, "http://127.0.0.1:" + port + "\n" + port + "\n" + token + "\n" + dash.pid() + "\n");
+    JsonNode c =
+        candidateOn(
+            KittyRun.run(KittyRun.env(home), "--json", "scan", "dashboard").json(),
+            "dashboard",
+            port);
     assertTrue(c.get("recorded").asBoolean(), c.toString());
     assertEquals("metadata_file", c.get("identity_source").asString());
     assertEquals(project.toString(), c.get("project_dir").asString());
     assertEquals(meta.toString(), c.get("metadata_file").asString());
-    assertEquals(0, KittyRun.run(KittyRun.env(home), "doctor", "dashboard").code(), "the live recorded dashboard needs no action");
+    assertEquals(
+        0,
+        KittyRun.run(KittyRun.env(home), "doctor", "dashboard").code(),
+        "the live recorded dashboard needs no action");
 
     // The seed-000 orphan: the metadata names another process, as after a lost restart.
     Files.writeString(meta, "http://127.0.0.1:" + port + "\n" + port + "\n" + token + "\n1\n");
-    JsonNode orphan = candidateOn(KittyRun.run(KittyRun.env(home), "--json", "scan", "dashboard").json(), "dashboard", port);
+    JsonNode orphan =
+        candidateOn(
+            KittyRun.run(KittyRun.env(home), "--json", "scan", "dashboard").json(),
+            "dashboard",
+            port);
     assertEquals("operator_required", orphan.get("cleanup_class").asString());
-    assertTrue(orphan.get("skip_reason").asString().contains("that its metadata file does not name"), orphan.toString());
+    assertTrue(
+        orphan.get("skip_reason").asString().contains("that its metadata file does not name"),
+        orphan.toString());
   }
 
   @Test
@@ -145,7 +184,8 @@ class CliIT {
     Files.copy(sample, plugins.resolve(sample.getFileName()));
     Path clash = PluginJarBuilder.family(home.resolve("build"), "notebooks", 8890, 8895);
     Files.copy(clash, plugins.resolve("zz-notebooks.jar"));
-    KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--family-path", plugins.toString(), "families", "--json");
+    KittyRun.Result r =
+        KittyRun.run(KittyRun.env(home), "--family-path", plugins.toString(), "families", "--json");
     assertEquals(0, r.code(), r.err());
     JsonNode jupyter = null;
     for (JsonNode f : r.json().get("families")) {
@@ -154,17 +194,25 @@ class CliIT {
       }
     }
     assertTrue(jupyter != null, r.out());
-    assertEquals("plugin:" + plugins.resolve(sample.getFileName()).toAbsolutePath(), jupyter.get("source").asString());
+    assertEquals(
+        "plugin:" + plugins.resolve(sample.getFileName()).toAbsolutePath(),
+        jupyter.get("source").asString());
     assertEquals(8888, jupyter.get("port_range").get("from").asInt());
     JsonNode rejected = r.json().get("rejected").get(0);
-    assertEquals("plugin:" + plugins.resolve("zz-notebooks.jar").toAbsolutePath(), rejected.get("source").asString());
+    assertEquals(
+        "plugin:" + plugins.resolve("zz-notebooks.jar").toAbsolutePath(),
+        rejected.get("source").asString());
     assertEquals("notebooks", rejected.get("id").asString());
-    assertEquals("port range [8890, 8895) overlaps family jupyter [8888, 8900)", rejected.get("reason").asString());
+    assertEquals(
+        "port range [8890, 8895) overlaps family jupyter [8888, 8900)",
+        rejected.get("reason").asString());
 
     // The plugin's own probe classifies a Jupyter-shaped server in its range.
     int port = TrackedProcesses.freePort(8888, 8900);
     FixtureDaemons.jsonServer(procs, port, Map.of("/api", Map.of("version", "2.14.0")));
-    KittyRun.Result scan = KittyRun.run(KittyRun.env(home), "--family-path", plugins.toString(), "--json", "scan", "jupyter");
+    KittyRun.Result scan =
+        KittyRun.run(
+            KittyRun.env(home), "--family-path", plugins.toString(), "--json", "scan", "jupyter");
     JsonNode c = candidateOn(scan.json(), "jupyter", port);
     assertEquals("operator_required", c.get("cleanup_class").asString());
     assertEquals("2.14.0", c.get("jupyter_version").asString());
@@ -175,9 +223,15 @@ class CliIT {
     int port = TrackedProcesses.freePort(9400, 9450);
     Map<String, Object> health = SpecKittyFixtures.syncHealth(port);
     FixtureDaemons.jsonServer(procs, port, Map.of("/api/health", health));
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-p", System.getProperty("kitty.module.path"), "-m", "dev.kitty.shell/dev.kitty.shell.Main", "--json"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-p",
+                System.getProperty("kitty.module.path"),
+                "-m",
+                "dev.kitty.shell/dev.kitty.shell.Main",
+                "--json"));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(KittyRun.env(home));
     pb.redirectError(ProcessBuilder.Redirect.PIPE);
@@ -190,17 +244,20 @@ class CliIT {
     assertEquals(3, kitty.exitValue(), "the first non-zero code: doctor's 3\n" + err);
     List<String> lines = out.lines().toList();
     assertEquals(3, lines.size(), out);
-    assertEquals(port, candidateOn(KittyRun.JSON.readTree(lines.get(1)), "sync", port).get("port").asInt());
+    assertEquals(
+        port, candidateOn(KittyRun.JSON.readTree(lines.get(1)), "sync", port).get("port").asInt());
     assertTrue(err.contains("stdin:3: 'doctor sync' exited 3"), err);
   }
 
   @Test
   void treeShowsAnInheritedSocketsHoldersWithTheirFamily() throws Exception {
     int port = TrackedProcesses.freePort(3000, 3100);
-    FixtureDaemons.SharedSocket shared = FixtureDaemons.sharedSocket(procs, port, "devstack-shaped holder");
+    FixtureDaemons.SharedSocket shared =
+        FixtureDaemons.sharedSocket(procs, port, "devstack-shaped holder");
     Process parent = shared.owner();
     long child = shared.child();
-    JsonNode tree = KittyRun.run(KittyRun.env(home), "--json", "tree", Long.toString(parent.pid())).json();
+    JsonNode tree =
+        KittyRun.run(KittyRun.env(home), "--json", "tree", Long.toString(parent.pid())).json();
     JsonNode target = null;
     JsonNode kid = null;
     for (JsonNode n : tree.get("nodes")) {
@@ -212,12 +269,16 @@ class CliIT {
       }
     }
     assertTrue(target != null && target.get("target").asBoolean(), tree.toString());
-    assertTrue(kid != null && kid.get("depth").asInt() == target.get("depth").asInt() + 1, tree.toString());
+    assertTrue(
+        kid != null && kid.get("depth").asInt() == target.get("depth").asInt() + 1,
+        tree.toString());
     assertEquals(List.of((long) port), longs(kid.get("ports")));
     assertEquals("devstack", kid.get("families").get(0).asString());
     KittyRun.Result doctor = KittyRun.run(KittyRun.env(home), "--json", "doctor", "devstack");
     assertEquals(3, doctor.code(), "a ghost-prone shared socket needs attention");
-    assertEquals(List.of(Math.min(parent.pid(), child), Math.max(parent.pid(), child)), longs(doctor.json().get("ghosts").get(0).get("holder_pids")));
+    assertEquals(
+        List.of(Math.min(parent.pid(), child), Math.max(parent.pid(), child)),
+        longs(doctor.json().get("ghosts").get(0).get("holder_pids")));
     assertEquals(parent.pid(), doctor.json().get("ghosts").get(0).get("owner_pid").asLong());
   }
 

@@ -25,11 +25,22 @@ class CommandTreeTest {
     assertEquals(0, r.code(), r.err());
     JsonNode fams = r.json().get("families");
     Map<String, List<Integer>> expected =
-        Map.of("dashboard", List.of(9237, 9337), "sync", List.of(9400, 9450), "webui", List.of(7860, 7900), "devstack", List.of(3000, 3100));
+        Map.of(
+            "dashboard",
+            List.of(9237, 9337),
+            "sync",
+            List.of(9400, 9450),
+            "webui",
+            List.of(7860, 7900),
+            "devstack",
+            List.of(3000, 3100));
     assertEquals(4, fams.size());
     for (JsonNode f : fams) {
       List<Integer> range = expected.get(f.get("id").asString());
-      assertEquals(range, List.of(f.get("port_range").get("from").asInt(), f.get("port_range").get("to").asInt()), f.toString());
+      assertEquals(
+          range,
+          List.of(f.get("port_range").get("from").asInt(), f.get("port_range").get("to").asInt()),
+          f.toString());
       assertEquals("builtin", f.get("source").asString());
       assertEquals("dev.kitty.family." + f.get("id").asString(), f.get("module").asString());
     }
@@ -38,12 +49,17 @@ class CommandTreeTest {
 
   @Test
   void globalJsonBeforeTheCommandWorksToo() {
-    assertEquals(4, KittyRun.run(KittyRun.env(home), "--json", "families").json().get("families").size());
+    assertEquals(
+        4, KittyRun.run(KittyRun.env(home), "--json", "families").json().get("families").size());
   }
 
   @Test
   void familiesExplainShowsThePlanAsData() {
-    JsonNode webui = KittyRun.run(KittyRun.env(home), "--json", "families", "--explain").json().get("families").get(3);
+    JsonNode webui =
+        KittyRun.run(KittyRun.env(home), "--json", "families", "--explain")
+            .json()
+            .get("families")
+            .get(3);
     assertEquals("webui", webui.get("id").asString());
     assertEquals("freeze_tree", webui.get("stop_plan").get(0).get("step").asString());
     assertEquals(10, webui.get("runaway_policy").get("max_processes").asInt());
@@ -54,7 +70,8 @@ class CommandTreeTest {
   void anUnknownFamilyIsAUsageErrorThatListsTheKnownOnes() {
     KittyRun.Result r = KittyRun.run(KittyRun.env(home), "scan", "nosuch");
     assertEquals(2, r.code());
-    assertEquals("kitty: unknown family \"nosuch\"; known: dashboard, devstack, sync, webui\n", r.err());
+    assertEquals(
+        "kitty: unknown family \"nosuch\"; known: dashboard, devstack, sync, webui\n", r.err());
   }
 
   @Test
@@ -75,7 +92,9 @@ class CommandTreeTest {
 
   @Test
   void batchRunsEachCommandAndWritesJsonLines() {
-    KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--json", "-c", "families; scan webui ; families --explain");
+    KittyRun.Result r =
+        KittyRun.run(
+            KittyRun.env(home), "--json", "-c", "families; scan webui ; families --explain");
     assertEquals(0, r.code(), r.err());
     List<JsonNode> docs = r.jsonLines();
     assertEquals(3, docs.size());
@@ -84,13 +103,16 @@ class CommandTreeTest {
 
   @Test
   void batchExitsWithTheFirstFailureAndFailFastStopsThere() throws Exception {
-    Path script = Files.writeString(home.resolve("script.kitty"), "# a comment\nfamilies\nscan nosuch\n\nsacn\nfamilies\n");
+    Path script =
+        Files.writeString(
+            home.resolve("script.kitty"), "# a comment\nfamilies\nscan nosuch\n\nsacn\nfamilies\n");
     KittyRun.Result all = KittyRun.run(KittyRun.env(home), "--json", "--batch", script.toString());
     assertEquals(2, all.code());
     assertEquals(2, all.jsonLines().size(), "both good commands ran");
     assertTrue(all.err().contains(script + ":3: 'scan nosuch' exited 2"), all.err());
     assertTrue(all.err().contains(script + ":5: 'sacn' exited 2"), all.err());
-    KittyRun.Result fast = KittyRun.run(KittyRun.env(home), "--json", "--fail-fast", "--batch", script.toString());
+    KittyRun.Result fast =
+        KittyRun.run(KittyRun.env(home), "--json", "--fail-fast", "--batch", script.toString());
     assertEquals(2, fast.code());
     assertEquals(1, fast.jsonLines().size(), "stopped at line 3");
   }
@@ -98,14 +120,21 @@ class CommandTreeTest {
   @Test
   void theSameCommandRunTwiceOnOneTreeBehavesTheSame() {
     StringWriter out = new StringWriter();
-    Session s = new Session(KittyRun.env(home), new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), false);
+    Session s =
+        new Session(
+            KittyRun.env(home),
+            new PrintWriter(out, true),
+            new PrintWriter(new StringWriter(), true),
+            false);
     CommandLine cl = Cli.build(s, KittyCommand.Globals.NONE);
     assertEquals(0, cl.execute("families", "--explain", "--json"));
     String first = out.toString();
     out.getBuffer().setLength(0);
     assertEquals(0, cl.execute("families"));
     String human = out.toString();
-    assertTrue(!human.startsWith("{") && human.contains("FAMILY"), "--json and --explain were reset: " + human);
+    assertTrue(
+        !human.startsWith("{") && human.contains("FAMILY"),
+        "--json and --explain were reset: " + human);
     out.getBuffer().setLength(0);
     assertEquals(0, cl.execute("families", "--explain", "--json"));
     assertEquals(first, out.toString());

@@ -26,12 +26,18 @@ class InteractiveShellTest {
 
   @Test
   void theShellRunsCommandsRepeatedlyAndLeavesOnExit() throws Exception {
-    byte[] input = "families\nfamilies --json\nsacn\nfamilies\nexit\n".getBytes(StandardCharsets.UTF_8);
+    byte[] input =
+        "families\nfamilies --json\nsacn\nfamilies\nexit\n".getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     int code;
     // DumbTerminal reads its input stream directly: no pump thread racing the reader to EOF.
     try (Terminal t = new DumbTerminal(new ByteArrayInputStream(input), output)) {
-      Session s = new Session(KittyRun.env(home), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), true);
+      Session s =
+          new Session(
+              KittyRun.env(home),
+              new PrintWriter(new StringWriter()),
+              new PrintWriter(new StringWriter()),
+              true);
       code = new InteractiveShell(s, KittyCommand.Globals.NONE).loop(t);
     }
     String screen = output.toString(StandardCharsets.UTF_8);
@@ -40,21 +46,32 @@ class InteractiveShellTest {
     assertTrue(screen.contains("{\"families\":[{\"id\":\"dashboard\""), screen);
     assertTrue(screen.contains("Unmatched argument at index 0: 'sacn'"), screen);
     assertTrue(screen.contains("kitty[2]> "), "the prompt shows the last exit code: " + screen);
-    assertTrue(Files.readString(home.resolve("state/history")).contains("families --json"), "history is kept in the state dir");
+    assertTrue(
+        Files.readString(home.resolve("state/history")).contains("families --json"),
+        "history is kept in the state dir");
   }
 
   @Test
   void tabCompletesCommandsAndFamilyIds() {
-    Session s = new Session(KittyRun.env(home), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), true);
+    Session s =
+        new Session(
+            KittyRun.env(home),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter()),
+            true);
     var cli = Cli.build(s, KittyCommand.Globals.NONE);
-    CommandCompleter completer = new CommandCompleter(cli.getCommandSpec(), s, KittyCommand.Globals.NONE);
+    CommandCompleter completer =
+        new CommandCompleter(cli.getCommandSpec(), s, KittyCommand.Globals.NONE);
     DefaultParser parser = new DefaultParser();
     List<Candidate> commands = new ArrayList<>();
     completer.complete(null, parser.parse("fam", 3), commands);
     assertTrue(commands.stream().anyMatch(c -> c.value().equals("families")), commands.toString());
     List<Candidate> families = new ArrayList<>();
     completer.complete(null, parser.parse("scan da", 7), families);
-    assertTrue(families.stream().anyMatch(c -> c.value().equals("dashboard") && c.descr().startsWith("[9237, 9337)")), families.toString());
+    assertTrue(
+        families.stream()
+            .anyMatch(c -> c.value().equals("dashboard") && c.descr().startsWith("[9237, 9337)")),
+        families.toString());
     List<Candidate> options = new ArrayList<>();
     completer.complete(null, parser.parse("families --ex", 13), options);
     assertTrue(options.stream().anyMatch(c -> c.value().equals("--explain")), options.toString());

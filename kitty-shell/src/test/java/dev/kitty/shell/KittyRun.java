@@ -36,7 +36,8 @@ final class KittyRun {
   static Result run(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Session session = new Session(env, new PrintWriter(out, true), new PrintWriter(err, true), false);
+    Session session =
+        new Session(env, new PrintWriter(out, true), new PrintWriter(err, true), false);
     int code = Main.run(args, session);
     return new Result(code, out.toString(), err.toString());
   }

@@ -40,7 +40,12 @@ class StopEngineIT {
 
   private Process dashboardShaped(int port) throws Exception {
     Path project = Files.createDirectories(home.resolve("project-" + port));
-    return FixtureDaemons.jsonServer(procs, port, Map.of("/api/health", Map.of("status", "ok", "project_path", project.toString(), "token", "t" + port)));
+    return FixtureDaemons.jsonServer(
+        procs,
+        port,
+        Map.of(
+            "/api/health",
+            Map.of("status", "ok", "project_path", project.toString(), "token", "t" + port)));
   }
 
   private static boolean alive(Process p) {
@@ -58,12 +63,14 @@ class StopEngineIT {
 
   private static Set<Integer> survivors(Map<Integer, Process> byPort) {
     Set<Integer> out = new TreeSet<>();
-    byPort.forEach((port, p) -> {
-      TrackedProcesses.await("pid " + p.pid() + " to settle", Duration.ofSeconds(5), () -> true);
-      if (alive(p)) {
-        out.add(port);
-      }
-    });
+    byPort.forEach(
+        (port, p) -> {
+          TrackedProcesses.await(
+              "pid " + p.pid() + " to settle", Duration.ofSeconds(5), () -> true);
+          if (alive(p)) {
+            out.add(port);
+          }
+        });
     return out;
   }
 
@@ -79,7 +86,8 @@ class StopEngineIT {
   @Test
   void theBoundaryMatrixSurvivesEveryPathExceptItsOwnDaemons() throws Exception {
     Map<Integer, Process> all = new LinkedHashMap<>();
-    // sync range [9400, 9450): first and last ports, just outside, a third party, a dashboard-shaped squatter.
+    // sync range [9400, 9450): first and last ports, just outside, a third party, a
+    // dashboard-shaped squatter.
     for (int port : List.of(9400, 9449, 9399, 9450)) {
       all.put(port, syncShaped(port));
     }
@@ -109,16 +117,21 @@ class StopEngineIT {
     assertEquals(0, sync.code(), sync.err());
     Set<Integer> afterSync = new TreeSet<>(everyone);
     afterSync.removeAll(List.of(9400, 9449));
-    assertEquals(afterSync, survivors(all), "doctor sync --reset stops exactly the sync daemons in range");
+    assertEquals(
+        afterSync, survivors(all), "doctor sync --reset stops exactly the sync daemons in range");
     assertEquals(Set.of(9400, 9449), ports(sync.json().get("swept")));
     assertEquals(Set.of(syncThird, dashInSync), ports(sync.json().get("skipped")));
     assertEquals(0, sync.json().get("failed").size());
 
-    KittyRun.Result dash = KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard", "--reset");
+    KittyRun.Result dash =
+        KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard", "--reset");
     assertEquals(0, dash.code(), dash.err());
     Set<Integer> afterDash = new TreeSet<>(afterSync);
     afterDash.removeAll(List.of(9237, 9336));
-    assertEquals(afterDash, survivors(all), "doctor dashboard --reset stops exactly the dashboards in range");
+    assertEquals(
+        afterDash,
+        survivors(all),
+        "doctor dashboard --reset stops exactly the dashboards in range");
     assertEquals(Set.of(9237, 9336), ports(dash.json().get("swept")));
     assertEquals("tree", dash.json().get("swept").get(0).get("cleanup_path").asString());
   }
@@ -133,17 +146,29 @@ class StopEngineIT {
   void aDashboardThatHonoursShutdownIsStoppedOverHttpWithTheMetadataToken() throws Exception {
     int port = TrackedProcesses.freePort(9237, 9337);
     Path project = Files.createDirectories(home.resolve("polite"));
-    Process polite = FixtureDaemons.jsonServer(procs, port,
-        Map.of("/api/health", Map.of("project_path", project.toString()), FixtureDaemons.SHUTDOWN_TOKEN, "sekrit"));
+    Process polite =
+        FixtureDaemons.jsonServer(
+            procs,
+            port,
+            Map.of(
+                "/api/health",
+                Map.of("project_path", project.toString()),
+                FixtureDaemons.SHUTDOWN_TOKEN,
+                "sekrit"));
     // The project's record names an older dashboard (pid 1 never is one): this one is an orphan.
     Path meta = Files.createDirectories(project.resolve(".kittify")).resolve(".dashboard");
     Files.writeString(meta, "http://127.0.0.1:" + port + "\n" + port + "\nsekrit\n1\n");
-    KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard", "--reset");
+    KittyRun.Result r =
+        KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard", "--reset");
     assertEquals(0, r.code(), r.out() + r.err());
-    assertEquals("http_shutdown", r.json().get("swept").get(0).get("cleanup_path").asString(), r.out());
+    assertEquals(
+        "http_shutdown", r.json().get("swept").get(0).get("cleanup_path").asString(), r.out());
     TrackedProcesses.await("the dashboard to exit", Duration.ofSeconds(5), () -> !alive(polite));
     List<String> audit = Files.readAllLines(home.resolve("state/audit.log"));
-    assertTrue(audit.stream().noneMatch(l -> l.contains("\"pid\":" + polite.pid()) && l.contains("\"outcome\":\"sent\"")),
+    assertTrue(
+        audit.stream()
+            .noneMatch(
+                l -> l.contains("\"pid\":" + polite.pid()) && l.contains("\"outcome\":\"sent\"")),
         "no signal was needed: " + audit);
   }
 
@@ -156,12 +181,25 @@ class StopEngineIT {
             + "print(' '.join(str(k.pid) for k in kids), flush=True)\n"
             + FixtureDaemons.SERVER_SOURCE;
     // A service the way a stack runner starts it: its own session and group, the stack's cookies.
-    ProcessBuilder pb = new ProcessBuilder("setsid", "python3", "-c", script, Integer.toString(port), "{}")
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().putAll(Map.of("KITTY_LAUNCH_ID", "L-group-test", "KITTY_SERVICE", "api", "KITTY_FAMILY", "devstack"));
+    ProcessBuilder pb =
+        new ProcessBuilder("setsid", "python3", "-c", script, Integer.toString(port), "{}")
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment()
+        .putAll(
+            Map.of(
+                "KITTY_LAUNCH_ID",
+                "L-group-test",
+                "KITTY_SERVICE",
+                "api",
+                "KITTY_FAMILY",
+                "devstack"));
     Process service = procs.start(pb);
     List<Long> kids = new ArrayList<>();
-    for (String k : new BufferedReader(new InputStreamReader(service.getInputStream())).readLine().strip().split(" ")) {
+    for (String k :
+        new BufferedReader(new InputStreamReader(service.getInputStream()))
+            .readLine()
+            .strip()
+            .split(" ")) {
       kids.add(Long.parseLong(k));
     }
     TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
@@ -169,16 +207,23 @@ class StopEngineIT {
     assertEquals(0, r.code(), r.out() + r.err());
     assertEquals("group", r.json().get("swept").get(0).get("cleanup_path").asString(), r.out());
     for (long kid : kids) {
-      TrackedProcesses.await("group member " + kid + " to be stopped", Duration.ofSeconds(5), () -> state(kid).equals("gone") || state(kid).equals("Z"));
+      TrackedProcesses.await(
+          "group member " + kid + " to be stopped",
+          Duration.ofSeconds(5),
+          () -> state(kid).equals("gone") || state(kid).equals("Z"));
     }
     List<String> audit = Files.readAllLines(home.resolve("state/audit.log"));
-    assertTrue(audit.stream().anyMatch(l -> l.contains("(group " + service.pid() + ")")), "one kill(-pgid) for the group: " + audit);
+    assertTrue(
+        audit.stream().anyMatch(l -> l.contains("(group " + service.pid() + ")")),
+        "one kill(-pgid) for the group: " + audit);
   }
 
   @Test
   void aDaemonThatIgnoresTermIsKilledAfterItsGrace() {
     int port = TrackedProcesses.freePort(9400, 9450);
-    String script = "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + FixtureDaemons.SERVER_SOURCE;
+    String script =
+        "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+            + FixtureDaemons.SERVER_SOURCE;
     Map<String, Object> health = SpecKittyFixtures.syncHealth(port);
     Process p = FixtureDaemons.jsonServer(procs, port, Map.of("/api/health", health), script);
     KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--json", "doctor", "sync", "--reset");
@@ -196,17 +241,23 @@ class StopEngineIT {
             + "kids = [subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], close_fds=True) for _ in range(3)]\n"
             + "print(' '.join(str(k.pid) for k in kids), flush=True)\n"
             + FixtureDaemons.SERVER_SOURCE;
-    Process daemon = FixtureDaemons.jsonServer(procs, port, Map.of("/api/health", Map.of("project_path", project.toString())), script);
+    Process daemon =
+        FixtureDaemons.jsonServer(
+            procs, port, Map.of("/api/health", Map.of("project_path", project.toString())), script);
     String kidsLine = new BufferedReader(new InputStreamReader(daemon.getInputStream())).readLine();
     List<Long> kids = new ArrayList<>();
     for (String k : kidsLine.strip().split(" ")) {
       kids.add(Long.parseLong(k));
     }
-    KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard", "--reset");
+    KittyRun.Result r =
+        KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard", "--reset");
     assertEquals(0, r.code(), r.out() + r.err());
     assertEquals(Set.of(port), ports(r.json().get("swept")));
     for (long kid : kids) {
-      TrackedProcesses.await("descendant " + kid + " to be stopped with its daemon", Duration.ofSeconds(5), () -> state(kid).equals("gone") || state(kid).equals("Z"));
+      TrackedProcesses.await(
+          "descendant " + kid + " to be stopped with its daemon",
+          Duration.ofSeconds(5),
+          () -> state(kid).equals("gone") || state(kid).equals("Z"));
     }
     assertFalse(listening(port));
   }
@@ -215,12 +266,20 @@ class StopEngineIT {
   void aRespawningShellWrapperIsFrozenAndStoppedSoNothingComesBack() throws Exception {
     int port = TrackedProcesses.freePort(7860, 7900);
     Process wrapper =
-        procs.start("sh", "-c", "while true; do python3 -m http.server " + port + " --bind 127.0.0.1 2>/dev/null; sleep 0.1; done");
+        procs.start(
+            "sh",
+            "-c",
+            "while true; do python3 -m http.server "
+                + port
+                + " --bind 127.0.0.1 2>/dev/null; sleep 0.1; done");
     TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
     // What the seed's tools do: kill the listening process by its pid. The wrapper brings it back.
     long first = wrapper.toHandle().children().findFirst().orElseThrow().pid();
     ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
-    TrackedProcesses.await("the wrapper to respawn the server", Duration.ofSeconds(5), () -> wrapper.toHandle().children().anyMatch(c -> c.pid() != first) && listening(port));
+    TrackedProcesses.await(
+        "the wrapper to respawn the server",
+        Duration.ofSeconds(5),
+        () -> wrapper.toHandle().children().anyMatch(c -> c.pid() != first) && listening(port));
 
     KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--json", "doctor", "webui", "--reset");
     assertEquals(0, r.code(), r.out() + r.err());
@@ -234,10 +293,12 @@ class StopEngineIT {
   @Test
   void aGhostSocketIsReportedAndItsInheritorStopped() throws Exception {
     int port = TrackedProcesses.freePort(9400, 9450);
-    FixtureDaemons.SharedSocket shared = FixtureDaemons.sharedSocket(procs, port, "run_sync_daemon (shape only)");
+    FixtureDaemons.SharedSocket shared =
+        FixtureDaemons.sharedSocket(procs, port, "run_sync_daemon (shape only)");
     Process owner = shared.owner();
     long child = shared.child();
-    JsonNode live = KittyRun.run(KittyRun.env(home), "--json", "ghosts", "sync").json().get("ghosts").get(0);
+    JsonNode live =
+        KittyRun.run(KittyRun.env(home), "--json", "ghosts", "sync").json().get("ghosts").get(0);
     assertEquals(owner.pid(), live.get("owner_pid").asLong());
 
     owner.toHandle().destroyForcibly();
@@ -254,22 +315,31 @@ class StopEngineIT {
     int port = TrackedProcesses.freePort(9237, 9337);
     Path project = Files.createDirectories(home.resolve("ghost-project"));
     FixtureDaemons.SharedSocket shared =
-        FixtureDaemons.forkedJsonServer(procs, port, Map.of("/api/health", Map.of("project_path", project.toString())));
+        FixtureDaemons.forkedJsonServer(
+            procs, port, Map.of("/api/health", Map.of("project_path", project.toString())));
     Process owner = shared.owner();
     long child = shared.child();
     Path meta = Files.createDirectories(project.resolve(".kittify")).resolve(".dashboard");
-    Files.writeString(meta, "http://127.0.0.1:" + port + "\n" + port + "\nghosttoken\n" + owner.pid() + "\n");
+    Files.writeString(
+        meta, "http://127.0.0.1:" + port + "\n" + port + "\nghosttoken\n" + owner.pid() + "\n");
     owner.toHandle().destroyForcibly();
     TrackedProcesses.await("the recorded owner to die", Duration.ofSeconds(5), () -> !alive(owner));
 
-    JsonNode ghost = KittyRun.run(KittyRun.env(home), "--json", "ghosts", "dashboard").json().get("ghosts").get(0);
+    JsonNode ghost =
+        KittyRun.run(KittyRun.env(home), "--json", "ghosts", "dashboard")
+            .json()
+            .get("ghosts")
+            .get(0);
     assertEquals(owner.pid(), ghost.get("owner_pid").asLong());
     assertEquals(child, ghost.get("holder_pids").get(0).asLong());
-    assertTrue(ghost.get("reason").asString().startsWith("recorded owner pid " + owner.pid() + " is gone"), ghost.toString());
+    assertTrue(
+        ghost.get("reason").asString().startsWith("recorded owner pid " + owner.pid() + " is gone"),
+        ghost.toString());
     KittyRun.Result doctor = KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard");
     assertEquals(3, doctor.code());
     assertEquals(1, doctor.json().get("ghosts").size());
-    KittyRun.Result reset = KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard", "--reset");
+    KittyRun.Result reset =
+        KittyRun.run(KittyRun.env(home), "--json", "doctor", "dashboard", "--reset");
     assertEquals(child, reset.json().get("swept").get(0).get("pid").asLong(), reset.out());
     assertFalse(listening(port));
   }
@@ -280,21 +350,56 @@ class StopEngineIT {
     Process daemon = syncShaped(own);
     int third = TrackedProcesses.freePort(own + 1, 9450);
     Process squatter = FixtureDaemons.plainHttpServer(procs, third);
-    KittyRun.Result refused = KittyRun.run(KittyRun.env(home), "--json", "kill", Long.toString(squatter.pid()), "--family", "sync");
+    KittyRun.Result refused =
+        KittyRun.run(
+            KittyRun.env(home),
+            "--json",
+            "kill",
+            Long.toString(squatter.pid()),
+            "--family",
+            "sync");
     assertEquals(1, refused.code());
-    assertTrue(refused.json().get("skipped").get(0).get("skip_reason").asString().startsWith("not a sync daemon"), refused.out());
+    assertTrue(
+        refused
+            .json()
+            .get("skipped")
+            .get(0)
+            .get("skip_reason")
+            .asString()
+            .startsWith("not a sync daemon"),
+        refused.out());
     assertTrue(alive(squatter));
-    KittyRun.Result outside = KittyRun.run(KittyRun.env(home), "kill", Long.toString(daemon.pid()), "--family", "dashboard");
+    KittyRun.Result outside =
+        KittyRun.run(
+            KittyRun.env(home), "kill", Long.toString(daemon.pid()), "--family", "dashboard");
     assertEquals(2, outside.code());
-    assertEquals("kitty: pid " + daemon.pid() + " holds no listener in family dashboard's range [9237, 9337)\n", outside.err());
-    KittyRun.Result dry = KittyRun.run(KittyRun.env(home), "--json", "kill", Long.toString(daemon.pid()), "--family", "sync", "--dry-run");
+    assertEquals(
+        "kitty: pid "
+            + daemon.pid()
+            + " holds no listener in family dashboard's range [9237, 9337)\n",
+        outside.err());
+    KittyRun.Result dry =
+        KittyRun.run(
+            KittyRun.env(home),
+            "--json",
+            "kill",
+            Long.toString(daemon.pid()),
+            "--family",
+            "sync",
+            "--dry-run");
     assertTrue(dry.json().get("dry_run").asBoolean());
     assertTrue(alive(daemon), "a dry run signals nothing");
-    KittyRun.Result killed = KittyRun.run(KittyRun.env(home), "--json", "kill", Long.toString(daemon.pid()), "--family", "sync");
+    KittyRun.Result killed =
+        KittyRun.run(
+            KittyRun.env(home), "--json", "kill", Long.toString(daemon.pid()), "--family", "sync");
     assertEquals(0, killed.code(), killed.out());
     TrackedProcesses.await("the daemon to die", Duration.ofSeconds(5), () -> !alive(daemon));
     List<String> audit = Files.readAllLines(home.resolve("state/audit.log"));
-    assertTrue(audit.stream().anyMatch(l -> l.contains("\"pid\":" + daemon.pid()) && l.contains("\"outcome\":\"sent\"")), audit.toString());
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                l -> l.contains("\"pid\":" + daemon.pid()) && l.contains("\"outcome\":\"sent\"")),
+        audit.toString());
   }
 
   @Test
@@ -311,8 +416,12 @@ class StopEngineIT {
       JsonNode scan = KittyRun.run(KittyRun.env(home), "--json", "scan", "devstack").json();
       JsonNode c = scan.get("families").get(0).get("candidates").get(0);
       assertEquals(held.getLocalPort(), c.get("port").asInt());
-      assertEquals(List.of(ProcessHandle.current().pid()), List.of(c.get("holder_pids").get(0).asLong()));
-      assertEquals(1, c.get("holder_pids").size(), "the child " + child.pid() + " holds no copy of the socket");
+      assertEquals(
+          List.of(ProcessHandle.current().pid()), List.of(c.get("holder_pids").get(0).asLong()));
+      assertEquals(
+          1,
+          c.get("holder_pids").size(),
+          "the child " + child.pid() + " holds no copy of the socket");
     }
   }
 }

@@ -38,9 +38,17 @@ final class SyncDaemons {
   }
 
   /** Starts a kitty process with the test cookie; returns it running. */
-  static Process startKitty(TrackedProcesses procs, Path home, Map<String, String> env, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-p", System.getProperty("kitty.module.path"),
-        "--enable-native-access=dev.kitty.engine", "-m", "dev.kitty.shell/dev.kitty.shell.Main"));
+  static Process startKitty(
+      TrackedProcesses procs, Path home, Map<String, String> env, String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-p",
+                System.getProperty("kitty.module.path"),
+                "--enable-native-access=dev.kitty.engine",
+                "-m",
+                "dev.kitty.shell/dev.kitty.shell.Main"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(KittyRun.env(home));
@@ -76,19 +84,36 @@ final class SyncDaemons {
   }
 
   /** Starts a sync daemon by hand (as a leak leaves one: not recorded) and waits for its health. */
-  static Process daemon(TrackedProcesses procs, Path stateDir, int port, String version, Map<String, String> env) {
-    ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx48m", "-XX:TieredStopAtLevel=1", "-p", System.getProperty("kitty.module.path"),
-        "-m", MAIN, "--port", Integer.toString(port), "--state-dir", stateDir.toString(),
-        "--record", stateDir.resolve("records/sync.json").toString());
+  static Process daemon(
+      TrackedProcesses procs, Path stateDir, int port, String version, Map<String, String> env) {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java(),
+            "-Xmx48m",
+            "-XX:TieredStopAtLevel=1",
+            "-p",
+            System.getProperty("kitty.module.path"),
+            "-m",
+            MAIN,
+            "--port",
+            Integer.toString(port),
+            "--state-dir",
+            stateDir.toString(),
+            "--record",
+            stateDir.resolve("records/sync.json").toString());
     pb.environment().put("KITTY_SYNC_PACKAGE_VERSION", version);
     pb.environment().putAll(env);
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
     return procs.start(pb);
   }
 
   /** Waits until the daemon on {@code port} answers its health check. */
   static void awaitHealthy(int port) {
-    TrackedProcesses.await("sync daemon on " + port + " to answer", Duration.ofSeconds(30), () -> health(port) != null);
+    TrackedProcesses.await(
+        "sync daemon on " + port + " to answer",
+        Duration.ofSeconds(30),
+        () -> health(port) != null);
   }
 
   /** The daemon's health answer, or null when it does not answer. */
@@ -103,18 +128,26 @@ final class SyncDaemons {
 
   /** Posts a job that holds the daemon busy for {@code ms}; answers the HTTP status. */
   static int submitJob(int port, long ms) throws Exception {
-    return Integer.parseInt(http(port, "POST", "/api/jobs", "{\"duration_ms\":" + ms + ",\"name\":\"test\"}")[0]);
+    return Integer.parseInt(
+        http(port, "POST", "/api/jobs", "{\"duration_ms\":" + ms + ",\"name\":\"test\"}")[0]);
   }
 
   /** One HTTP/1.0 exchange on loopback: {status, body}. */
-  private static String[] http(int port, String method, String path, String body) throws java.io.IOException {
+  private static String[] http(int port, String method, String path, String body)
+      throws java.io.IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
       s.setSoTimeout(3000);
       byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
       OutputStream out = s.getOutputStream();
-      out.write((method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: " + payload.length + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          (method
+                  + " "
+                  + path
+                  + " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: "
+                  + payload.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(payload);
       out.flush();
       InputStream in = s.getInputStream();
@@ -127,7 +160,9 @@ final class SyncDaemons {
     }
   }
 
-  /** Whether {@code pid} is alive (a zombie is not: it holds nothing and only waits to be reaped). */
+  /**
+   * Whether {@code pid} is alive (a zombie is not: it holds nothing and only waits to be reaped).
+   */
   static boolean alive(long pid) {
     try {
       String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));

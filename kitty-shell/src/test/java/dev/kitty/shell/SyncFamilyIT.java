@@ -176,7 +176,9 @@ class SyncFamilyIT {
     SyncDaemons.Result ensure = run("--json", "sync", "ensure");
     assertEquals(0, ensure.code(), ensure.err());
     JsonNode skipped = ensure.json().get("cleaned").get("skipped");
-    assertTrue(pids(skipped).containsAll(Set.of(preMarkerPid, crossRoot.pid(), liar.pid())), skipped.toString());
+    assertTrue(
+        pids(skipped).containsAll(Set.of(preMarkerPid, crossRoot.pid(), liar.pid())),
+        skipped.toString());
     assertEquals(0, ensure.json().get("cleaned").get("swept").size());
     assertTrue(alive(preMarkerPid) && alive(crossRoot.pid()) && alive(liar.pid()));
 
@@ -200,8 +202,12 @@ class SyncFamilyIT {
     run("--json", "sync", "ensure");
     Map<Long, Integer> stale = leaked("3.2.2");
     int thirdPort = freeSyncPort(new ArrayList<>(stale.values()));
-    for (JsonNode c : run("--json", "scan", "sync").json().get("families").get(0).get("candidates")) {
-      thirdPort = c.get("port").asInt() == thirdPort ? freeSyncPort(List.of(thirdPort, c.get("port").asInt())) : thirdPort;
+    for (JsonNode c :
+        run("--json", "scan", "sync").json().get("families").get(0).get("candidates")) {
+      thirdPort =
+          c.get("port").asInt() == thirdPort
+              ? freeSyncPort(List.of(thirdPort, c.get("port").asInt()))
+              : thirdPort;
     }
     FixtureDaemons.plainHttpServer(procs, thirdPort);
 
@@ -209,7 +215,15 @@ class SyncFamilyIT {
     JsonNode d = doctor.json();
     int syncSeen = 0;
     for (JsonNode c : d.get("families").get(0).get("candidates")) {
-      for (String field : List.of("daemon_family", "pid", "port", "identity_source", "cleanup_class", "skip_reason", "recorded")) {
+      for (String field :
+          List.of(
+              "daemon_family",
+              "pid",
+              "port",
+              "identity_source",
+              "cleanup_class",
+              "skip_reason",
+              "recorded")) {
         assertTrue(c.has(field), field + " missing in " + c);
       }
       if (c.get("port").asInt() == thirdPort) {
@@ -220,18 +234,35 @@ class SyncFamilyIT {
         continue;
       }
       syncSeen++;
-      for (String field : List.of("protocol_version", "package_version", "singleton_scope_id", "daemon_root", "queue_db_path",
-          "auth_scope", "server_url", "owner_present", "executable", "spawn_shape", "intent", "in_flight", "started_at")) {
+      for (String field :
+          List.of(
+              "protocol_version",
+              "package_version",
+              "singleton_scope_id",
+              "daemon_root",
+              "queue_db_path",
+              "auth_scope",
+              "server_url",
+              "owner_present",
+              "executable",
+              "spawn_shape",
+              "intent",
+              "in_flight",
+              "started_at")) {
         assertTrue(c.has(field), field + " missing in " + c);
       }
       assertEquals("production", c.get("spawn_shape").asString());
       assertEquals("marker", c.get("identity_source").asString());
     }
     assertEquals(2, syncSeen, d.toString());
-    assertEquals("safe_auto", candidate(d, stale.values().iterator().next()).get("cleanup_class").asString());
+    assertEquals(
+        "safe_auto",
+        candidate(d, stale.values().iterator().next()).get("cleanup_class").asString());
 
     String human = run("doctor", "sync").out();
-    assertTrue(human.contains("safe_auto") && human.contains("recorded") && human.contains("never_touch"), human);
+    assertTrue(
+        human.contains("safe_auto") && human.contains("recorded") && human.contains("never_touch"),
+        human);
     assertTrue(human.contains("package_version 3.2.2"), human);
     assertTrue(human.contains("kitty cleanup sync"), human);
   }
@@ -250,8 +281,9 @@ class SyncFamilyIT {
     // A sync-shaped server whose listening socket a child inherited: TERM and KILL end the owner,
     // the child keeps the port open, so the stop cannot be verified and must be reported failed.
     int stuckPort = freeSyncPort(taken);
-    FixtureDaemons.SharedSocket stuck = FixtureDaemons.forkedJsonServer(procs, stuckPort,
-        Map.of("/api/health", SpecKittyFixtures.syncHealth(stuckPort)));
+    FixtureDaemons.SharedSocket stuck =
+        FixtureDaemons.forkedJsonServer(
+            procs, stuckPort, Map.of("/api/health", SpecKittyFixtures.syncHealth(stuckPort)));
 
     SyncDaemons.Result reset = run("--json", "doctor", "sync", "--reset");
     assertEquals(1, reset.code(), reset.out() + reset.err());
@@ -260,24 +292,30 @@ class SyncFamilyIT {
     Set<Long> skipped = pids(r.get("skipped"));
     Set<Long> failed = pids(r.get("failed"));
     assertEquals(stale.keySet(), swept, r.toString());
-    assertTrue(skipped.contains(live.get("pid").asLong()) && skipped.contains(third.pid()), r.toString());
-    assertTrue(failed.contains(stuck.owner().pid()) || failed.contains(stuck.child()), r.toString());
+    assertTrue(
+        skipped.contains(live.get("pid").asLong()) && skipped.contains(third.pid()), r.toString());
+    assertTrue(
+        failed.contains(stuck.owner().pid()) || failed.contains(stuck.child()), r.toString());
     for (JsonNode f : r.get("failed")) {
       assertFalse(f.get("reason").asString().isBlank(), f.toString());
     }
     Set<Long> all = new HashSet<>(swept);
     all.addAll(skipped);
     all.addAll(failed);
-    assertEquals(swept.size() + skipped.size() + failed.size(), all.size(), "a pid in two arrays: " + r);
+    assertEquals(
+        swept.size() + skipped.size() + failed.size(), all.size(), "a pid in two arrays: " + r);
     for (JsonNode e : r.get("swept")) {
       assertFalse(alive(e.get("pid").asLong()), "swept but alive: " + e);
-      assertTrue(List.of("http_shutdown", "sigterm", "sigkill").contains(e.get("cleanup_path").asString()), e.toString());
+      assertTrue(
+          List.of("http_shutdown", "sigterm", "sigkill").contains(e.get("cleanup_path").asString()),
+          e.toString());
     }
     assertTrue(alive(live.get("pid").asLong()) && alive(third.pid()));
     assertTrue(alive(stuck.child()), "the inheriting child really survived, as reported");
 
     String human = run("doctor", "sync", "--reset").out();
-    assertTrue(human.contains("swept") && human.contains("skipped") && human.contains("failed"), human);
+    assertTrue(
+        human.contains("swept") && human.contains("skipped") && human.contains("failed"), human);
   }
 
   @Test
@@ -301,7 +339,9 @@ class SyncFamilyIT {
     assertTrue(alive(busy.pid()), "a daemon with a job in flight does not retire");
     assertEquals(1, health(busyPort).get("in_flight").asInt());
     awaitGone(busy.pid(), Duration.ofSeconds(15));
-    String queue = Files.readString(Path.of(health(singleton.get("port").asInt()).get("queue_db_path").asString()));
+    String queue =
+        Files.readString(
+            Path.of(health(singleton.get("port").asInt()).get("queue_db_path").asString()));
     assertTrue(queue.contains("\"state\":\"done\""), queue);
 
     assertTrue(alive(singletonPid), "the recorded singleton never retires");
@@ -315,8 +355,15 @@ class SyncFamilyIT {
     }
     for (int port : new int[] {9237, 9336}) {
       Path project = Files.createDirectories(home.resolve("project-" + port));
-      mustSurvive.put(port, FixtureDaemons.jsonServer(procs, port,
-          Map.of("/api/health", Map.of("status", "ok", "project_path", project.toString(), "token", "t" + port))));
+      mustSurvive.put(
+          port,
+          FixtureDaemons.jsonServer(
+              procs,
+              port,
+              Map.of(
+                  "/api/health",
+                  Map.of(
+                      "status", "ok", "project_path", project.toString(), "token", "t" + port))));
     }
     int thirdSync = TrackedProcesses.freePort(9420, 9440);
     mustSurvive.put(thirdSync, FixtureDaemons.plainHttpServer(procs, thirdSync));
@@ -327,7 +374,11 @@ class SyncFamilyIT {
     }
 
     Long recorded = null;
-    for (List<String> path : List.of(List.of("sync", "ensure"), List.of("cleanup", "sync"), List.of("doctor", "sync", "--reset"))) {
+    for (List<String> path :
+        List.of(
+            List.of("sync", "ensure"),
+            List.of("cleanup", "sync"),
+            List.of("doctor", "sync", "--reset"))) {
       Map<Integer, Process> edges = edgeDaemons();
       List<String> args = new ArrayList<>(List.of("--json"));
       args.addAll(path);
@@ -341,11 +392,13 @@ class SyncFamilyIT {
       edges.values().forEach(p -> expected.add(p.pid()));
       assertEquals(expected, pids(report.get("swept")), path + ": " + doc);
       edges.values().forEach(p -> awaitGone(p.pid(), Duration.ofSeconds(5)));
-      mustSurvive.forEach((port, p) -> assertTrue(alive(p.pid()), path + " touched the listener on " + port));
+      mustSurvive.forEach(
+          (port, p) -> assertTrue(alive(p.pid()), path + " touched the listener on " + port));
       assertTrue(recorded != null && alive(recorded), path + " touched the recorded singleton");
     }
     Map<Integer, Process> syncSide = edgeDaemons();
-    for (List<String> path : List.of(List.of("cleanup", "dashboard"), List.of("doctor", "dashboard", "--reset"))) {
+    for (List<String> path :
+        List.of(List.of("cleanup", "dashboard"), List.of("doctor", "dashboard", "--reset"))) {
       List<String> args = new ArrayList<>(List.of("--json"));
       args.addAll(path);
       JsonNode r = run(args.toArray(String[]::new)).json();
@@ -354,7 +407,8 @@ class SyncFamilyIT {
         int port = e.get("port").asInt();
         assertTrue(port >= 9237 && port < 9337, path + " swept port " + port);
       }
-      syncSide.forEach((port, p) -> assertTrue(alive(p.pid()), path + " touched the sync daemon on " + port));
+      syncSide.forEach(
+          (port, p) -> assertTrue(alive(p.pid()), path + " touched the sync daemon on " + port));
       for (int port : new int[] {9399, 9450, 9236, 9337, thirdSync, thirdDash}) {
         assertTrue(alive(mustSurvive.get(port).pid()), path + " touched the listener on " + port);
       }
@@ -409,14 +463,18 @@ class SyncFamilyIT {
 
   @Test
   void fr008_theRecordedSingletonOfAnOlderVersionIsReplacedOnUpgrade() {
-    JsonNode old = run(Map.of("KITTY_SYNC_PACKAGE_VERSION", "3.2.4"), "--json", "sync", "ensure").json();
+    JsonNode old =
+        run(Map.of("KITTY_SYNC_PACKAGE_VERSION", "3.2.4"), "--json", "sync", "ensure").json();
     JsonNode upgraded = run("--json", "sync", "ensure").json();
     assertFalse(upgraded.get("reused").asBoolean());
     assertNotEquals(old.get("pid").asLong(), upgraded.get("pid").asLong());
     assertEquals(Set.of(old.get("pid").asLong()), pids(upgraded.get("cleaned").get("swept")));
     JsonNode swept = upgraded.get("cleaned").get("swept").get(0);
     assertEquals("3.2.4", swept.get("package_version").asString());
-    assertEquals("http_shutdown", swept.get("cleanup_path").asString(), "the recorded daemon's token is in the record");
+    assertEquals(
+        "http_shutdown",
+        swept.get("cleanup_path").asString(),
+        "the recorded daemon's token is in the record");
     awaitGone(old.get("pid").asLong(), Duration.ofSeconds(5));
   }
 
@@ -445,7 +503,8 @@ class SyncFamilyIT {
     List<Long> pids = List.copyOf(two.keySet());
     Path writable = root().resolve("markers").resolve(pids.get(0) + ".json");
     Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rw-rw-rw-"));
-    Files.writeString(root().resolve("markers").resolve(pids.get(1) + ".json"), "{\"daemon_family\":\"sync\",");
+    Files.writeString(
+        root().resolve("markers").resolve(pids.get(1) + ".json"), "{\"daemon_family\":\"sync\",");
 
     JsonNode doctor = run("--json", "doctor", "sync").json();
     JsonNode a = candidate(doctor, two.get(pids.get(0)));

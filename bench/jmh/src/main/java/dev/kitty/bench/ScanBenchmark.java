@@ -30,9 +30,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The in-process scan of all four built-in families with LISTENERS listeners in the dashboard
- * range (one fixture process answering 404) and PROCESSES extra processes on the machine.
- * Everything the setup starts carries KITTY_TEST and is killed by PID in the teardown.
+ * The in-process scan of all four built-in families with LISTENERS listeners in the dashboard range
+ * (one fixture process answering 404) and PROCESSES extra processes on the machine. Everything the
+ * setup starts carries KITTY_TEST and is killed by PID in the teardown.
  *
  * <p>Runs on the class path, so it builds the registry from the family classes directly.
  */
@@ -56,12 +56,15 @@ public class ScanBenchmark {
   public void setUp() throws IOException {
     String cookie = "bench-" + ProcessHandle.current().pid();
     for (int i = 0; i < processes; i++) {
-      ProcessBuilder pb = new ProcessBuilder("sleep", "3600").redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      ProcessBuilder pb =
+          new ProcessBuilder("sleep", "3600").redirectOutput(ProcessBuilder.Redirect.DISCARD);
       pb.environment().put("KITTY_TEST", cookie);
       started.add(pb.start());
     }
-    Path fixture = Path.of(System.getProperty("kitty.bench.fixtures", "bench/fixtures"), "many_listeners.py");
-    ProcessBuilder pb = new ProcessBuilder("python3", fixture.toString(), "9237", Integer.toString(listeners));
+    Path fixture =
+        Path.of(System.getProperty("kitty.bench.fixtures", "bench/fixtures"), "many_listeners.py");
+    ProcessBuilder pb =
+        new ProcessBuilder("python3", fixture.toString(), "9237", Integer.toString(listeners));
     pb.environment().put("KITTY_TEST", cookie);
     Process server = pb.start();
     started.add(server);
@@ -70,13 +73,27 @@ public class ScanBenchmark {
         throw new IllegalStateException("the listener fixture did not start");
       }
     }
-    List<Family> builtins = List.of(new DashboardFamily(), new DevstackFamily(), new SyncFamily(), new WebuiFamily());
-    families = builtins.stream().map(f -> new FamilyInfo(f, f.defaultRange(), "bench", "builtin", "bench")).toList();
+    List<Family> builtins =
+        List.of(new DashboardFamily(), new DevstackFamily(), new SyncFamily(), new WebuiFamily());
+    families =
+        builtins.stream()
+            .map(f -> new FamilyInfo(f, f.defaultRange(), "bench", "builtin", "bench"))
+            .toList();
     platform = Platform.detect();
-    classifier = new Classifier(platform, new FamilyRegistry(families, List.of()), "/tmp/kitty-bench-state", Duration.ofSeconds(3), Duration.ofMillis(1500));
+    classifier =
+        new Classifier(
+            platform,
+            new FamilyRegistry(families, List.of()),
+            "/tmp/kitty-bench-state",
+            Duration.ofSeconds(3),
+            Duration.ofMillis(1500));
     ScanReport check = classifier.scan(families);
     if (check.families().getFirst().candidates().size() != listeners) {
-      throw new IllegalStateException("expected " + listeners + " dashboard candidates, got " + check.families().getFirst().candidates().size());
+      throw new IllegalStateException(
+          "expected "
+              + listeners
+              + " dashboard candidates, got "
+              + check.families().getFirst().candidates().size());
     }
   }
 

@@ -49,9 +49,12 @@ public final class DashboardFamily implements Family {
   public StopPlan stopPlan() {
     return new StopPlan(
         List.of(
-            new StopStep.HttpShutdown("/api/shutdown", StopStep.TokenSource.METADATA_FILE, Duration.ofSeconds(2)),
-            new StopStep.Signal(StopStep.SignalKind.TERM, StopStep.Reach.TREE, Duration.ofSeconds(2)),
-            new StopStep.Signal(StopStep.SignalKind.KILL, StopStep.Reach.TREE, Duration.ofSeconds(2)),
+            new StopStep.HttpShutdown(
+                "/api/shutdown", StopStep.TokenSource.METADATA_FILE, Duration.ofSeconds(2)),
+            new StopStep.Signal(
+                StopStep.SignalKind.TERM, StopStep.Reach.TREE, Duration.ofSeconds(2)),
+            new StopStep.Signal(
+                StopStep.SignalKind.KILL, StopStep.Reach.TREE, Duration.ofSeconds(2)),
             new StopStep.VerifyPortFree(Duration.ofSeconds(2))));
   }
 
@@ -59,12 +62,15 @@ public final class DashboardFamily implements Family {
   public Identity identify(ProbeContext ctx) {
     Optional<ProcessView> process = ctx.process();
     HttpAnswer health = ctx.httpGet("/api/health");
-    Optional<String> project = health.okJson() ? JsonFields.string(health.json(), "project_path") : Optional.empty();
+    Optional<String> project =
+        health.okJson() ? JsonFields.string(health.json(), "project_path") : Optional.empty();
     if (project.isEmpty()) {
       if (process.isPresent() && process.get().commandLine().contains("run_dashboard_server")) {
         return Identity.operatorRequired(
             IdentitySource.PROCESS_SHAPE,
-            "has a dashboard's command line but its health endpoint did not name a project (" + reason(health) + ")",
+            "has a dashboard's command line but its health endpoint did not name a project ("
+                + reason(health)
+                + ")",
             Map.of());
       }
       return Identity.neverTouch("not a dashboard: " + reason(health));
@@ -75,12 +81,15 @@ public final class DashboardFamily implements Family {
     attrs.put("project_dir", projectDir);
     attrs.put("metadata_file", metadataPath);
     if (process.isEmpty()) {
-      return Identity.operatorRequired(IdentitySource.HEALTH, "dashboard whose process is not visible", attrs);
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH, "dashboard whose process is not visible", attrs);
     }
     FileEvidence file = ctx.readFile(metadataPath);
     if (file.text() == null) {
       return Identity.operatorRequired(
-          IdentitySource.HEALTH, "dashboard of " + projectDir + " but its metadata file: " + file.error(), attrs);
+          IdentitySource.HEALTH,
+          "dashboard of " + projectDir + " but its metadata file: " + file.error(),
+          attrs);
     }
     if (file.worldWritable() || (file.ownerUid() >= 0 && file.ownerUid() != ctx.currentUid())) {
       return Identity.operatorRequired(
@@ -93,9 +102,12 @@ public final class DashboardFamily implements Family {
       meta = DashboardMetadata.parse(file.text());
     } catch (IllegalArgumentException e) {
       return Identity.operatorRequired(
-          IdentitySource.HEALTH, "metadata file " + metadataPath + " is malformed: " + e.getMessage(), attrs);
+          IdentitySource.HEALTH,
+          "metadata file " + metadataPath + " is malformed: " + e.getMessage(),
+          attrs);
     }
-    // The engine reports a ghost socket when this recorded owner is gone but the port still listens.
+    // The engine reports a ghost socket when this recorded owner is gone but the port still
+    // listens.
     attrs.put("recorded_pid", meta.pid());
     long pid = process.get().pid();
     int port = ctx.listener().port();
@@ -103,14 +115,20 @@ public final class DashboardFamily implements Family {
     if (!named) {
       return Identity.operatorRequired(
           IdentitySource.HEALTH,
-          "dashboard of " + projectDir + " that its metadata file does not name (it names port " + meta.port()
-              + (meta.pid() == null ? ", no pid" : ", pid " + meta.pid()) + ")",
+          "dashboard of "
+              + projectDir
+              + " that its metadata file does not name (it names port "
+              + meta.port()
+              + (meta.pid() == null ? ", no pid" : ", pid " + meta.pid())
+              + ")",
           attrs);
     }
     String healthToken = JsonFields.string(health.json(), "token").orElse(null);
     if (meta.token() != null && healthToken != null && !meta.token().equals(healthToken)) {
       return Identity.operatorRequired(
-          IdentitySource.METADATA_FILE, "health token does not match the metadata file's token", attrs);
+          IdentitySource.METADATA_FILE,
+          "health token does not match the metadata file's token",
+          attrs);
     }
     return Identity.recordedLive(
         IdentitySource.METADATA_FILE, "the live dashboard on record for " + projectDir, attrs);

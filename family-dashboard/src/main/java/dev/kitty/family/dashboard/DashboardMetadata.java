@@ -2,8 +2,8 @@ package dev.kitty.family.dashboard;
 
 /**
  * {@code PROJECT/.kittify/.dashboard}: one value a line, blank lines ignored — url, port, then
- * optionally token, pid and (kitty's addition) the process start stamp. Old 2- and 3-line files
- * are read too.
+ * optionally token, pid and (kitty's addition) the process start stamp. Old 2- and 3-line files are
+ * read too.
  *
  * @param url line 1
  * @param port line 2
@@ -21,7 +21,8 @@ record DashboardMetadata(String url, int port, String token, Long pid, Long star
   static DashboardMetadata parse(String text) {
     var lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     if (lines.size() < 2) {
-      throw new IllegalArgumentException("needs at least a url and a port line, has " + lines.size() + " lines");
+      throw new IllegalArgumentException(
+          "needs at least a url and a port line, has " + lines.size() + " lines");
     }
     int port;
     try {
@@ -46,7 +47,8 @@ record DashboardMetadata(String url, int port, String token, Long pid, Long star
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("line " + line + " is not a positive number: " + abbreviate(s));
+      throw new IllegalArgumentException(
+          "line " + line + " is not a positive number: " + abbreviate(s));
     }
   }
 

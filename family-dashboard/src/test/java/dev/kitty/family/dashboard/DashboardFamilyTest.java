@@ -21,13 +21,17 @@ class DashboardFamilyTest {
 
   private FakeProbeContext dashboard(long pid) {
     return new FakeProbeContext(DashboardFamily.RANGE, 9237, pid)
-        .with(FakeProbeContext.process(pid, 1, SpecKittyFixtures.cmdline("dashboard-cmdline.bin"), Map.of()))
+        .with(
+            FakeProbeContext.process(
+                pid, 1, SpecKittyFixtures.cmdline("dashboard-cmdline.bin"), Map.of()))
         .json("/api/health", SpecKittyFixtures.json("dashboard-health.json"));
   }
 
   @Test
   void theRecordedDashboardNamedByItsMetadataIsTheLiveOne() {
-    Identity id = family.identify(dashboard(11617).file(META, SpecKittyFixtures.text("dashboard-metadata"), false));
+    Identity id =
+        family.identify(
+            dashboard(11617).file(META, SpecKittyFixtures.text("dashboard-metadata"), false));
     assertTrue(id.recorded());
     assertEquals(IdentitySource.METADATA_FILE, id.source());
     assertEquals("the live dashboard on record for /home/dev/work/shop", id.skipReason());
@@ -37,44 +41,73 @@ class DashboardFamilyTest {
 
   @Test
   void aDashboardItsMetadataDoesNotNameIsAnOrphanForTheOperator() {
-    Identity id = family.identify(dashboard(4242).file(META, SpecKittyFixtures.text("dashboard-metadata"), false));
+    Identity id =
+        family.identify(
+            dashboard(4242).file(META, SpecKittyFixtures.text("dashboard-metadata"), false));
     assertEquals(CleanupClass.OPERATOR_REQUIRED, id.cleanupClass());
-    assertEquals("dashboard of /home/dev/work/shop that its metadata file does not name (it names port 9237, pid 11617)", id.skipReason());
+    assertEquals(
+        "dashboard of /home/dev/work/shop that its metadata file does not name (it names port 9237, pid 11617)",
+        id.skipReason());
   }
 
   @Test
   void forgeableOrMissingEvidenceProvesNothing() {
     assertEquals(
         "metadata file " + META + " is world-writable or another user's: not evidence",
-        family.identify(dashboard(11617).file(META, SpecKittyFixtures.text("dashboard-metadata"), true)).skipReason());
+        family
+            .identify(
+                dashboard(11617).file(META, SpecKittyFixtures.text("dashboard-metadata"), true))
+            .skipReason());
     assertEquals(
         "dashboard of /home/dev/work/shop but its metadata file: no such file",
         family.identify(dashboard(11617)).skipReason());
     assertEquals(
         "metadata file " + META + " is malformed: line 2 is not a port: abc",
-        family.identify(dashboard(11617).file(META, "http://127.0.0.1:9237\nabc\n", false)).skipReason());
+        family
+            .identify(dashboard(11617).file(META, "http://127.0.0.1:9237\nabc\n", false))
+            .skipReason());
     assertEquals(
         "health token does not match the metadata file's token",
-        family.identify(dashboard(11617).file(META, "http://127.0.0.1:9237\n9237\nffff\n11617\n", false)).skipReason());
+        family
+            .identify(
+                dashboard(11617).file(META, "http://127.0.0.1:9237\n9237\nffff\n11617\n", false))
+            .skipReason());
   }
 
   @Test
   void aPlainHttpServerIsAThirdParty() {
-    FakeProbeContext plain = new FakeProbeContext(DashboardFamily.RANGE, 9240, 5L).with(FakeProbeContext.process(5, 1, List.of("python3", "-m", "http.server"), Map.of()));
+    FakeProbeContext plain =
+        new FakeProbeContext(DashboardFamily.RANGE, 9240, 5L)
+            .with(
+                FakeProbeContext.process(5, 1, List.of("python3", "-m", "http.server"), Map.of()));
     Identity id = family.identify(plain);
     assertEquals(CleanupClass.NEVER_TOUCH, id.cleanupClass());
-    FakeProbeContext shaped = new FakeProbeContext(DashboardFamily.RANGE, 9241, 6L).with(FakeProbeContext.process(6, 1, SpecKittyFixtures.cmdline("dashboard-cmdline.bin"), Map.of()));
-    assertEquals(CleanupClass.OPERATOR_REQUIRED, family.identify(shaped).cleanupClass(), "a dashboard's command line that does not answer");
+    FakeProbeContext shaped =
+        new FakeProbeContext(DashboardFamily.RANGE, 9241, 6L)
+            .with(
+                FakeProbeContext.process(
+                    6, 1, SpecKittyFixtures.cmdline("dashboard-cmdline.bin"), Map.of()));
+    assertEquals(
+        CleanupClass.OPERATOR_REQUIRED,
+        family.identify(shaped).cleanupClass(),
+        "a dashboard's command line that does not answer");
   }
 
   @Test
   void metadataFilesOfEveryAgeAreRead() {
-    assertEquals(new DashboardMetadata("http://127.0.0.1:9237", 9237, null, null, null), DashboardMetadata.parse("http://127.0.0.1:9237\n9237\n"));
-    assertEquals(new DashboardMetadata("u", 9240, "tok", null, null), DashboardMetadata.parse("u\n\n9240\ntok\n"));
-    assertEquals(new DashboardMetadata("http://127.0.0.1:9237", 9237, "d13ae408c287b05408c45fbc4a578ca7", 11617L, null),
+    assertEquals(
+        new DashboardMetadata("http://127.0.0.1:9237", 9237, null, null, null),
+        DashboardMetadata.parse("http://127.0.0.1:9237\n9237\n"));
+    assertEquals(
+        new DashboardMetadata("u", 9240, "tok", null, null),
+        DashboardMetadata.parse("u\n\n9240\ntok\n"));
+    assertEquals(
+        new DashboardMetadata(
+            "http://127.0.0.1:9237", 9237, "d13ae408c287b05408c45fbc4a578ca7", 11617L, null),
         DashboardMetadata.parse(SpecKittyFixtures.text("dashboard-metadata")));
     assertEquals(77L, DashboardMetadata.parse("u\n9240\ntok\n12\n77\n").startTicks());
-    for (String bad : new String[] {"", "only-url\n", "u\n99999\n", "u\n9240\nt\n-3\n", "u\n9240\nt\nx\n"}) {
+    for (String bad :
+        new String[] {"", "only-url\n", "u\n99999\n", "u\n9240\nt\n-3\n", "u\n9240\nt\nx\n"}) {
       assertThrows(IllegalArgumentException.class, () -> DashboardMetadata.parse(bad), bad);
     }
   }

@@ -41,9 +41,11 @@ public final class DevstackFamily implements Family {
   public StopPlan stopPlan() {
     return new StopPlan(
         List.of(
-            new StopStep.Signal(StopStep.SignalKind.TERM, StopStep.Reach.GROUP, Duration.ofSeconds(3)),
+            new StopStep.Signal(
+                StopStep.SignalKind.TERM, StopStep.Reach.GROUP, Duration.ofSeconds(3)),
             new StopStep.FreezeTree(),
-            new StopStep.Signal(StopStep.SignalKind.KILL, StopStep.Reach.TREE, Duration.ofSeconds(2)),
+            new StopStep.Signal(
+                StopStep.SignalKind.KILL, StopStep.Reach.TREE, Duration.ofSeconds(2)),
             new StopStep.VerifyNoMembers(Duration.ofSeconds(2)),
             new StopStep.VerifyPortFree(Duration.ofSeconds(2))));
   }
@@ -64,7 +66,8 @@ public final class DevstackFamily implements Family {
     attrs.put("service", service);
     attrs.put("wrapper_pids", wrappers);
     if (launch != null && family != null && !family.equals(id())) {
-      return Identity.neverTouch(IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs);
+      return Identity.neverTouch(
+          IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs);
     }
     if (launch != null && service != null) {
       return Identity.operatorRequired(
@@ -73,6 +76,8 @@ public final class DevstackFamily implements Family {
           attrs);
     }
     return Identity.neverTouch(
-        IdentitySource.NONE, "no kitty stack cookie: not started by kitty (never killed by name)", attrs);
+        IdentitySource.NONE,
+        "no kitty stack cookie: not started by kitty (never killed by name)",
+        attrs);
   }
 }

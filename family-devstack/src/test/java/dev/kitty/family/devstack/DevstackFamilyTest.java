@@ -16,17 +16,30 @@ class DevstackFamilyTest {
   @Test
   void aNodeServerWithoutTheStackCookieIsNeverKilledByItsName() {
     FakeProbeContext ctx =
-        new FakeProbeContext(DevstackFamily.RANGE, 3000, 40L).with(FakeProbeContext.process(40, 1, List.of("node", "vitest", "--watch"), Map.of()));
+        new FakeProbeContext(DevstackFamily.RANGE, 3000, 40L)
+            .with(FakeProbeContext.process(40, 1, List.of("node", "vitest", "--watch"), Map.of()));
     Identity id = family.identify(ctx);
     assertEquals(CleanupClass.NEVER_TOUCH, id.cleanupClass());
-    assertEquals("no kitty stack cookie: not started by kitty (never killed by name)", id.skipReason());
+    assertEquals(
+        "no kitty stack cookie: not started by kitty (never killed by name)", id.skipReason());
   }
 
   @Test
   void aServiceWithTheStackCookieButNoRecordIsForTheOperator() {
     FakeProbeContext ctx =
         new FakeProbeContext(DevstackFamily.RANGE, 3001, 41L)
-            .with(FakeProbeContext.process(41, 1, List.of("node", "api.js"), Map.of("KITTY_LAUNCH_ID", "L1", "KITTY_SERVICE", "api", "KITTY_FAMILY", "devstack")));
+            .with(
+                FakeProbeContext.process(
+                    41,
+                    1,
+                    List.of("node", "api.js"),
+                    Map.of(
+                        "KITTY_LAUNCH_ID",
+                        "L1",
+                        "KITTY_SERVICE",
+                        "api",
+                        "KITTY_FAMILY",
+                        "devstack")));
     Identity id = family.identify(ctx);
     assertEquals(CleanupClass.OPERATOR_REQUIRED, id.cleanupClass());
     assertEquals("api", id.attributes().get("service"));

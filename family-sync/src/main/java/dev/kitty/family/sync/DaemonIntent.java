@@ -26,6 +26,7 @@ public enum DaemonIntent {
         return i;
       }
     }
-    throw new IllegalArgumentException("unknown sync intent \"" + text + "\"; expected local_only or hosted");
+    throw new IllegalArgumentException(
+        "unknown sync intent \"" + text + "\"; expected local_only or hosted");
   }
 }

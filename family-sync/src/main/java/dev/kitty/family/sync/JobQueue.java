@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The daemon's work queue: a job holds the daemon busy for a given time, which makes "sync work in
- * flight" observable (FR-010). Every state change is appended to the queue file, one JSON
- * object a line, so the work survives in {@code queue_db_path} for whoever looks.
+ * flight" observable (FR-010). Every state change is appended to the queue file, one JSON object a
+ * line, so the work survives in {@code queue_db_path} for whoever looks.
  */
 final class JobQueue implements AutoCloseable {
 
@@ -31,11 +31,12 @@ final class JobQueue implements AutoCloseable {
   private final AtomicLong nextId = new AtomicLong(1);
   private final AtomicLong done = new AtomicLong();
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sync-jobs");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "sync-jobs");
+            t.setDaemon(true);
+            return t;
+          });
 
   JobQueue(Path file) throws IOException {
     this.file = file;
@@ -69,8 +70,13 @@ final class JobQueue implements AutoCloseable {
     line.put("state", state);
     line.put("duration_ms", duration.toMillis());
     line.put("at", Instant.now().toString());
-    Files.writeString(file, JsonText.write(line) + "\n", StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    Files.writeString(
+        file,
+        JsonText.write(line) + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND,
+        StandardOpenOption.WRITE);
   }
 
   int inFlight() {

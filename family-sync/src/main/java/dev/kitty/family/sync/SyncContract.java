@@ -80,7 +80,8 @@ public final class SyncContract {
       }
       return d;
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(RETIRE_AFTER_ENV + " must be an ISO-8601 duration such as PT2S, got \"" + text + "\"");
+      throw new IllegalArgumentException(
+          RETIRE_AFTER_ENV + " must be an ISO-8601 duration such as PT2S, got \"" + text + "\"");
     }
   }
 
@@ -110,7 +111,11 @@ public final class SyncContract {
    * start-up costs a cold CLI tens of milliseconds; the test pins it to the JDK's own HMAC.
    */
   public static String proof(String nonce, String challenge) {
-    return HexFormat.of().formatHex(hmacSha256(nonce.getBytes(StandardCharsets.UTF_8), challenge.getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of()
+        .formatHex(
+            hmacSha256(
+                nonce.getBytes(StandardCharsets.UTF_8),
+                challenge.getBytes(StandardCharsets.UTF_8)));
   }
 
   static byte[] hmacSha256(byte[] key, byte[] message) {
@@ -133,7 +138,8 @@ public final class SyncContract {
   /** Compares proofs in constant time. */
   public static boolean proofMatches(String expected, String given) {
     return given != null
-        && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+        && MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] sha256(String s) {

@@ -24,11 +24,11 @@ import java.util.concurrent.Executors;
 
 /**
  * The sync daemon: a long-running process, one singleton per scope, serving loopback HTTP on a port
- * in [9400, 9450). {@code kitty sync ensure} starts it in the background; it writes its own identity
- * marker, answers {@code /api/health} with the identity payload (FR-001) and a proof of the marker's
- * nonce, runs jobs ({@code POST /api/jobs}), stops on {@code POST /api/shutdown} with its token, and
- * retires on its own once it is no longer the recorded singleton of its scope and has nothing in
- * flight (FR-010).
+ * in [9400, 9450). {@code kitty sync ensure} starts it in the background; it writes its own
+ * identity marker, answers {@code /api/health} with the identity payload (FR-001) and a proof of
+ * the marker's nonce, runs jobs ({@code POST /api/jobs}), stops on {@code POST /api/shutdown} with
+ * its token, and retires on its own once it is no longer the recorded singleton of its scope and
+ * has nothing in flight (FR-010).
  *
  * <p>Usage: {@code SyncDaemon --port N --state-dir DIR --record FILE}. Environment: {@code
  * KITTY_TOKEN} (the shutdown token), {@code KITTY_LAUNCH_ID}, {@code KITTY_SYNC_INTENT}, {@code
@@ -58,7 +58,8 @@ public final class SyncDaemon {
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile String exitReason = "stopped";
 
-  private SyncDaemon(int port, Path stateDir, Path record, DaemonIntent intent, String serverUrl) throws IOException {
+  private SyncDaemon(int port, Path stateDir, Path record, DaemonIntent intent, String serverUrl)
+      throws IOException {
     this.port = port;
     this.root = SyncContract.daemonRoot(stateDir);
     this.record = record;
@@ -77,22 +78,31 @@ public final class SyncDaemon {
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i], args[i + 1]);
     }
-    if (args.length % 2 != 0 || !opts.keySet().containsAll(java.util.List.of("--port", "--state-dir", "--record"))) {
+    if (args.length % 2 != 0
+        || !opts.keySet().containsAll(java.util.List.of("--port", "--state-dir", "--record"))) {
       System.err.println("usage: SyncDaemon --port N --state-dir DIR --record FILE");
       System.exit(EXIT_USAGE);
     }
     SyncDaemon daemon;
     try {
-      DaemonIntent intent = DaemonIntent.parse(System.getenv().getOrDefault("KITTY_SYNC_INTENT", "local_only"));
+      DaemonIntent intent =
+          DaemonIntent.parse(System.getenv().getOrDefault("KITTY_SYNC_INTENT", "local_only"));
       if (intent == DaemonIntent.HOSTED && !"1".equals(System.getenv(DaemonIntent.ENABLE_HOSTED))) {
-        throw new IllegalArgumentException("hosted sync needs " + DaemonIntent.ENABLE_HOSTED + "=1");
+        throw new IllegalArgumentException(
+            "hosted sync needs " + DaemonIntent.ENABLE_HOSTED + "=1");
       }
-      String server = intent == DaemonIntent.HOSTED
-          ? System.getenv().getOrDefault("KITTY_SYNC_SERVER_URL", "https://sync.kitty.invalid")
-          : null;
+      String server =
+          intent == DaemonIntent.HOSTED
+              ? System.getenv().getOrDefault("KITTY_SYNC_SERVER_URL", "https://sync.kitty.invalid")
+              : null;
       SyncContract.retireAfter();
-      daemon = new SyncDaemon(Integer.parseInt(opts.get("--port")), Path.of(opts.get("--state-dir")),
-          Path.of(opts.get("--record")), intent, server);
+      daemon =
+          new SyncDaemon(
+              Integer.parseInt(opts.get("--port")),
+              Path.of(opts.get("--state-dir")),
+              Path.of(opts.get("--record")),
+              intent,
+              server);
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("sync daemon: " + e.getMessage());
       System.exit(EXIT_USAGE);
@@ -128,8 +138,17 @@ public final class SyncDaemon {
     server.createContext("/api/jobs", this::jobs);
     server.createContext("/api/shutdown", this::shutdown);
     server.start();
-    log("listening on 127.0.0.1:" + port + " as pid " + pid + ", version " + packageVersion + ", root " + root
-        + ", intent " + intent);
+    log(
+        "listening on 127.0.0.1:"
+            + port
+            + " as pid "
+            + pid
+            + ", version "
+            + packageVersion
+            + ", root "
+            + root
+            + ", intent "
+            + intent);
     Thread retire = new Thread(this::watchRetirement, "sync-retirement");
     retire.setDaemon(true);
     retire.start();
@@ -146,10 +165,25 @@ public final class SyncDaemon {
   }
 
   private void writeMarker() throws IOException {
-    Files.createDirectories(marker.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    SyncMarker m = new SyncMarker(nonce, pid, port, startedAt, packageVersion, SyncContract.PROTOCOL_VERSION, root.toString(), launchId);
-    Path tmp = Files.createTempFile(marker.getParent(), "." + pid, ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createDirectories(
+        marker.getParent(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    SyncMarker m =
+        new SyncMarker(
+            nonce,
+            pid,
+            port,
+            startedAt,
+            packageVersion,
+            SyncContract.PROTOCOL_VERSION,
+            root.toString(),
+            launchId);
+    Path tmp =
+        Files.createTempFile(
+            marker.getParent(),
+            "." + pid,
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(tmp, m.toJson());
     Files.move(tmp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
@@ -185,7 +219,9 @@ public final class SyncDaemon {
     }
   }
 
-  /** Whether the singleton record names this daemon. A record that cannot be read keeps it alive. */
+  /**
+   * Whether the singleton record names this daemon. A record that cannot be read keeps it alive.
+   */
   private boolean recorded() {
     String text;
     try {
@@ -197,7 +233,10 @@ public final class SyncDaemon {
     }
     try {
       Map<String, Object> r = JsonText.parseObject(text);
-      return r.get("pid") instanceof Long p && p == pid && r.get("port") instanceof Long q && q == port;
+      return r.get("pid") instanceof Long p
+          && p == pid
+          && r.get("port") instanceof Long q
+          && q == port;
     } catch (IllegalArgumentException corrupt) {
       return true;
     }
@@ -244,7 +283,10 @@ public final class SyncDaemon {
         }
         long ms = req.get("duration_ms") instanceof Long l ? l : 0;
         if (ms <= 0 || ms > JobQueue.MAX_JOB.toMillis()) {
-          send(x, 400, Map.of("error", "duration_ms must be in (0, " + JobQueue.MAX_JOB.toMillis() + "]"));
+          send(
+              x,
+              400,
+              Map.of("error", "duration_ms must be in (0, " + JobQueue.MAX_JOB.toMillis() + "]"));
           return;
         }
         String name = req.get("name") instanceof String s ? s : "job";

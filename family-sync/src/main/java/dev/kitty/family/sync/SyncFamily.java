@@ -1,12 +1,12 @@
 package dev.kitty.family.sync;
 
-import dev.kitty.api.JsonText;
 import dev.kitty.api.Family;
 import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
 import dev.kitty.api.JsonFields;
+import dev.kitty.api.JsonText;
 import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
@@ -29,8 +29,8 @@ import java.util.Optional;
  * its marker (0600, this user's) names the same pid, port, root and start time, and its health
  * answer proves it knows the marker's nonce — and it is not the live singleton on record. A version
  * or protocol mismatch with proven scope is stale evidence, never a reason to skip (FR-008).
- * Everything that looks like a sync daemon but fails one of these is {@code operator_required}
- * with the reason; everything else is {@code never_touch}.
+ * Everything that looks like a sync daemon but fails one of these is {@code operator_required} with
+ * the reason; everything else is {@code never_touch}.
  */
 public final class SyncFamily implements Family {
 
@@ -61,20 +61,39 @@ public final class SyncFamily implements Family {
   public StopPlan stopPlan() {
     return new StopPlan(
         List.of(
-            new StopStep.HttpShutdown("/api/shutdown", StopStep.TokenSource.LAUNCH_RECORD, Duration.ofSeconds(2)),
-            new StopStep.Signal(StopStep.SignalKind.TERM, StopStep.Reach.PROCESS, Duration.ofSeconds(3)),
-            new StopStep.Signal(StopStep.SignalKind.KILL, StopStep.Reach.PROCESS, Duration.ofSeconds(2)),
+            new StopStep.HttpShutdown(
+                "/api/shutdown", StopStep.TokenSource.LAUNCH_RECORD, Duration.ofSeconds(2)),
+            new StopStep.Signal(
+                StopStep.SignalKind.TERM, StopStep.Reach.PROCESS, Duration.ofSeconds(3)),
+            new StopStep.Signal(
+                StopStep.SignalKind.KILL, StopStep.Reach.PROCESS, Duration.ofSeconds(2)),
             new StopStep.VerifyPortFree(Duration.ofSeconds(2))));
   }
 
   @Override
   public Optional<LaunchSpec> launchSpec() {
     // A small JVM: the daemon holds a queue and an HTTP server, nothing more.
-    return Optional.of(new LaunchSpec(
-        List.of("{java}", "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-            "--module-path", "{module_path}", "-m", DAEMON_MAIN,
-            "--port", "{port}", "--state-dir", "{state_dir}", "--record", "{record}"),
-        false, "/api/health", Duration.ofSeconds(15)));
+    return Optional.of(
+        new LaunchSpec(
+            List.of(
+                "{java}",
+                "-Xmx48m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xss512k",
+                "--module-path",
+                "{module_path}",
+                "-m",
+                DAEMON_MAIN,
+                "--port",
+                "{port}",
+                "--state-dir",
+                "{state_dir}",
+                "--record",
+                "{record}"),
+            false,
+            "/api/health",
+            Duration.ofSeconds(15)));
   }
 
   @Override
@@ -83,20 +102,26 @@ public final class SyncFamily implements Family {
     String challenge = SyncContract.randomHex(16);
     HttpAnswer health = ctx.httpGet("/api/health?" + SyncContract.CHALLENGE + "=" + challenge);
     Map<String, Object> payload = health.json();
-    if (health.okJson() && "sync".equals(JsonFields.string(payload, "daemon_family").orElse(null))) {
+    if (health.okJson()
+        && "sync".equals(JsonFields.string(payload, "daemon_family").orElse(null))) {
       return fromHealth(ctx, process, payload, challenge);
     }
     if (process.isPresent() && looksLikeSyncDaemon(process.get())) {
       return Identity.operatorRequired(
           IdentitySource.PROCESS_SHAPE,
-          "has a sync daemon's command line but its health endpoint did not identify it (" + reason(health) + ")",
+          "has a sync daemon's command line but its health endpoint did not identify it ("
+              + reason(health)
+              + ")",
           shapeAttributes(process.get()));
     }
     return Identity.neverTouch("not a sync daemon: " + reason(health));
   }
 
   private static Identity fromHealth(
-      ProbeContext ctx, Optional<ProcessView> process, Map<String, Object> payload, String challenge) {
+      ProbeContext ctx,
+      Optional<ProcessView> process,
+      Map<String, Object> payload,
+      String challenge) {
     Map<String, Object> owner = JsonFields.object(payload, "owner").orElse(null);
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("protocol_version", JsonFields.scalar(payload, "protocol_version"));
@@ -119,40 +144,60 @@ public final class SyncFamily implements Family {
     attrs.put("spawn_shape", process.map(SyncFamily::spawnShape).orElse("unknown"));
     attrs.put("marker", null);
 
-    Long reportedPid = JsonFields.integer(payload, "pid").or(() -> JsonFields.integer(owner, "pid")).orElse(null);
-    Long reportedPort = JsonFields.integer(payload, "port").or(() -> JsonFields.integer(owner, "port")).orElse(null);
+    Long reportedPid =
+        JsonFields.integer(payload, "pid").or(() -> JsonFields.integer(owner, "pid")).orElse(null);
+    Long reportedPort =
+        JsonFields.integer(payload, "port")
+            .or(() -> JsonFields.integer(owner, "port"))
+            .orElse(null);
     long realPort = ctx.listener().port();
     if (process.isEmpty()) {
-      return Identity.operatorRequired(IdentitySource.HEALTH, "sync daemon whose process is not visible", attrs);
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH, "sync daemon whose process is not visible", attrs);
     }
     ProcessView p = process.get();
     if (reportedPid == null || reportedPort == null) {
-      return Identity.operatorRequired(IdentitySource.HEALTH, "health payload reports no pid or port", attrs);
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH, "health payload reports no pid or port", attrs);
     }
     if (!ctx.listener().holderPids().contains(reportedPid) || reportedPort != realPort) {
       return Identity.operatorRequired(
           IdentitySource.HEALTH,
-          "health payload reports pid " + reportedPid + " port " + reportedPort
-              + " but the listener is pid " + p.pid() + " port " + realPort,
+          "health payload reports pid "
+              + reportedPid
+              + " port "
+              + reportedPort
+              + " but the listener is pid "
+              + p.pid()
+              + " port "
+              + realPort,
           attrs);
     }
     Path ours = SyncContract.daemonRoot(Path.of(ctx.stateDir()));
     if (root == null) {
-      return Identity.operatorRequired(IdentitySource.HEALTH, "health payload names no daemon root", attrs);
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH, "health payload names no daemon root", attrs);
     }
     if (!sameRoot(root, ours)) {
       return Identity.operatorRequired(
           IdentitySource.HEALTH,
-          "cross-root: its daemon root is " + root + ", this kitty's is " + ours + " (another $HOME or state dir)",
+          "cross-root: its daemon root is "
+              + root
+              + ", this kitty's is "
+              + ours
+              + " (another $HOME or state dir)",
           attrs);
     }
     if (!"production".equals(attrs.get("spawn_shape"))) {
       return Identity.operatorRequired(
-          IdentitySource.HEALTH, "its command line is not the production spawn shape of a sync daemon", attrs);
+          IdentitySource.HEALTH,
+          "its command line is not the production spawn shape of a sync daemon",
+          attrs);
     }
     Path markerPath = SyncContract.markerFile(ours, p.pid());
     attrs.put("marker", markerPath.toString());
-    Optional<String> markerProblem = markerProblem(ctx, p, realPort, ours, markerPath, payload, challenge);
+    Optional<String> markerProblem =
+        markerProblem(ctx, p, realPort, ours, markerPath, payload, challenge);
     if (markerProblem.isPresent()) {
       return Identity.operatorRequired(IdentitySource.HEALTH, markerProblem.get(), attrs);
     }
@@ -170,7 +215,11 @@ public final class SyncFamily implements Family {
     if (recordFile.text() == null && !recordFile.absent()) {
       return Identity.operatorRequired(
           IdentitySource.MARKER,
-          "singleton record " + recordFile.path() + " cannot be read (" + recordFile.error() + "): which daemon is live is unknown",
+          "singleton record "
+              + recordFile.path()
+              + " cannot be read ("
+              + recordFile.error()
+              + "): which daemon is live is unknown",
           attrs);
     }
     boolean recorded = false;
@@ -181,26 +230,44 @@ public final class SyncFamily implements Family {
       } catch (IllegalArgumentException e) {
         return Identity.operatorRequired(
             IdentitySource.MARKER,
-            "singleton record " + recordFile.path() + " is corrupt (" + e.getMessage() + "): which daemon is live is unknown",
+            "singleton record "
+                + recordFile.path()
+                + " is corrupt ("
+                + e.getMessage()
+                + "): which daemon is live is unknown",
             attrs);
       }
       attrs.put("recorded_pid", rec.get("pid"));
-      recorded = rec.get("pid") instanceof Long rp && rp == p.pid() && rec.get("port") instanceof Long rq && rq == realPort
-          && rec.get("start_ticks") instanceof Long rs && rs == p.startTicks();
+      recorded =
+          rec.get("pid") instanceof Long rp
+              && rp == p.pid()
+              && rec.get("port") instanceof Long rq
+              && rq == realPort
+              && rec.get("start_ticks") instanceof Long rs
+              && rs == p.startTicks();
     }
     if (recorded && stale == null) {
       attrs.put("stale", null);
-      return Identity.recordedLive(IdentitySource.MARKER, "the recorded singleton of " + ours, attrs);
+      return Identity.recordedLive(
+          IdentitySource.MARKER, "the recorded singleton of " + ours, attrs);
     }
-    attrs.put("stale", recorded
-        ? "the recorded singleton, but " + stale + " (FR-008)"
-        : "not the recorded singleton of " + ours + (stale == null ? "" : "; " + stale));
+    attrs.put(
+        "stale",
+        recorded
+            ? "the recorded singleton, but " + stale + " (FR-008)"
+            : "not the recorded singleton of " + ours + (stale == null ? "" : "; " + stale));
     return Identity.safeAuto(IdentitySource.MARKER, attrs);
   }
 
   /** Why the marker does not prove this daemon, if it does not. */
   private static Optional<String> markerProblem(
-      ProbeContext ctx, ProcessView p, long port, Path root, Path markerPath, Map<String, Object> payload, String challenge) {
+      ProbeContext ctx,
+      ProcessView p,
+      long port,
+      Path root,
+      Path markerPath,
+      Map<String, Object> payload,
+      String challenge) {
     FileEvidence file = ctx.readFile(markerPath.toString());
     if (file.absent()) {
       return Optional.of("pre-marker: no daemon-local identity marker at " + markerPath);
@@ -209,7 +276,8 @@ public final class SyncFamily implements Family {
       return Optional.of("marker " + markerPath + " cannot be read: " + file.error());
     }
     if (file.worldWritable() || (file.ownerUid() >= 0 && file.ownerUid() != ctx.currentUid())) {
-      return Optional.of("marker " + markerPath + " is world-writable or another user's: refused as evidence");
+      return Optional.of(
+          "marker " + markerPath + " is world-writable or another user's: refused as evidence");
     }
     SyncMarker m;
     try {
@@ -218,17 +286,35 @@ public final class SyncFamily implements Family {
       return Optional.of("marker " + markerPath + " is corrupt: " + e.getMessage());
     }
     if (m.pid() != p.pid() || m.port() != port || !sameRoot(m.daemonRoot(), root)) {
-      return Optional.of("marker " + markerPath + " names pid " + m.pid() + " port " + m.port() + " root " + m.daemonRoot()
-          + ", not this listener");
+      return Optional.of(
+          "marker "
+              + markerPath
+              + " names pid "
+              + m.pid()
+              + " port "
+              + m.port()
+              + " root "
+              + m.daemonRoot()
+              + ", not this listener");
     }
     if (p.startTime() == null
         || Duration.between(m.startTime(), p.startTime()).abs().compareTo(START_TOLERANCE) > 0) {
-      return Optional.of("marker " + markerPath + " was written by a process started at " + m.startTime()
-          + ", pid " + p.pid() + " started at " + p.startTime() + " (pid reused?)");
+      return Optional.of(
+          "marker "
+              + markerPath
+              + " was written by a process started at "
+              + m.startTime()
+              + ", pid "
+              + p.pid()
+              + " started at "
+              + p.startTime()
+              + " (pid reused?)");
     }
     String expected = SyncContract.proof(m.nonce(), challenge);
-    if (!SyncContract.proofMatches(expected, JsonFields.string(payload, "marker_proof").orElse(null))) {
-      return Optional.of("its health answer does not prove knowledge of the nonce in marker " + markerPath);
+    if (!SyncContract.proofMatches(
+        expected, JsonFields.string(payload, "marker_proof").orElse(null))) {
+      return Optional.of(
+          "its health answer does not prove knowledge of the nonce in marker " + markerPath);
     }
     return Optional.empty();
   }
@@ -248,7 +334,9 @@ public final class SyncFamily implements Family {
 
   static boolean looksLikeSyncDaemon(ProcessView p) {
     String line = p.commandLine();
-    return line.contains("run_sync_daemon") || line.contains("--spec-kitty-daemon-root") || line.contains(DAEMON_MAIN);
+    return line.contains("run_sync_daemon")
+        || line.contains("--spec-kitty-daemon-root")
+        || line.contains(DAEMON_MAIN);
   }
 
   private static String spawnShape(ProcessView p) {

@@ -19,17 +19,22 @@ class SyncContractTest {
   @Test
   void theProofIsTheJdksHmacSha256ForEveryKeyAndMessage() {
     qt().withExamples(1000)
-        .forAll(strings().allPossible().ofLengthBetween(0, 100), strings().allPossible().ofLengthBetween(0, 200))
-        .checkAssert((key, message) -> {
-          byte[] k = key.getBytes(StandardCharsets.UTF_8);
-          byte[] m = message.getBytes(StandardCharsets.UTF_8);
-          assertArrayEquals(jdkHmac(k, m), SyncContract.hmacSha256(k, m), key + " / " + message);
-        });
+        .forAll(
+            strings().allPossible().ofLengthBetween(0, 100),
+            strings().allPossible().ofLengthBetween(0, 200))
+        .checkAssert(
+            (key, message) -> {
+              byte[] k = key.getBytes(StandardCharsets.UTF_8);
+              byte[] m = message.getBytes(StandardCharsets.UTF_8);
+              assertArrayEquals(
+                  jdkHmac(k, m), SyncContract.hmacSha256(k, m), key + " / " + message);
+            });
   }
 
   @Test
   void rfc4231TestCase2() {
-    assertEquals("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    assertEquals(
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
         SyncContract.proof("Jefe", "what do ya want for nothing?"));
   }
 

@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A WebUI server launched through a shell wrapper, and its workers (seed 002). Its stop plan freezes
- * the whole tree first, so a wrapper in a respawn loop cannot start new workers while it is killed.
+ * A WebUI server launched through a shell wrapper, and its workers (seed 002). Its stop plan
+ * freezes the whole tree first, so a wrapper in a respawn loop cannot start new workers while it is
+ * killed.
  */
 public final class WebuiFamily implements Family {
 
@@ -69,16 +70,24 @@ public final class WebuiFamily implements Family {
     attrs.put("service", p.cookies().get("KITTY_SERVICE"));
     attrs.put("wrapper_pids", wrappers);
     if (launch != null && family != null && !family.equals(id())) {
-      return Identity.neverTouch(IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs);
+      return Identity.neverTouch(
+          IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs);
     }
     if (launch != null) {
       return Identity.operatorRequired(
-          IdentitySource.PROCESS_SHAPE, "carries kitty launch cookie " + launch + " but no launch record names it", attrs);
+          IdentitySource.PROCESS_SHAPE,
+          "carries kitty launch cookie " + launch + " but no launch record names it",
+          attrs);
     }
     if (!wrappers.isEmpty()) {
       return Identity.operatorRequired(
-          IdentitySource.PROCESS_SHAPE, "shell-wrapped server (wrapper pid " + wrappers.getFirst() + ") that kitty did not launch", attrs);
+          IdentitySource.PROCESS_SHAPE,
+          "shell-wrapped server (wrapper pid "
+              + wrappers.getFirst()
+              + ") that kitty did not launch",
+          attrs);
     }
-    return Identity.neverTouch(IdentitySource.NONE, "not launched by kitty and not shell-wrapped: third-party", attrs);
+    return Identity.neverTouch(
+        IdentitySource.NONE, "not launched by kitty and not shell-wrapped: third-party", attrs);
   }
 }

@@ -17,8 +17,12 @@ class WebuiFamilyTest {
   void aShellWrappedServerNamesItsWrappersForTheOperator() {
     FakeProbeContext ctx =
         new FakeProbeContext(WebuiFamily.RANGE, 7860, 30L)
-            .with(FakeProbeContext.process(10, 1, List.of("cmd.exe", "/c", "webui-user.bat"), Map.of()))
-            .with(FakeProbeContext.process(20, 10, List.of("/bin/sh", "-c", "python launch.py"), Map.of()))
+            .with(
+                FakeProbeContext.process(
+                    10, 1, List.of("cmd.exe", "/c", "webui-user.bat"), Map.of()))
+            .with(
+                FakeProbeContext.process(
+                    20, 10, List.of("/bin/sh", "-c", "python launch.py"), Map.of()))
             .with(FakeProbeContext.process(30, 20, List.of("python", "launch.py"), Map.of()));
     Identity id = family.identify(ctx);
     assertEquals(CleanupClass.OPERATOR_REQUIRED, id.cleanupClass());
@@ -34,7 +38,12 @@ class WebuiFamilyTest {
     assertEquals(CleanupClass.NEVER_TOUCH, family.identify(typed).cleanupClass());
     FakeProbeContext devstacks =
         new FakeProbeContext(WebuiFamily.RANGE, 7862, 32L)
-            .with(FakeProbeContext.process(32, 1, List.of("node", "srv.js"), Map.of("KITTY_LAUNCH_ID", "L9", "KITTY_FAMILY", "devstack")));
+            .with(
+                FakeProbeContext.process(
+                    32,
+                    1,
+                    List.of("node", "srv.js"),
+                    Map.of("KITTY_LAUNCH_ID", "L9", "KITTY_FAMILY", "devstack")));
     assertEquals("launched by kitty for family devstack", family.identify(devstacks).skipReason());
   }
 }

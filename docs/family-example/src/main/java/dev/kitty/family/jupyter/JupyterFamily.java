@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Recognises Jupyter servers by their REST root ({@code GET /api} answers {@code {"version": …}}).
- * Kitty did not start them and has no record of them, so the best it can say is
- * {@code operator_required}: the operator decides.
+ * Kitty did not start them and has no record of them, so the best it can say is {@code
+ * operator_required}: the operator decides.
  */
 public final class JupyterFamily implements Family {
 

@@ -1,6 +1,8 @@
 package dev.kitty.engine.internal.discovery;
 
-/** RFC 5952 text for a 16-byte IPv6 address: lowercase, no leading zeros, longest zero run as "::". */
+/**
+ * RFC 5952 text for a 16-byte IPv6 address: lowercase, no leading zeros, longest zero run as "::".
+ */
 final class Ipv6Text {
 
   private Ipv6Text() {}
@@ -29,7 +31,14 @@ final class Ipv6Text {
     }
     // IPv4-mapped addresses read better in their dotted form.
     if (bestStart == 0 && bestLen == 5 && g[5] == 0xffff) {
-      return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+      return "::ffff:"
+          + (b[12] & 0xff)
+          + "."
+          + (b[13] & 0xff)
+          + "."
+          + (b[14] & 0xff)
+          + "."
+          + (b[15] & 0xff);
     }
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 8; i++) {

@@ -65,7 +65,8 @@ final class LinuxProcessTable implements ProcessTable {
 
   @Override
   public Optional<ProcessNode> node(long pid) {
-    return stat(pid).map(s -> new ProcessNode(pid, s.ppid(), s.pgid(), s.startTicks(), s.state(), s.comm()));
+    return stat(pid)
+        .map(s -> new ProcessNode(pid, s.ppid(), s.pgid(), s.startTicks(), s.state(), s.comm()));
   }
 
   Optional<ProcStat> stat(long pid) {
@@ -81,7 +82,8 @@ final class LinuxProcessTable implements ProcessTable {
     }
     ProcStat s = stat.get();
     int uid = fs.text(dir.resolve("status")).map(LinuxProcessTable::realUid).orElse(-1);
-    List<String> args = fs.bytes(dir.resolve("cmdline")).map(LinuxProcessTable::nulSplit).orElse(List.of());
+    List<String> args =
+        fs.bytes(dir.resolve("cmdline")).map(LinuxProcessTable::nulSplit).orElse(List.of());
     Optional<byte[]> environ = fs.bytes(dir.resolve("environ"));
     Map<String, String> cookies = environ.map(LinuxProcessTable::cookies).orElse(Map.of());
     String exe = fs.link(dir.resolve("exe")).orElse(null);

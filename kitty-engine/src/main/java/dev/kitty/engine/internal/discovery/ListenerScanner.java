@@ -15,8 +15,8 @@ public interface ListenerScanner {
   List<ListenerView> listeners(IntPredicate ports);
 
   /**
-   * The listening sockets on {@code ports}, without looking for their holders: cheap enough to
-   * poll while waiting for ports to be freed.
+   * The listening sockets on {@code ports}, without looking for their holders: cheap enough to poll
+   * while waiting for ports to be freed.
    */
   default List<ListenerView> sockets(IntPredicate ports) {
     return listeners(ports);

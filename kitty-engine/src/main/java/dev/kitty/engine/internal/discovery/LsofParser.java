@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses {@code lsof -nP -iTCP -sTCP:LISTEN -F pcuLPnT} (lsof's field output: one field a line,
- * the first character naming it; {@code p} starts a process, {@code f} a file). Only rows whose
- * state is LISTEN, or that carry no state at all (the query already asked for listeners), are
- * kept. Never throws: malformed lines are skipped.
+ * Parses {@code lsof -nP -iTCP -sTCP:LISTEN -F pcuLPnT} (lsof's field output: one field a line, the
+ * first character naming it; {@code p} starts a process, {@code f} a file). Only rows whose state
+ * is LISTEN, or that carry no state at all (the query already asked for listeners), are kept. Never
+ * throws: malformed lines are skipped.
  */
 final class LsofParser {
 

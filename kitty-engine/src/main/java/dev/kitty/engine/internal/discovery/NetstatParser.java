@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Parses Windows {@code netstat -ano -p TCP} / {@code netstat -ano}: rows of {@code Proto, Local
  * Address, Foreign Address, State, PID}. Keeps TCP rows in state LISTENING. The state word is
- * localised on some Windows installs, so a TCP row whose foreign address is the wildcard
- * ({@code 0.0.0.0:0} or {@code [::]:0}) also counts as listening. Never throws.
+ * localised on some Windows installs, so a TCP row whose foreign address is the wildcard ({@code
+ * 0.0.0.0:0} or {@code [::]:0}) also counts as listening. Never throws.
  */
 final class NetstatParser {
 

@@ -66,7 +66,10 @@ final class ProcFs {
     }
   }
 
-  /** The number of open files of the process whose /proc folder is {@code pidDir} (size of its fd folder), or -1. */
+  /**
+   * The number of open files of the process whose /proc folder is {@code pidDir} (size of its fd
+   * folder), or -1.
+   */
   long fdCount(Path pidDir) {
     try {
       return Files.size(pidDir.resolve("fd"));
@@ -79,7 +82,10 @@ final class ProcFs {
   long inode(Path p) {
     try {
       return (Long) Files.getAttribute(p, "unix:ino");
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+    } catch (IOException
+        | UnsupportedOperationException
+        | IllegalArgumentException
+        | SecurityException e) {
       return -1;
     }
   }

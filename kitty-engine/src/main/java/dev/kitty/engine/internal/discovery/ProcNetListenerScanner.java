@@ -26,15 +26,16 @@ final class ProcNetListenerScanner implements ListenerScanner {
    * spares the gate a read of /proc/net/tcp — a walk of the kernel's whole socket hash, hundreds of
    * microseconds — before every signal.
    */
-  private final Map<Long, SocketEntry> knownListening = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Long, SocketEntry> knownListening =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private volatile long lastRefresh;
 
   /**
    * A process's socket inodes, valid while its /proc entry is the same inode (a new process with a
-   * reused pid gets a new one) and its fd count is unchanged. Linux 6.2+ reports the fd count as the
-   * size of /proc/PID/fd, so a warm scan (the shell, watch) costs two stats per process instead of
-   * a readlink per open file. Where the kernel reports no count, nothing is cached.
+   * reused pid gets a new one) and its fd count is unchanged. Linux 6.2+ reports the fd count as
+   * the size of /proc/PID/fd, so a warm scan (the shell, watch) costs two stats per process instead
+   * of a readlink per open file. Where the kernel reports no count, nothing is cached.
    */
   private record FdTable(long procInode, long fdCount, long[] sockets) {}
 
@@ -43,7 +44,9 @@ final class ProcNetListenerScanner implements ListenerScanner {
 
   ProcNetListenerScanner(ProcFs fs) {
     this.fs = fs;
-    this.fdCountsVisible = fs.root().equals(java.nio.file.Path.of("/proc")) && fs.fdCount(fs.root().resolve("self")) > 0;
+    this.fdCountsVisible =
+        fs.root().equals(java.nio.file.Path.of("/proc"))
+            && fs.fdCount(fs.root().resolve("self")) > 0;
   }
 
   @Override
@@ -66,7 +69,8 @@ final class ProcNetListenerScanner implements ListenerScanner {
     }
     // A socket inode not yet known as listening may have started listening since: re-read the
     // tables, at most every 100 ms (other sockets — connections — are never listening).
-    if (inodes.stream().anyMatch(i -> !knownListening.containsKey(i)) && System.nanoTime() - lastRefresh > REFRESH_NANOS) {
+    if (inodes.stream().anyMatch(i -> !knownListening.containsKey(i))
+        && System.nanoTime() - lastRefresh > REFRESH_NANOS) {
       listening(p -> true);
     }
     List<ListenerView> out = new ArrayList<>();
@@ -123,14 +127,18 @@ final class ProcNetListenerScanner implements ListenerScanner {
     for (SocketEntry e : byInode.values()) {
       out.add(
           new ListenerView(
-              e.address(), e.port(), e.ipv6(), e.inode(), holders.getOrDefault(e.inode(), List.of())));
+              e.address(),
+              e.port(),
+              e.ipv6(),
+              e.inode(),
+              holders.getOrDefault(e.inode(), List.of())));
     }
     return out;
   }
 
   /**
-   * Which pids hold which of {@code inodes}. Every process's fd table is read: most of a scan's time
-   * is the kernel answering these readlinks, so the walk is split across the cores.
+   * Which pids hold which of {@code inodes}. Every process's fd table is read: most of a scan's
+   * time is the kernel answering these readlinks, so the walk is split across the cores.
    */
   private Map<Long, List<Long>> holders(java.util.Set<Long> inodes, boolean useCache) {
     List<Long> pids = fs.pids();
@@ -140,7 +148,9 @@ final class ProcNetListenerScanner implements ListenerScanner {
       return holders(pids, inodes, useCache);
     }
     List<java.util.concurrent.Future<Map<Long, List<Long>>>> parts = new ArrayList<>();
-    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon().name("kitty-fd-walk").factory())) {
+    try (var pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            workers, Thread.ofPlatform().daemon().name("kitty-fd-walk").factory())) {
       int slice = (pids.size() + workers - 1) / workers;
       for (int i = 0; i < pids.size(); i += slice) {
         List<Long> part = pids.subList(i, Math.min(pids.size(), i + slice));
@@ -148,7 +158,8 @@ final class ProcNetListenerScanner implements ListenerScanner {
       }
       Map<Long, List<Long>> out = new HashMap<>();
       for (var f : parts) {
-        f.get().forEach((inode, ps) -> out.computeIfAbsent(inode, k -> new ArrayList<>()).addAll(ps));
+        f.get()
+            .forEach((inode, ps) -> out.computeIfAbsent(inode, k -> new ArrayList<>()).addAll(ps));
       }
       out.values().forEach(ps -> ps.sort(null));
       return out;
@@ -160,7 +171,8 @@ final class ProcNetListenerScanner implements ListenerScanner {
     }
   }
 
-  private Map<Long, List<Long>> holders(List<Long> pids, java.util.Set<Long> inodes, boolean useCache) {
+  private Map<Long, List<Long>> holders(
+      List<Long> pids, java.util.Set<Long> inodes, boolean useCache) {
     Map<Long, List<Long>> out = new HashMap<>();
     for (long pid : pids) {
       for (long inode : sockets(pid, useCache)) {
@@ -182,7 +194,11 @@ final class ProcNetListenerScanner implements ListenerScanner {
     long ino = fs.inode(fs.pidDir(pid));
     long count = fs.fdCount(fs.pidDir(pid));
     FdTable cached = fdTables.get(pid);
-    if (useCache && cached != null && ino > 0 && cached.procInode() == ino && cached.fdCount() == count) {
+    if (useCache
+        && cached != null
+        && ino > 0
+        && cached.procInode() == ino
+        && cached.fdCount() == count) {
       return cached.sockets();
     }
     long[] sockets = readSockets(pid);
@@ -193,6 +209,9 @@ final class ProcNetListenerScanner implements ListenerScanner {
   }
 
   private long[] readSockets(long pid) {
-    return fs.fdTargets(pid).stream().mapToLong(ProcNetListenerScanner::socketInode).filter(i -> i >= 0).toArray();
+    return fs.fdTargets(pid).stream()
+        .mapToLong(ProcNetListenerScanner::socketInode)
+        .filter(i -> i >= 0)
+        .toArray();
   }
 }

@@ -64,7 +64,8 @@ final class ProcNetTcpParser {
   }
 
   private static SocketEntry parseFields(String[] f, boolean ipv6) {
-    // "0: 0100007F:2405 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000  0 123456 ..."
+    // "0: 0100007F:2405 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000  0 123456
+    // ..."
     if (!f[0].endsWith(":")) {
       return null;
     }

@@ -13,4 +13,11 @@ package dev.kitty.engine.internal.discovery;
  * @param rssPages resident set size in pages
  */
 record ProcStat(
-    long pid, String comm, String state, long ppid, long pgid, long sid, long startTicks, long rssPages) {}
+    long pid,
+    String comm,
+    String state,
+    long ppid,
+    long pgid,
+    long sid,
+    long startTicks,
+    long rssPages) {}

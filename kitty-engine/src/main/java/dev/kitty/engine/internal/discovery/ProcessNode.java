@@ -11,9 +11,13 @@ package dev.kitty.engine.internal.discovery;
  * @param state scheduler state letter, "?" when unknown
  * @param command short command name
  */
-public record ProcessNode(long pid, long ppid, long pgid, long startTicks, String state, String command) {
+public record ProcessNode(
+    long pid, long ppid, long pgid, long startTicks, String state, String command) {
 
-  /** Whether the process has exited but not been reaped: it holds nothing and cannot be signalled away. */
+  /**
+   * Whether the process has exited but not been reaped: it holds nothing and cannot be signalled
+   * away.
+   */
   public boolean zombie() {
     return state.equals("Z") || state.equals("X");
   }

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One scan's view of the process table: the whole-table node list is read once, on first need;
- * full views are read per pid, once, and shared by every probe of the scan.
+ * One scan's view of the process table: the whole-table node list is read once, on first need; full
+ * views are read per pid, once, and shared by every probe of the scan.
  */
 public final class ProcessSnapshot {
 
@@ -42,12 +42,17 @@ public final class ProcessSnapshot {
     return views.computeIfAbsent(pid, table::view);
   }
 
-  /** The children of {@code pid} that started after it (a child older than its parent is a reused pid's). */
+  /**
+   * The children of {@code pid} that started after it (a child older than its parent is a reused
+   * pid's).
+   */
   public List<ProcessNode> childNodes(long pid) {
     ProcessNode parent = nodes().get(pid);
     List<ProcessNode> out = new ArrayList<>();
     for (ProcessNode n : nodes().values()) {
-      if (n.ppid() == pid && n.pid() != pid && (parent == null || n.startTicks() >= parent.startTicks())) {
+      if (n.ppid() == pid
+          && n.pid() != pid
+          && (parent == null || n.startTicks() >= parent.startTicks())) {
         out.add(n);
       }
     }

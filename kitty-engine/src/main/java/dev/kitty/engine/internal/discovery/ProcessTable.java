@@ -4,7 +4,9 @@ import dev.kitty.api.ProcessView;
 import java.util.Map;
 import java.util.Optional;
 
-/** The platform's process table. Processes vanish while it is read: that is normal, not an error. */
+/**
+ * The platform's process table. Processes vanish while it is read: that is normal, not an error.
+ */
 public interface ProcessTable {
 
   /** Every visible process, light facts only, keyed by pid. */
@@ -16,7 +18,10 @@ public interface ProcessTable {
   /** The full view of one process, empty when it is gone or cannot be seen. */
   Optional<ProcessView> view(long pid);
 
-  /** The real uid of {@code pid}, -1 when unknown; lighter than a full view (the gate asks per signal). */
+  /**
+   * The real uid of {@code pid}, -1 when unknown; lighter than a full view (the gate asks per
+   * signal).
+   */
   default int uid(long pid) {
     return view(pid).map(ProcessView::uid).orElse(-1);
   }

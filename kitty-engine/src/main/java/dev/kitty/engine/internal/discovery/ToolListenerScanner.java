@@ -52,7 +52,8 @@ abstract class ToolListenerScanner implements ListenerScanner {
       p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       return new String(out, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalStateException(command().getFirst() + " could not be run: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          command().getFirst() + " could not be run: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(command().getFirst() + " was interrupted", e);

@@ -25,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -46,7 +45,11 @@ public final class Classifier {
 
   /** A classifier over {@code platform} for the families of {@code registry}. */
   public Classifier(
-      Platform platform, FamilyRegistry registry, String stateDir, Duration probeTimeout, Duration httpTimeout) {
+      Platform platform,
+      FamilyRegistry registry,
+      String stateDir,
+      Duration probeTimeout,
+      Duration httpTimeout) {
     this(platform, registry, stateDir, probeTimeout, httpTimeout, false);
   }
 
@@ -55,7 +58,12 @@ public final class Classifier {
    * classified like kitty's own instead of {@code never_touch}.
    */
   public Classifier(
-      Platform platform, FamilyRegistry registry, String stateDir, Duration probeTimeout, Duration httpTimeout, boolean allUsers) {
+      Platform platform,
+      FamilyRegistry registry,
+      String stateDir,
+      Duration probeTimeout,
+      Duration httpTimeout,
+      boolean allUsers) {
     this.allUsers = allUsers;
     this.platform = platform;
     this.registry = registry;
@@ -77,7 +85,8 @@ public final class Classifier {
   }
 
   /** Classifies the given listeners against {@code scope}; exposed for the doctor and the map. */
-  public ScanReport classify(List<FamilyInfo> scope, List<ListenerView> listeners, ProcessSnapshot snapshot) {
+  public ScanReport classify(
+      List<FamilyInfo> scope, List<ListenerView> listeners, ProcessSnapshot snapshot) {
     int uid = platform.processes().currentUid();
     Map<Long, List<ListenerView>> byHolder = new HashMap<>();
     for (ListenerView l : listeners) {
@@ -85,22 +94,35 @@ public final class Classifier {
         byHolder.computeIfAbsent(pid, k -> new ArrayList<>()).add(l);
       }
     }
-    record Task(FamilyInfo family, ListenerView listener, Future<Identity> verdict, ProcessView owner) {}
+    record Task(
+        FamilyInfo family, ListenerView listener, Future<Identity> verdict, ProcessView owner) {}
     List<Task> tasks = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     // One platform thread per probe, not a virtual thread: virtual threads that meet a class being
     // initialised (the first probe to touch LoopbackHttp, a family's classes, Jackson) pin their
     // carrier, and on a 2-core machine that stalled a cold 10-probe scan by ~300 ms. A probe is a
     // few blocking reads, the count is bounded by the ranges' sizes, so a thread each is cheap.
-    try (ExecutorService pool = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("kitty-probe-", 0).factory())) {
+    try (ExecutorService pool =
+        Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("kitty-probe-", 0).factory())) {
       for (FamilyInfo f : scope) {
         for (ListenerView l : listeners) {
           if (!f.range().contains(l.port())) {
             continue;
           }
           ProcessView owner = snapshot.owner(l.holderPids()).flatMap(snapshot::view).orElse(null);
-          ScanProbeContext ctx = new ScanProbeContext(f.range(), l, owner, snapshot, uid, httpTimeout, stateDir,
-              new StateStore(java.nio.file.Path.of(stateDir)).singletonRecord(f.id()).toString());
+          ScanProbeContext ctx =
+              new ScanProbeContext(
+                  f.range(),
+                  l,
+                  owner,
+                  snapshot,
+                  uid,
+                  httpTimeout,
+                  stateDir,
+                  new StateStore(java.nio.file.Path.of(stateDir))
+                      .singletonRecord(f.id())
+                      .toString());
           tasks.add(new Task(f, l, pool.submit(() -> f.family().identify(ctx)), owner));
         }
       }
@@ -110,12 +132,15 @@ public final class Classifier {
       for (Task t : tasks) {
         Identity verdict = await(t.family(), t.verdict(), deadline, warnings);
         verdict = engineRules(t.family(), t.listener(), t.owner(), verdict, byHolder, uid);
-        byFamily.get(t.family().id()).add(new Candidate(t.family().id(), t.listener(), t.owner(), verdict));
+        byFamily
+            .get(t.family().id())
+            .add(new Candidate(t.family().id(), t.listener(), t.owner(), verdict));
       }
       List<FamilyScan> out = new ArrayList<>();
       for (FamilyInfo f : scope) {
         List<Candidate> cs = byFamily.get(f.id());
-        cs.sort(Comparator.comparingInt(Candidate::port).thenComparing(c -> c.listener().address()));
+        cs.sort(
+            Comparator.comparingInt(Candidate::port).thenComparing(c -> c.listener().address()));
         out.add(new FamilyScan(f, cs));
       }
       pool.shutdownNow();
@@ -123,7 +148,8 @@ public final class Classifier {
     }
   }
 
-  private Identity await(FamilyInfo f, Future<Identity> verdict, long deadline, List<String> warnings) {
+  private Identity await(
+      FamilyInfo f, Future<Identity> verdict, long deadline, List<String> warnings) {
     try {
       long wait = Math.max(0, deadline - System.nanoTime());
       Identity id = verdict.get(wait, TimeUnit.NANOSECONDS);
@@ -133,7 +159,12 @@ public final class Classifier {
       return id;
     } catch (TimeoutException e) {
       verdict.cancel(true);
-      String why = "identity probe of family " + f.id() + " did not finish within " + probeTimeout.toMillis() + " ms";
+      String why =
+          "identity probe of family "
+              + f.id()
+              + " did not finish within "
+              + probeTimeout.toMillis()
+              + " ms";
       warnings.add(why);
       return Identity.neverTouch(why);
     } catch (ExecutionException e) {
@@ -161,15 +192,24 @@ public final class Classifier {
         var otherFamily = registry.owning(other.port());
         if (otherFamily.isPresent() && !otherFamily.get().id().equals(f.id())) {
           return verdict.demotedToNeverTouch(
-              "pid " + holder + " also holds port " + other.port() + " in family " + otherFamily.get().id()
-                  + "'s range " + otherFamily.get().range());
+              "pid "
+                  + holder
+                  + " also holds port "
+                  + other.port()
+                  + " in family "
+                  + otherFamily.get().id()
+                  + "'s range "
+                  + otherFamily.get().range());
         }
       }
     }
     if (owner == null) {
       if (verdict.cleanupClass() == CleanupClass.SAFE_AUTO) {
         return new Identity(
-            CleanupClass.OPERATOR_REQUIRED, verdict.source(), "no process holding the socket is visible", false,
+            CleanupClass.OPERATOR_REQUIRED,
+            verdict.source(),
+            "no process holding the socket is visible",
+            false,
             verdict.attributes());
       }
       return verdict;
@@ -178,7 +218,8 @@ public final class Classifier {
       return verdict.demotedToNeverTouch(
           "owned by user " + owner.user() + " (uid " + owner.uid() + "), not kitty's user");
     }
-    if (verdict.source() == IdentitySource.NONE && verdict.cleanupClass() == CleanupClass.SAFE_AUTO) {
+    if (verdict.source() == IdentitySource.NONE
+        && verdict.cleanupClass() == CleanupClass.SAFE_AUTO) {
       return verdict.demotedToNeverTouch("safe_auto without any identity source");
     }
     return verdict;

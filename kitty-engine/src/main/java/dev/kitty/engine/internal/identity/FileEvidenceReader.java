@@ -29,13 +29,21 @@ public final class FileEvidenceReader {
     }
     try {
       if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-        return new FileEvidence(path, null, -1, false, Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? "not a regular file" : FileEvidence.NO_SUCH_FILE);
+        return new FileEvidence(
+            path,
+            null,
+            -1,
+            false,
+            Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+                ? "not a regular file"
+                : FileEvidence.NO_SUCH_FILE);
       }
       int uid = -1;
       boolean worldWritable = false;
       try {
         uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> perms =
+            Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
         worldWritable = perms.contains(PosixFilePermission.OTHERS_WRITE);
       } catch (UnsupportedOperationException | IllegalArgumentException e) {
         // Not a POSIX file system: owner and mode stay unknown.
@@ -45,13 +53,16 @@ public final class FileEvidenceReader {
         bytes = in.readNBytes(MAX_BYTES + 1);
       }
       if (bytes.length > MAX_BYTES) {
-        return new FileEvidence(path, null, uid, worldWritable, "larger than " + MAX_BYTES + " bytes");
+        return new FileEvidence(
+            path, null, uid, worldWritable, "larger than " + MAX_BYTES + " bytes");
       }
-      return new FileEvidence(path, new String(bytes, StandardCharsets.UTF_8), uid, worldWritable, null);
+      return new FileEvidence(
+          path, new String(bytes, StandardCharsets.UTF_8), uid, worldWritable, null);
     } catch (NoSuchFileException e) {
       return new FileEvidence(path, null, -1, false, FileEvidence.NO_SUCH_FILE);
     } catch (IOException | SecurityException e) {
-      return new FileEvidence(path, null, -1, false, e.getClass().getSimpleName() + ": " + e.getMessage());
+      return new FileEvidence(
+          path, null, -1, false, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 }

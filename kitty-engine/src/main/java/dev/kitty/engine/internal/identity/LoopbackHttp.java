@@ -52,7 +52,8 @@ public final class LoopbackHttp {
     return exchange(host, port, "GET", path, null, timeout);
   }
 
-  private static HttpAnswer exchange(String host, int port, String method, String path, String body, Duration timeout) {
+  private static HttpAnswer exchange(
+      String host, int port, String method, String path, String body, Duration timeout) {
     String hostPart = host.contains(":") ? "[" + host + "]" : host;
     String url = "http://" + hostPart + ":" + port + path;
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -72,9 +73,17 @@ public final class LoopbackHttp {
       s.connect(new InetSocketAddress(address, port), remainingMillis(deadline));
       byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
       String request =
-          method + " " + path + " HTTP/1.1\r\nHost: " + hostPart + ":" + port
+          method
+              + " "
+              + path
+              + " HTTP/1.1\r\nHost: "
+              + hostPart
+              + ":"
+              + port
               + "\r\nUser-Agent: kitty-probe\r\nAccept: application/json\r\nConnection: close\r\n"
-              + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: " + payload.length + "\r\n")
+              + (body == null
+                  ? ""
+                  : "Content-Type: application/json\r\nContent-Length: " + payload.length + "\r\n")
               + "\r\n";
       s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().write(payload);
@@ -136,7 +145,12 @@ public final class LoopbackHttp {
     String headers = new String(raw, 0, headerEnd, StandardCharsets.ISO_8859_1);
     if (headers.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
       return dechunk(java.util.Arrays.copyOfRange(raw, headerEnd + 4, raw.length)) != null
-          && new String(raw, raw.length - Math.min(raw.length, 5), Math.min(raw.length, 5), StandardCharsets.ISO_8859_1).equals("0\r\n\r\n");
+          && new String(
+                  raw,
+                  raw.length - Math.min(raw.length, 5),
+                  Math.min(raw.length, 5),
+                  StandardCharsets.ISO_8859_1)
+              .equals("0\r\n\r\n");
     }
     long length = contentLength(headers);
     return length >= 0 && raw.length - headerEnd - 4 >= length;
@@ -212,7 +226,8 @@ public final class LoopbackHttp {
       if (lineEnd + 1 >= body.length) {
         return null;
       }
-      String sizeText = new String(body, i, lineEnd - i, StandardCharsets.US_ASCII).split(";")[0].strip();
+      String sizeText =
+          new String(body, i, lineEnd - i, StandardCharsets.US_ASCII).split(";")[0].strip();
       int size;
       try {
         size = Integer.parseInt(sizeText, 16);

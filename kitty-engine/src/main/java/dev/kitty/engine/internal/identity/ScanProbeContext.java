@@ -79,8 +79,14 @@ final class ScanProbeContext implements ProbeContext {
 
   @Override
   public HttpAnswer httpGet(String path, Duration timeout) {
-    if (path == null || !path.startsWith("/") || path.contains("\r") || path.contains("\n") || path.contains(" ")) {
-      return HttpAnswer.failed(String.valueOf(path), "refused: path must start with '/' and hold no spaces or line breaks");
+    if (path == null
+        || !path.startsWith("/")
+        || path.contains("\r")
+        || path.contains("\n")
+        || path.contains(" ")) {
+      return HttpAnswer.failed(
+          String.valueOf(path),
+          "refused: path must start with '/' and hold no spaces or line breaks");
     }
     Duration t = timeout.compareTo(httpTimeout) < 0 ? timeout : httpTimeout;
     return LoopbackHttp.get(LoopbackHttp.hostFor(listener), listener.port(), path, t);

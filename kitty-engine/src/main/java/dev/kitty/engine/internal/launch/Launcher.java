@@ -29,11 +29,11 @@ import java.util.UUID;
 
 /**
  * Starts a family's daemon so that it can never be lost (contract §6): a session and process group
- * of its own (so a closing terminal does not take it down and a group signal reaches all of it), the
- * launch cookie in its environment (inherited by everything it starts), no inherited descriptors
- * (the JDK closes every descriptor above stderr in the child: no listening socket leaks into it),
- * output in a log file, and success only once its health check answers. A start that fails has its
- * process stopped through the gate, as a member of this launch.
+ * of its own (so a closing terminal does not take it down and a group signal reaches all of it),
+ * the launch cookie in its environment (inherited by everything it starts), no inherited
+ * descriptors (the JDK closes every descriptor above stderr in the child: no listening socket leaks
+ * into it), output in a log file, and success only once its health check answers. A start that
+ * fails has its process stopped through the gate, as a member of this launch.
  */
 public final class Launcher {
 
@@ -49,7 +49,13 @@ public final class Launcher {
    * @param log where its output goes
    */
   public record Launched(
-      ProcessNode node, Instant startTime, int port, String launchId, String token, List<String> command, Path log) {}
+      ProcessNode node,
+      Instant startTime,
+      int port,
+      String launchId,
+      String token,
+      List<String> command,
+      Path log) {}
 
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
@@ -74,7 +80,8 @@ public final class Launcher {
    * @throws KittyException.Failed when it exits early or is not healthy in time (its process is
    *     stopped), with the reason and the last lines of its log
    */
-  public Launched launch(FamilyInfo family, LaunchSpec spec, int port, Path record, Map<String, String> env) {
+  public Launched launch(
+      FamilyInfo family, LaunchSpec spec, int port, Path record, Map<String, String> env) {
     String launchId = UUID.randomUUID().toString();
     byte[] secret = new byte[16];
     RANDOM.nextBytes(secret);
@@ -105,7 +112,8 @@ public final class Launcher {
     pb.environment().put("KITTY_FAMILY", family.id());
     pb.environment().put("KITTY_TOKEN", token);
     pb.environment().put("PORT", Integer.toString(port));
-    pb.redirectInput(ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")));
+    pb.redirectInput(
+        ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")));
     Instant launchedAt = Instant.now();
     Process process;
     try {
@@ -115,19 +123,27 @@ public final class Launcher {
       gate.admitLaunch(launchId, family.id(), launchedAt);
       process = pb.start();
     } catch (IOException e) {
-      throw new KittyException.Failed("cannot start " + family.id() + " daemon " + argv + ": " + e.getMessage());
+      throw new KittyException.Failed(
+          "cannot start " + family.id() + " daemon " + argv + ": " + e.getMessage());
     }
     long deadline = System.nanoTime() + spec.startTimeout().toNanos();
     String lastProblem = "no answer yet";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new KittyException.Failed(family.id() + " daemon pid " + process.pid() + " exited with status "
-            + process.exitValue() + " before it was healthy" + tail(log));
+        throw new KittyException.Failed(
+            family.id()
+                + " daemon pid "
+                + process.pid()
+                + " exited with status "
+                + process.exitValue()
+                + " before it was healthy"
+                + tail(log));
       }
       String problem = unhealthy(spec, port);
       if (problem == null) {
         ProcessNode node = platform.processes().node(process.pid()).orElse(null);
-        Instant start = platform.processes().view(process.pid()).map(ProcessView::startTime).orElse(null);
+        Instant start =
+            platform.processes().view(process.pid()).map(ProcessView::startTime).orElse(null);
         if (node != null) {
           return new Launched(node, start, port, launchId, token, command, log);
         }
@@ -138,8 +154,16 @@ public final class Launcher {
       sleep(40);
     }
     stopFailedStart(family, process);
-    throw new KittyException.Failed(family.id() + " daemon pid " + process.pid() + " was not healthy within "
-        + spec.startTimeout().toSeconds() + " s (" + lastProblem + "); it was stopped" + tail(log));
+    throw new KittyException.Failed(
+        family.id()
+            + " daemon pid "
+            + process.pid()
+            + " was not healthy within "
+            + spec.startTimeout().toSeconds()
+            + " s ("
+            + lastProblem
+            + "); it was stopped"
+            + tail(log));
   }
 
   /** Why the daemon is not healthy yet, or null when it is. */
@@ -174,7 +198,8 @@ public final class Launcher {
   }
 
   /** The spec's command with its placeholders filled in. */
-  static List<String> command(FamilyInfo family, LaunchSpec spec, int port, Path stateDir, Path record) {
+  static List<String> command(
+      FamilyInfo family, LaunchSpec spec, int port, Path stateDir, Path record) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> out = new ArrayList<>();
     String modulePath = null;
@@ -182,12 +207,12 @@ public final class Launcher {
       if (word.contains("{module_path}") && modulePath == null) {
         modulePath = modulePath(family.family().getClass().getModule());
       }
-      out.add(word
-          .replace("{port}", Integer.toString(port))
-          .replace("{java}", java)
-          .replace("{module_path}", modulePath == null ? "" : modulePath)
-          .replace("{state_dir}", stateDir.toString())
-          .replace("{record}", record.toString()));
+      out.add(
+          word.replace("{port}", Integer.toString(port))
+              .replace("{java}", java)
+              .replace("{module_path}", modulePath == null ? "" : modulePath)
+              .replace("{state_dir}", stateDir.toString())
+              .replace("{record}", record.toString()));
     }
     return out;
   }
@@ -199,7 +224,8 @@ public final class Launcher {
    */
   static String modulePath(Module module) {
     if (module.getLayer() == null) {
-      throw new KittyException.Failed("family module " + module + " is not on the module path: cannot launch its daemon");
+      throw new KittyException.Failed(
+          "family module " + module + " is not on the module path: cannot launch its daemon");
     }
     Set<String> paths = new LinkedHashSet<>();
     Deque<ResolvedModule> todo = new ArrayDeque<>();
@@ -210,7 +236,8 @@ public final class Launcher {
       if (!seen.add(m.name())) {
         continue;
       }
-      m.reference().location()
+      m.reference()
+          .location()
           .filter(uri -> "file".equals(uri.getScheme()))
           .ifPresent(uri -> paths.add(Path.of(uri).toString()));
       todo.addAll(m.reads());
@@ -224,7 +251,10 @@ public final class Launcher {
       if (lines.isEmpty()) {
         return " (its log " + log + " is empty)";
       }
-      return "; last lines of " + log + ":\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+      return "; last lines of "
+          + log
+          + ":\n  "
+          + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
     } catch (IOException e) {
       return " (its log " + log + " cannot be read)";
     }

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads families: built-ins through {@link ServiceLoader} from the boot layer, then every jar of
- * the family folders in its own child {@link ModuleLayer}, so that two drop-ins never share a
- * class loader and a broken one cannot take the others down. The API module stays in the boot
- * layer, so every family implements the same {@link Family} type.
+ * the family folders in its own child {@link ModuleLayer}, so that two drop-ins never share a class
+ * loader and a broken one cannot take the others down. The API module stays in the boot layer, so
+ * every family implements the same {@link Family} type.
  */
 public final class FamilyLoader {
 
@@ -51,7 +51,8 @@ public final class FamilyLoader {
         }
         provider = it.next();
       } catch (ServiceConfigurationError e) {
-        rejected.add(new Rejection("builtin", null, "family provider failed to load: " + e.getMessage()));
+        rejected.add(
+            new Rejection("builtin", null, "family provider failed to load: " + e.getMessage()));
         continue;
       }
       if (provider.type().getModule().getLayer() != ModuleLayer.boot()) {
@@ -78,13 +79,17 @@ public final class FamilyLoader {
       if (validator.accepted().stream().noneMatch(f -> f.id().equals(id))
           && rejected.stream().noneMatch(r -> id.equals(r.id()))) {
         rejected.add(
-            new Rejection("config:" + config.file(), id, "config overrides family " + id + ", which is not loaded"));
+            new Rejection(
+                "config:" + config.file(),
+                id,
+                "config overrides family " + id + ", which is not loaded"));
       }
     }
     return new FamilyRegistry(validator.accepted(), rejected);
   }
 
-  private record Candidate(Family family, String id, PortRange range, String module, String source, String version) {}
+  private record Candidate(
+      Family family, String id, PortRange range, String module, String source, String version) {}
 
   private static java.util.Optional<Candidate> instantiate(
       ServiceLoader.Provider<Family> provider, String source, List<Rejection> rejected) {
@@ -95,7 +100,13 @@ public final class FamilyLoader {
       family = provider.get();
     } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
       rejected.add(
-          new Rejection(source, null, "family provider " + provider.type().getName() + " failed to start: " + e.getMessage()));
+          new Rejection(
+              source,
+              null,
+              "family provider "
+                  + provider.type().getName()
+                  + " failed to start: "
+                  + e.getMessage()));
       return java.util.Optional.empty();
     }
     String id;
@@ -111,7 +122,9 @@ public final class FamilyLoader {
       java.util.Objects.requireNonNull(family.runawayPolicy(), "runawayPolicy()");
       java.util.Objects.requireNonNull(family.launchSpec(), "launchSpec()");
     } catch (RuntimeException | LinkageError e) {
-      rejected.add(new Rejection(source, null, "family " + provider.type().getName() + " is malformed: " + e));
+      rejected.add(
+          new Rejection(
+              source, null, "family " + provider.type().getName() + " is malformed: " + e));
       return java.util.Optional.empty();
     }
     String version =
@@ -122,9 +135,11 @@ public final class FamilyLoader {
     return java.util.Optional.of(new Candidate(family, id, range, moduleName, source, version));
   }
 
-  private static void admit(Candidate c, KittyConfig config, FamilyValidator validator, List<Rejection> rejected) {
+  private static void admit(
+      Candidate c, KittyConfig config, FamilyValidator validator, List<Rejection> rejected) {
     PortRange range = config.rangeOverrides().getOrDefault(c.id, c.range);
-    String prefix = range.equals(c.range) ? "" : "config " + config.file() + " moves it to " + range + ": ";
+    String prefix =
+        range.equals(c.range) ? "" : "config " + config.file() + " moves it to " + range + ": ";
     var problem = validator.problem(c.id, range, c.source.equals("builtin"));
     if (problem.isPresent()) {
       rejected.add(new Rejection(c.source, c.id, prefix + problem.get()));
@@ -145,7 +160,11 @@ public final class FamilyLoader {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder, "*.jar")) {
         ds.forEach(p -> inFolder.add(p.toAbsolutePath().normalize()));
       } catch (IOException e) {
-        rejected.add(new Rejection("plugin:" + folder.toAbsolutePath(), null, "family folder cannot be read: " + e.getMessage()));
+        rejected.add(
+            new Rejection(
+                "plugin:" + folder.toAbsolutePath(),
+                null,
+                "family folder cannot be read: " + e.getMessage()));
       }
       inFolder.sort(null);
       out.addAll(inFolder);
@@ -169,7 +188,8 @@ public final class FamilyLoader {
     }
     for (ModuleReference ref : refs) {
       ModuleDescriptor d = ref.descriptor();
-      Set<String> requires = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
+      Set<String> requires =
+          d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
       var problem = FamilyValidator.requiresProblem(d.name(), requires);
       if (problem.isPresent()) {
         rejected.add(new Rejection(source, null, problem.get()));
@@ -186,16 +206,24 @@ public final class FamilyLoader {
     }
     if (!signalling.isEmpty()) {
       rejected.add(
-          new Rejection(source, null, "the jar references a way to signal processes (" + signalling.getFirst()
-              + "); families describe, only kitty's engine signals"));
+          new Rejection(
+              source,
+              null,
+              "the jar references a way to signal processes ("
+                  + signalling.getFirst()
+                  + "); families describe, only kitty's engine signals"));
       return List.of();
     }
     ModuleLayer layer;
     try {
       Set<String> roots = refs.stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());
-      Configuration cf = ModuleLayer.boot().configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
+      Configuration cf =
+          ModuleLayer.boot().configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
       layer = ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
-    } catch (FindException | ResolutionException | LayerInstantiationException | SecurityException e) {
+    } catch (FindException
+        | ResolutionException
+        | LayerInstantiationException
+        | SecurityException e) {
       rejected.add(new Rejection(source, null, "module cannot be loaded: " + rootMessage(e)));
       return List.of();
     }
@@ -210,7 +238,8 @@ public final class FamilyLoader {
         }
         provider = it.next();
       } catch (ServiceConfigurationError e) {
-        rejected.add(new Rejection(source, null, "family provider failed to load: " + rootMessage(e)));
+        rejected.add(
+            new Rejection(source, null, "family provider failed to load: " + rootMessage(e)));
         continue;
       }
       // ServiceLoader also yields the parent layers' providers: keep only this jar's own.

@@ -46,7 +46,8 @@ public final class FamilyValidator {
     }
     for (FamilyInfo f : accepted) {
       if (f.id().equals(id)) {
-        return Optional.of("id \"" + id + "\" is already used by family " + id + " (" + f.source() + ")");
+        return Optional.of(
+            "id \"" + id + "\" is already used by family " + id + " (" + f.source() + ")");
       }
     }
     for (FamilyInfo f : accepted) {
@@ -69,7 +70,8 @@ public final class FamilyValidator {
 
   /** Why a module with these requires may not be a drop-in family, or empty when it may. */
   public static Optional<String> requiresProblem(String module, Set<String> requires) {
-    List<String> extra = requires.stream().filter(r -> !ALLOWED_REQUIRES.contains(r)).sorted().toList();
+    List<String> extra =
+        requires.stream().filter(r -> !ALLOWED_REQUIRES.contains(r)).sorted().toList();
     if (extra.isEmpty()) {
       return Optional.empty();
     }

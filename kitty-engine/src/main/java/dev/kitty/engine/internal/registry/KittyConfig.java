@@ -44,7 +44,8 @@ public record KittyConfig(Path file, Map<String, PortRange> rangeOverrides) {
       }
       return EMPTY;
     } catch (IOException e) {
-      throw new KittyException.BadInput("config " + file + ": cannot be read: " + e.getMessage(), e);
+      throw new KittyException.BadInput(
+          "config " + file + ": cannot be read: " + e.getMessage(), e);
     }
     return parse(file, text);
   }

@@ -80,7 +80,13 @@ public final class AuditLog {
 
   /** Records one decision. Never throws: an unwritable log is reported on the logger. */
   public synchronized void record(
-      String family, long pid, long startTicks, String signal, String decision, String reason, String outcome) {
+      String family,
+      long pid,
+      long startTicks,
+      String signal,
+      String decision,
+      String reason,
+      String outcome) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("time", Instant.now().toString());
     line.put("family", family);
@@ -92,7 +98,13 @@ public final class AuditLog {
     line.put("outcome", outcome);
     LOG.info(
         "gate family={} pid={} start={} signal={} decision={} reason=\"{}\" outcome={}",
-        family, pid, startTicks, signal, decision, reason, outcome);
+        family,
+        pid,
+        startTicks,
+        signal,
+        decision,
+        reason,
+        outcome);
     if (file == null || unwritable) {
       return;
     }
@@ -100,7 +112,12 @@ public final class AuditLog {
       if (channel == null) {
         // Opened once per kitty process, appended line by line: one write per decision.
         Files.createDirectories(file.getParent());
-        channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        channel =
+            java.nio.channels.FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
       }
       byte[] bytes = (json(line) + "\n").getBytes(StandardCharsets.UTF_8);
       channel.write(java.nio.ByteBuffer.wrap(bytes));

@@ -34,21 +34,21 @@ import java.util.Set;
  *   <li>it holds no listener in another family's range;
  *   <li>it holds a listener in the acting family's range, or it is a member of a daemon this gate
  *       already approved, snapshotted at the moment the daemon was approved (before anything was
- *       signalled): a shell wrapper above it that the family named and that really is its
- *       ancestor and a shell, or a descendant started no earlier than its parent; or a member of
- *       a launch this family made in this run ({@link #admitLaunch}): it carries the launch's
- *       {@code KITTY_LAUNCH_ID} cookie and started no earlier than the launch.
+ *       signalled): a shell wrapper above it that the family named and that really is its ancestor
+ *       and a shell, or a descendant started no earlier than its parent; or a member of a launch
+ *       this family made in this run ({@link #admitLaunch}): it carries the launch's {@code
+ *       KITTY_LAUNCH_ID} cookie and started no earlier than the launch.
  * </ol>
  *
  * <p>On Linux signals go through {@code pidfd_open} + {@code pidfd_send_signal}: the pidfd is
- * opened, the start time checked again, and only then is the signal sent to that very process, so
- * a pid reused between the check and the signal can never be hit. Groups get {@code kill(-pgid)}
- * only when every member of the group passes the rules. Elsewhere (or on kernels without pidfd)
- * the fallback is {@link ProcessHandle#destroy()} / {@link ProcessHandle#destroyForcibly()}, which
+ * opened, the start time checked again, and only then is the signal sent to that very process, so a
+ * pid reused between the check and the signal can never be hit. Groups get {@code kill(-pgid)} only
+ * when every member of the group passes the rules. Elsewhere (or on kernels without pidfd) the
+ * fallback is {@link ProcessHandle#destroy()} / {@link ProcessHandle#destroyForcibly()}, which
  * knows only TERM and KILL; {@code doctor} shows which one is in use.
  *
- * <p>Every decision is written to the {@link AuditLog}. An architecture test fails the build if
- * any class other than this one (and its nested classes) references a signalling primitive.
+ * <p>Every decision is written to the {@link AuditLog}. An architecture test fails the build if any
+ * class other than this one (and its nested classes) references a signalling primitive.
  */
 public final class SignalGate {
 
@@ -138,6 +138,7 @@ public final class SignalGate {
   private final boolean allUsers;
   private final int me;
   private final Set<Long> protectedPids = new HashSet<>();
+
   /** Every member snapshotted at an approval, by pid: its start stamp and its daemon's root pid. */
   private record Member(long startTicks, long root) {}
 
@@ -153,7 +154,12 @@ public final class SignalGate {
    *
    * @param allUsers whether {@code --all-users} was given (honoured only when kitty runs as root)
    */
-  public SignalGate(Platform platform, FamilyRegistry registry, Signaller signaller, AuditLog audit, boolean allUsers) {
+  public SignalGate(
+      Platform platform,
+      FamilyRegistry registry,
+      Signaller signaller,
+      AuditLog audit,
+      boolean allUsers) {
     this(platform, registry, () -> signaller, audit, allUsers);
   }
 
@@ -162,7 +168,11 @@ public final class SignalGate {
    * milliseconds that a cleanup with nothing to stop should not pay.
    */
   public SignalGate(
-      Platform platform, FamilyRegistry registry, java.util.function.Supplier<Signaller> signallerSource, AuditLog audit, boolean allUsers) {
+      Platform platform,
+      FamilyRegistry registry,
+      java.util.function.Supplier<Signaller> signallerSource,
+      AuditLog audit,
+      boolean allUsers) {
     this.platform = platform;
     this.registry = registry;
     this.signallerSource = signallerSource;
@@ -208,11 +218,13 @@ public final class SignalGate {
       return refuse(true, "already gone");
     }
     if (node.get().startTicks() != t.startTicks()) {
-      return refuse(true, "pid " + t.pid() + " now names another process (start time changed): already gone");
+      return refuse(
+          true, "pid " + t.pid() + " now names another process (start time changed): already gone");
     }
     int uid = platform.processes().uid(t.pid());
     if (uid >= 0 && me >= 0 && uid != me && !(allUsers && me == 0)) {
-      String user = platform.processes().view(t.pid()).map(dev.kitty.api.ProcessView::user).orElse("?");
+      String user =
+          platform.processes().view(t.pid()).map(dev.kitty.api.ProcessView::user).orElse("?");
       return refuse(false, "owned by user " + user + " (uid " + uid + "), not kitty's user");
     }
     Optional<FamilyInfo> acting = registry.find(t.family());
@@ -226,26 +238,40 @@ public final class SignalGate {
     }
     for (ListenerView l : held) {
       if (acting.get().range().contains(l.port())) {
-        return new Verdict(true, false, "holds port " + l.port() + " in " + t.family() + "'s range");
+        return new Verdict(
+            true, false, "holds port " + l.port() + " in " + t.family() + "'s range");
       }
     }
     Member m = members.get(t.pid());
     if (m != null && m.startTicks() == t.startTicks()) {
-      return new Verdict(true, false, "member of the daemon at pid " + m.root() + ", snapshotted before it was signalled");
+      return new Verdict(
+          true,
+          false,
+          "member of the daemon at pid " + m.root() + ", snapshotted before it was signalled");
     }
     Optional<String> launch = launchOf(t);
     if (launch.isPresent()) {
-      return new Verdict(true, false, "member of launch " + launch.get() + " (its cookie, started after the launch)");
+      return new Verdict(
+          true,
+          false,
+          "member of launch " + launch.get() + " (its cookie, started after the launch)");
     }
-    return refuse(false, "holds no listener in " + t.family() + "'s range " + acting.get().range() + " and is not a member of a daemon it stops");
+    return refuse(
+        false,
+        "holds no listener in "
+            + t.family()
+            + "'s range "
+            + acting.get().range()
+            + " and is not a member of a daemon it stops");
   }
 
   /**
-   * Tells the gate about a launch this family just made: a process that carries {@code launchId}
-   * as its {@code KITTY_LAUNCH_ID} and started no earlier than {@code launchedAt} is a member of a
+   * Tells the gate about a launch this family just made: a process that carries {@code launchId} as
+   * its {@code KITTY_LAUNCH_ID} and started no earlier than {@code launchedAt} is a member of a
    * daemon this family launched. The cookie is a fresh random id, so nothing else carries it.
    */
-  public synchronized void admitLaunch(String launchId, String family, java.time.Instant launchedAt) {
+  public synchronized void admitLaunch(
+      String launchId, String family, java.time.Instant launchedAt) {
     // /proc start times are rounded to clock ticks: a second of slack, never more.
     launches.add(new Launch(launchId, family, launchedAt.minusSeconds(1)));
   }
@@ -260,7 +286,9 @@ public final class SignalGate {
     }
     String cookie = view.get().cookies().get(dev.kitty.api.ProcessView.LAUNCH_COOKIE);
     for (Launch l : launches) {
-      if (l.family().equals(t.family()) && l.launchId().equals(cookie) && !view.get().startTime().isBefore(l.notBefore())) {
+      if (l.family().equals(t.family())
+          && l.launchId().equals(cookie)
+          && !view.get().startTime().isBefore(l.notBefore())) {
         return Optional.of(l.launchId());
       }
     }
@@ -282,8 +310,8 @@ public final class SignalGate {
   }
 
   /**
-   * {@link #approveRoot} for many daemons over one snapshot of the process table, taken before
-   * any of them is signalled.
+   * {@link #approveRoot} for many daemons over one snapshot of the process table, taken before any
+   * of them is signalled.
    */
   public synchronized List<Approval> approveAll(List<Target> roots, List<List<Long>> wrapperPids) {
     ProcessSnapshot snap = new ProcessSnapshot(platform.processes());
@@ -296,7 +324,14 @@ public final class SignalGate {
 
   private Approval approve(Target root, List<Long> wrapperPids, ProcessSnapshot snap) {
     Verdict v = check(root);
-    audit.record(root.family(), root.pid(), root.startTicks(), "-", v.allowed() ? "approved" : "refused", v.reason(), "snapshot");
+    audit.record(
+        root.family(),
+        root.pid(),
+        root.startTicks(),
+        "-",
+        v.allowed() ? "approved" : "refused",
+        v.reason(),
+        "snapshot");
     if (!v.allowed()) {
       return new Approval(v, List.of(), List.of());
     }
@@ -306,8 +341,13 @@ public final class SignalGate {
     ProcessNode top = snap.nodes().get(root.pid());
     List<Target> wrappers = new ArrayList<>();
     for (ProcessNode a : snap.ancestors(root.pid())) {
-      if (!wrapperPids.contains(a.pid()) || protectedPids.contains(a.pid())
-          || !platform.processes().view(a.pid()).map(dev.kitty.api.ProcessView::shellWrapper).orElse(false)
+      if (!wrapperPids.contains(a.pid())
+          || protectedPids.contains(a.pid())
+          || !platform
+              .processes()
+              .view(a.pid())
+              .map(dev.kitty.api.ProcessView::shellWrapper)
+              .orElse(false)
           || otherFamilysPort(platform.listeners().heldBy(a.pid()), root.family()).isPresent()) {
         break;
       }
@@ -365,7 +405,13 @@ public final class SignalGate {
     for (ListenerView l : held) {
       Optional<FamilyInfo> owner = registry.owning(l.port());
       if (owner.isPresent() && !owner.get().id().equals(family)) {
-        return Optional.of("holds port " + l.port() + " in family " + owner.get().id() + "'s range " + owner.get().range());
+        return Optional.of(
+            "holds port "
+                + l.port()
+                + " in family "
+                + owner.get().id()
+                + "'s range "
+                + owner.get().range());
       }
     }
     return Optional.empty();
@@ -375,12 +421,20 @@ public final class SignalGate {
   public Outcome signal(Target t, Sig sig) {
     Verdict v = check(t);
     if (!v.allowed()) {
-      audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "refused", v.reason(), "not sent");
+      audit.record(
+          t.family(), t.pid(), t.startTicks(), sig.name(), "refused", v.reason(), "not sent");
       return new Outcome(v, false, null);
     }
     Signaller signaller = signaller();
     if ((sig == Sig.STOP || sig == Sig.CONT) && !signaller.canFreeze()) {
-      audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "allowed", v.reason(), "unsupported by " + signaller.name());
+      audit.record(
+          t.family(),
+          t.pid(),
+          t.startTicks(),
+          sig.name(),
+          "allowed",
+          v.reason(),
+          "unsupported by " + signaller.name());
       return new Outcome(v, false, sig + " is not supported by " + signaller.name());
     }
     String error = signaller.send(t.pid(), t.startTicks(), sig, platform);
@@ -395,8 +449,8 @@ public final class SignalGate {
   }
 
   /**
-   * Signals a whole process group at once, but only if every current member of the group passes
-   * the gate; otherwise signals each passing member on its own. Returns the outcome per member.
+   * Signals a whole process group at once, but only if every current member of the group passes the
+   * gate; otherwise signals each passing member on its own. Returns the outcome per member.
    */
   public Map<Long, Outcome> signalGroup(long pgid, List<Target> members, Sig sig) {
     Map<Long, Outcome> out = new HashMap<>();
@@ -419,8 +473,17 @@ public final class SignalGate {
       String error = signaller().sendGroup(pgid, sig);
       for (long pid : inGroup) {
         Target t = byPid.get(pid);
-        audit.record(t.family(), pid, t.startTicks(), sig.name() + "(group " + pgid + ")", "allowed", "every member of group " + pgid + " passed", error == null ? "sent" : error);
-        out.put(pid, new Outcome(new Verdict(true, false, "member of group " + pgid), error == null, error));
+        audit.record(
+            t.family(),
+            pid,
+            t.startTicks(),
+            sig.name() + "(group " + pgid + ")",
+            "allowed",
+            "every member of group " + pgid + " passed",
+            error == null ? "sent" : error);
+        out.put(
+            pid,
+            new Outcome(new Verdict(true, false, "member of group " + pgid), error == null, error));
       }
       if (error == null) {
         return out;
@@ -460,13 +523,25 @@ public final class SignalGate {
       syscall =
           linker.downcallHandle(
               lookup.find("syscall").orElseThrow(),
-              FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+              FunctionDescriptor.of(
+                  ValueLayout.JAVA_LONG,
+                  ValueLayout.JAVA_LONG,
+                  ValueLayout.JAVA_LONG,
+                  ValueLayout.JAVA_LONG,
+                  ValueLayout.JAVA_LONG,
+                  ValueLayout.JAVA_LONG),
               Linker.Option.firstVariadicArg(1),
               errnoOption);
       kill =
           linker.downcallHandle(
-              lookup.find("kill").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), errnoOption);
-      close = linker.downcallHandle(lookup.find("close").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+              lookup.find("kill").orElseThrow(),
+              FunctionDescriptor.of(
+                  ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+              errnoOption);
+      close =
+          linker.downcallHandle(
+              lookup.find("close").orElseThrow(),
+              FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     }
 
     /** The pidfd signaller if FFM is allowed and the kernel has pidfd_open. */
@@ -518,19 +593,25 @@ public final class SignalGate {
           return "pidfd_open failed: errno " + (-fd);
         }
         try {
-          // The pidfd now pins one process; if the pid was reused before we opened it, this sees it.
+          // The pidfd now pins one process; if the pid was reused before we opened it, this sees
+          // it.
           var node = platform.processes().node(pid);
           if (node.isEmpty() || node.get().startTicks() != startTicks) {
             return "reused";
           }
           try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(captureLayout);
-            long rc = (long) syscall.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, fd, (long) sig.number, 0L, 0L);
+            long rc =
+                (long)
+                    syscall.invokeExact(
+                        state, SYS_PIDFD_SEND_SIGNAL, fd, (long) sig.number, 0L, 0L);
             if (rc == 0) {
               return null;
             }
             int e = (int) errno.get(state, 0L);
-            return e == ESRCH ? "gone" : e == EPERM ? "EPERM: operation not permitted" : "errno " + e;
+            return e == ESRCH
+                ? "gone"
+                : e == EPERM ? "EPERM: operation not permitted" : "errno " + e;
           }
         } finally {
           closeFd(fd);

@@ -37,7 +37,8 @@ public final class StopExecutor {
   private final StateStore stateStore;
 
   /** An executor signalling through {@code gate}, reading launch tokens from {@code stateStore}. */
-  public StopExecutor(SignalGate gate, Platform platform, StopProgress progress, StateStore stateStore) {
+  public StopExecutor(
+      SignalGate gate, Platform platform, StopProgress progress, StateStore stateStore) {
     this.gate = gate;
     this.platform = platform;
     this.progress = progress;
@@ -69,8 +70,10 @@ public final class StopExecutor {
     List<Target> wrappers = List.of();
     List<Target> descendants = List.of();
     boolean frozen;
+
     /** The path of the last action kitty took on the root: what ended it, if it is gone. */
     String lastPath;
+
     String failure;
     Result outcome;
 
@@ -106,13 +109,17 @@ public final class StopExecutor {
       jobs.add(new Job(c, new Target(c.pid() == null ? -1 : c.pid(), start, family.id())));
     }
     List<SignalGate.Approval> approvals =
-        gate.approveAll(jobs.stream().map(j -> j.root).toList(), jobs.stream().map(j -> wrapperPids(j.candidate)).toList());
+        gate.approveAll(
+            jobs.stream().map(j -> j.root).toList(),
+            jobs.stream().map(j -> wrapperPids(j.candidate)).toList());
     for (int i = 0; i < jobs.size(); i++) {
       Job job = jobs.get(i);
       Candidate c = job.candidate;
       SignalGate.Approval approval = approvals.get(i);
       if (!approval.verdict().allowed()) {
-        job.outcome = new Result(Kind.SKIPPED, new StopReport.Entry(c, null, approval.verdict().skipReason()));
+        job.outcome =
+            new Result(
+                Kind.SKIPPED, new StopReport.Entry(c, null, approval.verdict().skipReason()));
       } else {
         job.wrappers = approval.wrappers();
         job.descendants = approval.descendants();
@@ -146,11 +153,21 @@ public final class StopExecutor {
       } else if (job.failure != null) {
         out.add(new Result(Kind.FAILED, new StopReport.Entry(job.candidate, null, job.failure)));
       } else if (alive(job.root)) {
-        out.add(new Result(Kind.FAILED, new StopReport.Entry(job.candidate, null, "still alive after the stop plan (" + describe(job.root) + ")")));
+        out.add(
+            new Result(
+                Kind.FAILED,
+                new StopReport.Entry(
+                    job.candidate,
+                    null,
+                    "still alive after the stop plan (" + describe(job.root) + ")")));
       } else if (job.lastPath != null) {
-        out.add(new Result(Kind.SWEPT, new StopReport.Entry(job.candidate, job.lastPath, "stopped by " + job.lastPath)));
+        out.add(
+            new Result(
+                Kind.SWEPT,
+                new StopReport.Entry(job.candidate, job.lastPath, "stopped by " + job.lastPath)));
       } else {
-        out.add(new Result(Kind.SKIPPED, new StopReport.Entry(job.candidate, null, "already gone")));
+        out.add(
+            new Result(Kind.SKIPPED, new StopReport.Entry(job.candidate, null, "already gone")));
       }
     }
     return out;
@@ -176,16 +193,26 @@ public final class StopExecutor {
         continue;
       }
       ListenerView l = job.candidate.listener();
-      String body = token.map(t -> "{\"token\":\"" + t.replace("\\", "").replace("\"", "") + "\"}").orElse("{}");
-      LoopbackHttp.post(LoopbackHttp.hostFor(l), l.port(), h.path(), body, Duration.ofMillis(Math.min(1000, h.timeout().toMillis())));
+      String body =
+          token
+              .map(t -> "{\"token\":\"" + t.replace("\\", "").replace("\"", "") + "\"}")
+              .orElse("{}");
+      LoopbackHttp.post(
+          LoopbackHttp.hostFor(l),
+          l.port(),
+          h.path(),
+          body,
+          Duration.ofMillis(Math.min(1000, h.timeout().toMillis())));
       job.lastPath = "http_shutdown";
       asked.add(job);
     }
-    awaitGone(asked.stream().map(j -> j.root).toList(), h.timeout(), "daemons to shut down over HTTP");
+    awaitGone(
+        asked.stream().map(j -> j.root).toList(), h.timeout(), "daemons to shut down over HTTP");
   }
 
   private Optional<String> token(Candidate c, StopStep.TokenSource source) {
-    if (source == StopStep.TokenSource.METADATA_FILE && c.identity().attributes().get("metadata_file") instanceof String file) {
+    if (source == StopStep.TokenSource.METADATA_FILE
+        && c.identity().attributes().get("metadata_file") instanceof String file) {
       var evidence = FileEvidenceReader.read(file);
       if (evidence.text() != null) {
         var lines = evidence.text().lines().map(String::strip).filter(x -> !x.isEmpty()).toList();
@@ -194,10 +221,15 @@ public final class StopExecutor {
     }
     if (source == StopStep.TokenSource.LAUNCH_RECORD && c.pid() != null) {
       // Only the record of this very process (pid and start time) gives its token.
-      Map<String, Object> record = JsonSupport.objectOrNull(
-          FileEvidenceReader.read(stateStore.singletonRecord(c.daemonFamily()).toString()).text());
-      if (record != null && record.get("pid") instanceof Number pid && pid.longValue() == c.pid()
-          && record.get("start_ticks") instanceof Number ticks && ticks.longValue() == c.process().startTicks()
+      Map<String, Object> record =
+          JsonSupport.objectOrNull(
+              FileEvidenceReader.read(stateStore.singletonRecord(c.daemonFamily()).toString())
+                  .text());
+      if (record != null
+          && record.get("pid") instanceof Number pid
+          && pid.longValue() == c.pid()
+          && record.get("start_ticks") instanceof Number ticks
+          && ticks.longValue() == c.process().startTicks()
           && record.get("token") instanceof String t) {
         return Optional.of(t);
       }
@@ -217,7 +249,8 @@ public final class StopExecutor {
     for (Job job : open) {
       // Only what is still alive: a root that died at an earlier step may leave members behind.
       List<Target> targets =
-          (s.reach() == StopStep.Reach.PROCESS ? List.of(job.root) : job.tree()).stream().filter(this::alive).toList();
+          (s.reach() == StopStep.Reach.PROCESS ? List.of(job.root) : job.tree())
+              .stream().filter(this::alive).toList();
       if (targets.isEmpty()) {
         continue;
       }
@@ -280,9 +313,13 @@ public final class StopExecutor {
       for (ListenerView l : platform.listeners().sockets(ports::contains)) {
         listening.add(l.address() + "|" + l.port());
       }
-      waiting = waiting.stream()
-          .filter(j -> listening.contains(j.candidate.listener().address() + "|" + j.candidate.port()))
-          .toList();
+      waiting =
+          waiting.stream()
+              .filter(
+                  j ->
+                      listening.contains(
+                          j.candidate.listener().address() + "|" + j.candidate.port()))
+              .toList();
       if (waiting.isEmpty() || System.nanoTime() > end) {
         break;
       }
@@ -290,9 +327,21 @@ public final class StopExecutor {
     }
     for (Job job : waiting) {
       int port = job.candidate.port();
-      List<Long> holders = platform.listeners().listeners(p -> p == port).stream()
-          .flatMap(l -> l.holderPids().stream()).distinct().toList();
-      job.failure = "port " + port + " still listening (held by " + holders + "; pid " + job.root.pid() + " " + describe(job.root) + ")";
+      List<Long> holders =
+          platform.listeners().listeners(p -> p == port).stream()
+              .flatMap(l -> l.holderPids().stream())
+              .distinct()
+              .toList();
+      job.failure =
+          "port "
+              + port
+              + " still listening (held by "
+              + holders
+              + "; pid "
+              + job.root.pid()
+              + " "
+              + describe(job.root)
+              + ")";
     }
   }
 
@@ -303,7 +352,9 @@ public final class StopExecutor {
     for (Job job : open) {
       List<Target> alive = job.tree().stream().filter(survivors::contains).toList();
       if (!alive.isEmpty()) {
-        job.failure = "members still alive: " + alive.stream().map(t -> t.pid() + " (" + describe(t) + ")").toList();
+        job.failure =
+            "members still alive: "
+                + alive.stream().map(t -> t.pid() + " (" + describe(t) + ")").toList();
       }
     }
   }
@@ -336,8 +387,16 @@ public final class StopExecutor {
   }
 
   private String describe(Target t) {
-    return platform.processes().node(t.pid())
-        .map(n -> "state " + n.state() + (n.state().equals("D") ? ": uninterruptible sleep" : n.state().equals("T") ? ": stopped" : ""))
+    return platform
+        .processes()
+        .node(t.pid())
+        .map(
+            n ->
+                "state "
+                    + n.state()
+                    + (n.state().equals("D")
+                        ? ": uninterruptible sleep"
+                        : n.state().equals("T") ? ": stopped" : ""))
         .orElse("gone");
   }
 

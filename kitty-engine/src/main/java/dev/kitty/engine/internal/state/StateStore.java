@@ -64,7 +64,8 @@ public final class StateStore {
   public void writeAtomically(Path file, String text) {
     try {
       Files.createDirectories(file.getParent(), privateDir());
-      Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp", privateFile());
+      Path tmp =
+          Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp", privateFile());
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
         ch.force(true);
@@ -152,7 +153,10 @@ public final class StateStore {
       try {
         String text = Files.readString(f);
         Map<String, Object> data = JsonSupport.objectOrNull(text);
-        out.add(data == null ? new StateRecord(f.toString(), null, "not a JSON object") : new StateRecord(f.toString(), data, null));
+        out.add(
+            data == null
+                ? new StateRecord(f.toString(), null, "not a JSON object")
+                : new StateRecord(f.toString(), data, null));
       } catch (IOException e) {
         out.add(new StateRecord(f.toString(), null, "cannot be read: " + e.getMessage()));
       }

@@ -35,19 +35,24 @@ class LinuxBackendTest {
             .fileFd(102, 1, "/dev/null");
     List<ListenerView> ls = platform(f).listeners().listeners(p -> true);
     assertEquals(1, ls.size());
-    assertEquals(new ListenerView("127.0.0.1", 9240, false, 5555, List.of(100L, 101L)), ls.getFirst());
+    assertEquals(
+        new ListenerView("127.0.0.1", 9240, false, 5555, List.of(100L, 101L)), ls.getFirst());
     ProcessSnapshot snap = new ProcessSnapshot(platform(f).processes());
-    assertEquals(100L, snap.owner(ls.getFirst().holderPids()).orElseThrow(), "the parent owns what its child inherited");
+    assertEquals(
+        100L,
+        snap.owner(ls.getFirst().holderPids()).orElseThrow(),
+        "the parent owns what its child inherited");
   }
 
   @Test
   void onlyListenersOnRequestedPortsAreAttributed() {
     ProcFixture f =
         new ProcFixture(dir)
-            .tcp(ProcFixture.TCP_HEADER
-                + ProcFixture.tcpRow(0, "0100007F", 9240, 0x0A, 1)
-                + ProcFixture.tcpRow(1, "0100007F", 8080, 0x0A, 2)
-                + ProcFixture.tcpRow(2, "0100007F", 9241, 0x06, 0))
+            .tcp(
+                ProcFixture.TCP_HEADER
+                    + ProcFixture.tcpRow(0, "0100007F", 9240, 0x0A, 1)
+                    + ProcFixture.tcpRow(1, "0100007F", 8080, 0x0A, 2)
+                    + ProcFixture.tcpRow(2, "0100007F", 9241, 0x06, 0))
             .process(100, 1, "a", 1, 1000, "a")
             .socketFd(100, 3, 1)
             .socketFd(100, 4, 2);

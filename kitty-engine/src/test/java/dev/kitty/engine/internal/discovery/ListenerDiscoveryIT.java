@@ -31,7 +31,8 @@ class ListenerDiscoveryIT {
   @Test
   void aPythonHttpServerIsFoundWithItsPidAndCookie() {
     int port = TrackedProcesses.freePort(20000, 20100);
-    Process p = procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1");
+    Process p =
+        procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1");
     TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
     List<ListenerView> ls = on(port);
     assertEquals(1, ls.size(), ls.toString());
@@ -47,7 +48,8 @@ class ListenerDiscoveryIT {
   @Test
   void anIpv6LoopbackListenerIsFound() {
     int port = TrackedProcesses.freePort(20100, 20200);
-    Process p = procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "::1");
+    Process p =
+        procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "::1");
     TrackedProcesses.awaitListening("::1", port, Duration.ofSeconds(10));
     ListenerView l = on(port).getFirst();
     assertEquals("::1", l.address());
@@ -57,7 +59,8 @@ class ListenerDiscoveryIT {
 
   @Test
   void anNcListenerIsFound() {
-    assumeTrue(TrackedProcesses.onPath("nc"), "nc is not installed (.ci/run installs netcat-openbsd)");
+    assumeTrue(
+        TrackedProcesses.onPath("nc"), "nc is not installed (.ci/run installs netcat-openbsd)");
     int port = TrackedProcesses.freePort(20200, 20300);
     Process p = procs.start("nc", "-l", "-k", "127.0.0.1", Integer.toString(port));
     TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
@@ -81,9 +84,11 @@ class ListenerDiscoveryIT {
     Process parent = shared.owner();
     long child = shared.child();
     ListenerView l = on(port).getFirst();
-    assertEquals(List.of(Math.min(parent.pid(), child), Math.max(parent.pid(), child)), l.holderPids());
+    assertEquals(
+        List.of(Math.min(parent.pid(), child), Math.max(parent.pid(), child)), l.holderPids());
     ProcessSnapshot snap = new ProcessSnapshot(linux.processes());
     assertEquals(parent.pid(), snap.owner(l.holderPids()).orElseThrow());
-    assertEquals(List.of(child), snap.children(parent.pid()).stream().map(ProcessView::pid).toList());
+    assertEquals(
+        List.of(child), snap.children(parent.pid()).stream().map(ProcessView::pid).toList());
   }
 }

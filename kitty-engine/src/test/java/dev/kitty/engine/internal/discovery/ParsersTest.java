@@ -29,7 +29,10 @@ class ParsersTest {
     Gen<String> any = strings().allPossible().ofLengthBetween(0, 300);
     Gen<String> shaped = strings().betweenCodePoints(0x20, 0x7e).ofLengthBetween(0, 300);
     Gen<String> lines =
-        strings().betweenCodePoints(0x30, 0x46).ofLengthBetween(0, 40).map(s -> s.replace('?', '\n').replace(';', ':').replace('@', ' '));
+        strings()
+            .betweenCodePoints(0x30, 0x46)
+            .ofLengthBetween(0, 40)
+            .map(s -> s.replace('?', '\n').replace(';', ':').replace('@', ' '));
     return any.mix(shaped).mix(lines);
   }
 
@@ -40,7 +43,9 @@ class ParsersTest {
     assertEquals(2, listening.size(), listening.toString());
     assertEquals(new SocketEntry("0.0.0.0", 2024, false, 0x0A, 0, 1666), listening.get(0));
     assertEquals(new SocketEntry("127.0.0.1", 9241, false, 0x0A, 0, 10241), listening.get(1));
-    assertTrue(v4.stream().anyMatch(e -> e.port() == 9240 && !e.listening()), "TIME_WAIT rows parse but are not listeners");
+    assertTrue(
+        v4.stream().anyMatch(e -> e.port() == 9240 && !e.listening()),
+        "TIME_WAIT rows parse but are not listeners");
 
     List<SocketEntry> v6 = ProcNetTcpParser.parse(recorded("proc-net-tcp6.txt"), true);
     assertEquals(List.of(new SocketEntry("::1", 9242, true, 0x0A, 0, 8852)), v6);
@@ -55,10 +60,13 @@ class ParsersTest {
 
   @Test
   void procNetTcpSurvivesArbitraryInput() {
-    qt().withExamples(1000).forAll(hostile()).checkAssert(s -> {
-      ProcNetTcpParser.parse(s, false);
-      ProcNetTcpParser.parse(s, true);
-    });
+    qt().withExamples(1000)
+        .forAll(hostile())
+        .checkAssert(
+            s -> {
+              ProcNetTcpParser.parse(s, false);
+              ProcNetTcpParser.parse(s, true);
+            });
   }
 
   @Test
@@ -74,7 +82,13 @@ class ParsersTest {
         .forAll(comm, integers().between(1, 4_000_000), integers().between(0, 4_000_000))
         .checkAssert(
             (name, pid, ppid) -> {
-              String line = pid + " (" + name + ") R " + ppid + " 7 8 0 -1 0 0 0 0 0 1 2 3 4 20 0 1 0 12345 100 42 0 0";
+              String line =
+                  pid
+                      + " ("
+                      + name
+                      + ") R "
+                      + ppid
+                      + " 7 8 0 -1 0 0 0 0 0 1 2 3 4 20 0 1 0 12345 100 42 0 0";
               ProcStat s = ProcStatParser.parse(line).orElseThrow(() -> new AssertionError(line));
               assertEquals(name, s.comm());
               assertEquals((long) ppid, s.ppid());
@@ -86,19 +100,22 @@ class ParsersTest {
   @Test
   void procStatSurvivesArbitraryInput() {
     qt().withExamples(1000).forAll(hostile()).checkAssert(ProcStatParser::parse);
-    assertFalse(ProcStatParser.parse("12 (x) S 1").isPresent(), "a truncated line is not a stat line");
+    assertFalse(
+        ProcStatParser.parse("12 (x) S 1").isPresent(), "a truncated line is not a stat line");
   }
 
   @Test
   void lsofFieldOutputIsReadAsRecorded() {
     List<ListenEntry> entries = LsofParser.parse(recorded("lsof-F-listen.txt"));
-    assertTrue(entries.contains(new ListenEntry("127.0.0.1", 9241, false, 6008)), entries.toString());
+    assertTrue(
+        entries.contains(new ListenEntry("127.0.0.1", 9241, false, 6008)), entries.toString());
     assertTrue(entries.contains(new ListenEntry("::1", 9242, true, 6010)), entries.toString());
   }
 
   @Test
   void lsofWildcardsConnectedSocketsAndFileBlocksAreHandled() {
-    String out = "p10\ncnode\nf3\nn*:3000\nTST=LISTEN\nf4\nn127.0.0.1:3000->127.0.0.1:5555\nTST=ESTABLISHED\nf5\nn[*]:3001\nTST=LISTEN\n";
+    String out =
+        "p10\ncnode\nf3\nn*:3000\nTST=LISTEN\nf4\nn127.0.0.1:3000->127.0.0.1:5555\nTST=ESTABLISHED\nf5\nn[*]:3001\nTST=LISTEN\n";
     assertEquals(
         List.of(new ListenEntry("0.0.0.0", 3000, false, 10), new ListenEntry("::", 3001, true, 10)),
         LsofParser.parse(out));
@@ -116,7 +133,8 @@ class ParsersTest {
     assertTrue(entries.contains(new ListenEntry("127.0.0.1", 3001, false, 35368)));
     assertTrue(entries.contains(new ListenEntry("::1", 9237, true, 6353)));
     assertTrue(entries.contains(new ListenEntry("fe80::1c2b:3a4d:5e6f:7a8b", 2869, true, 4)));
-    assertFalse(entries.stream().anyMatch(e -> e.pid() == 12004), "ESTABLISHED rows are not listeners");
+    assertFalse(
+        entries.stream().anyMatch(e -> e.pid() == 12004), "ESTABLISHED rows are not listeners");
     assertFalse(entries.stream().anyMatch(e -> e.pid() == 2112), "UDP rows are not listeners");
     var grouped = ToolListenerScanner.group(entries, p -> p == 3001);
     assertEquals(1, grouped.size());

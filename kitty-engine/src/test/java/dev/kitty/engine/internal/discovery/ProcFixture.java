@@ -18,9 +18,23 @@ final class ProcFixture {
   }
 
   ProcFixture process(long pid, long ppid, String comm, long startTicks, int uid, String... args) {
-    write(pid + "/stat", pid + " (" + comm + ") S " + ppid + " " + pid + " " + pid
-        + " 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 " + startTicks + " 1000 50 0 0");
-    write(pid + "/status", "Name:\t" + comm + "\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n");
+    write(
+        pid + "/stat",
+        pid
+            + " ("
+            + comm
+            + ") S "
+            + ppid
+            + " "
+            + pid
+            + " "
+            + pid
+            + " 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 "
+            + startTicks
+            + " 1000 50 0 0");
+    write(
+        pid + "/status",
+        "Name:\t" + comm + "\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n");
     write(pid + "/cmdline", String.join("\0", args) + "\0");
     return this;
   }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class ClassifierTest {
 
   /** A family whose verdict is a function of the probe context. */
-  record TestFamily(String id, PortRange defaultRange, Function<ProbeContext, Identity> probe) implements Family {
+  record TestFamily(String id, PortRange defaultRange, Function<ProbeContext, Identity> probe)
+      implements Family {
     @Override
     public String description() {
       return "test";
@@ -39,7 +40,9 @@ class ClassifierTest {
   }
 
   static final Function<ProbeContext, Identity> CLAIMS_ALL =
-      ctx -> Identity.safeAuto(IdentitySource.PROCESS_SHAPE, Map.of("seen_port", ctx.listener().port()));
+      ctx ->
+          Identity.safeAuto(
+              IdentitySource.PROCESS_SHAPE, Map.of("seen_port", ctx.listener().port()));
 
   static FamilyInfo fam(String id, int from, int to, Function<ProbeContext, Identity> probe) {
     PortRange r = new PortRange(from, to);
@@ -48,21 +51,37 @@ class ClassifierTest {
 
   static ScanReport scan(FakePlatform world, Duration probeTimeout, FamilyInfo... families) {
     FamilyRegistry reg = new FamilyRegistry(List.of(families), List.of());
-    return new Classifier(world.platform(), reg, "/tmp/state", probeTimeout, Duration.ofMillis(200)).scan(List.of(families));
+    return new Classifier(world.platform(), reg, "/tmp/state", probeTimeout, Duration.ofMillis(200))
+        .scan(List.of(families));
   }
 
   @Test
   void aProbeThatThrowsClassifiesOnlyItsOwnCandidateAsNeverTouch() {
-    FakePlatform w = new FakePlatform().process(10, 1, FakePlatform.UID, "a").process(20, 1, FakePlatform.UID, "b")
-        .listener(5001, 10L).listener(6001, 20L);
+    FakePlatform w =
+        new FakePlatform()
+            .process(10, 1, FakePlatform.UID, "a")
+            .process(20, 1, FakePlatform.UID, "b")
+            .listener(5001, 10L)
+            .listener(6001, 20L);
     ScanReport r =
-        scan(w, Duration.ofSeconds(2),
-            fam("boom", 5000, 5100, ctx -> { throw new IllegalStateException("kaput"); }),
+        scan(
+            w,
+            Duration.ofSeconds(2),
+            fam(
+                "boom",
+                5000,
+                5100,
+                ctx -> {
+                  throw new IllegalStateException("kaput");
+                }),
             fam("fine", 6000, 6100, CLAIMS_ALL));
     Candidate boom = r.families().get(0).candidates().getFirst();
     assertEquals(CleanupClass.NEVER_TOUCH, boom.cleanupClass());
-    assertEquals("identity probe of family boom failed: java.lang.IllegalStateException: kaput", boom.identity().skipReason());
-    assertEquals(CleanupClass.SAFE_AUTO, r.families().get(1).candidates().getFirst().cleanupClass());
+    assertEquals(
+        "identity probe of family boom failed: java.lang.IllegalStateException: kaput",
+        boom.identity().skipReason());
+    assertEquals(
+        CleanupClass.SAFE_AUTO, r.families().get(1).candidates().getFirst().cleanupClass());
   }
 
   @Test
@@ -70,33 +89,53 @@ class ClassifierTest {
     FakePlatform w = new FakePlatform().process(10, 1, FakePlatform.UID, "a").listener(5001, 10L);
     long start = System.nanoTime();
     ScanReport r =
-        scan(w, Duration.ofMillis(300),
-            fam("hang", 5000, 5100, ctx -> {
-              try {
-                Thread.sleep(60_000);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              return Identity.neverTouch("woke");
-            }));
+        scan(
+            w,
+            Duration.ofMillis(300),
+            fam(
+                "hang",
+                5000,
+                5100,
+                ctx -> {
+                  try {
+                    Thread.sleep(60_000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return Identity.neverTouch("woke");
+                }));
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertTrue(ms < 5_000, "took " + ms + " ms");
-    assertEquals("identity probe of family hang did not finish within 300 ms", r.families().getFirst().candidates().getFirst().identity().skipReason());
-    assertEquals(List.of("identity probe of family hang did not finish within 300 ms"), r.warnings());
+    assertEquals(
+        "identity probe of family hang did not finish within 300 ms",
+        r.families().getFirst().candidates().getFirst().identity().skipReason());
+    assertEquals(
+        List.of("identity probe of family hang did not finish within 300 ms"), r.warnings());
   }
 
   @Test
   void aProcessHoldingAPortInAnotherFamilysRangeIsNeverTouched() {
-    FakePlatform w = new FakePlatform().process(10, 1, FakePlatform.UID, "a").listener(5001, 10L).listener(6001, 10L);
-    ScanReport r = scan(w, Duration.ofSeconds(2), fam("a", 5000, 5100, CLAIMS_ALL), fam("b", 6000, 6100, CLAIMS_ALL));
+    FakePlatform w =
+        new FakePlatform()
+            .process(10, 1, FakePlatform.UID, "a")
+            .listener(5001, 10L)
+            .listener(6001, 10L);
+    ScanReport r =
+        scan(
+            w,
+            Duration.ofSeconds(2),
+            fam("a", 5000, 5100, CLAIMS_ALL),
+            fam("b", 6000, 6100, CLAIMS_ALL));
     Candidate c = r.families().get(0).candidates().getFirst();
     assertEquals(CleanupClass.NEVER_TOUCH, c.cleanupClass());
-    assertEquals("pid 10 also holds port 6001 in family b's range [6000, 6100)", c.identity().skipReason());
+    assertEquals(
+        "pid 10 also holds port 6001 in family b's range [6000, 6100)", c.identity().skipReason());
   }
 
   @Test
   void anotherUsersProcessIsNeverTouchedAndAnInvisibleOneIsNeverSafeAuto() {
-    FakePlatform w = new FakePlatform().process(10, 1, 0, "rootd").listener(5001, 10L).listener(5002);
+    FakePlatform w =
+        new FakePlatform().process(10, 1, 0, "rootd").listener(5001, 10L).listener(5002);
     ScanReport r = scan(w, Duration.ofSeconds(2), fam("a", 5000, 5100, CLAIMS_ALL));
     List<Candidate> cs = r.families().getFirst().candidates();
     assertEquals("owned by user u0 (uid 0), not kitty's user", cs.get(0).identity().skipReason());
@@ -128,14 +167,29 @@ class ClassifierTest {
                 pid++;
               }
               ScanReport r = scan(w, Duration.ofSeconds(5), fams.toArray(FamilyInfo[]::new));
-              long inRanges = ports.stream().filter(p -> fams.stream().anyMatch(f -> f.range().contains(p))).count();
-              assertEquals(inRanges, r.candidates().count(), "every listener in a range is a candidate of exactly one family");
-              r.families().forEach(
-                  fs -> fs.candidates().forEach(c -> {
-                    assertTrue(fs.family().range().contains(c.port()), c.port() + " is outside " + fs.family().range());
-                    assertEquals(fs.family().id(), c.daemonFamily());
-                    assertEquals(c.port(), ((Number) c.identity().attributes().get("seen_port")).intValue());
-                  }));
+              long inRanges =
+                  ports.stream()
+                      .filter(p -> fams.stream().anyMatch(f -> f.range().contains(p)))
+                      .count();
+              assertEquals(
+                  inRanges,
+                  r.candidates().count(),
+                  "every listener in a range is a candidate of exactly one family");
+              r.families()
+                  .forEach(
+                      fs ->
+                          fs.candidates()
+                              .forEach(
+                                  c -> {
+                                    assertTrue(
+                                        fs.family().range().contains(c.port()),
+                                        c.port() + " is outside " + fs.family().range());
+                                    assertEquals(fs.family().id(), c.daemonFamily());
+                                    assertEquals(
+                                        c.port(),
+                                        ((Number) c.identity().attributes().get("seen_port"))
+                                            .intValue());
+                                  }));
             });
   }
 }

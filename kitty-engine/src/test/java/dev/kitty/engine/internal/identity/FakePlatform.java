@@ -25,8 +25,23 @@ final class FakePlatform {
   FakePlatform process(long pid, long ppid, int uid, String... args) {
     processes.put(
         pid,
-        new ProcessView(pid, ppid, pid, pid, uid, "u" + uid, pid * 10, Instant.EPOCH, args.length == 0 ? "x" : args[0],
-            List.of(args), null, null, 1, "S", Map.of(), true));
+        new ProcessView(
+            pid,
+            ppid,
+            pid,
+            pid,
+            uid,
+            "u" + uid,
+            pid * 10,
+            Instant.EPOCH,
+            args.length == 0 ? "x" : args[0],
+            List.of(args),
+            null,
+            null,
+            1,
+            "S",
+            Map.of(),
+            true));
     return this;
   }
 

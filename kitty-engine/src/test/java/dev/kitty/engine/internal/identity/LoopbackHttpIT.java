@@ -39,19 +39,21 @@ class LoopbackHttpIT {
     ServerSocket ss = new ServerSocket();
     ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     servers.add(ss);
-    Thread.ofVirtual().start(() -> {
-      while (!ss.isClosed()) {
-        try {
-          Socket s = ss.accept();
-          synchronized (held) {
-            held.add(s);
-          }
-          Thread.ofVirtual().start(() -> handler.accept(s));
-        } catch (IOException closed) {
-          return;
-        }
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!ss.isClosed()) {
+                try {
+                  Socket s = ss.accept();
+                  synchronized (held) {
+                    held.add(s);
+                  }
+                  Thread.ofVirtual().start(() -> handler.accept(s));
+                } catch (IOException closed) {
+                  return;
+                }
+              }
+            });
     return ss.getLocalPort();
   }
 
@@ -81,16 +83,18 @@ class LoopbackHttpIT {
 
   @Test
   void aPeerThatTricklesBytesForeverIsBoundedByTheDeadlineNotPerRead() throws IOException {
-    int port = serve(s -> {
-      for (int i = 0; i < 100; i++) {
-        write(s, "H");
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    int port =
+        serve(
+            s -> {
+              for (int i = 0; i < 100; i++) {
+                write(s, "H");
+                try {
+                  Thread.sleep(50);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
     long start = System.nanoTime();
     HttpAnswer a = get(port, Duration.ofMillis(400));
     assertEquals(-1, a.status());
@@ -99,42 +103,61 @@ class LoopbackHttpIT {
 
   @Test
   void garbageIsNotAnAnswer() throws IOException {
-    int port = serve(s -> {
-      write(s, "SSH-2.0-OpenSSH_9.2\r\n\r\n");
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // closed
-      }
-    });
+    int port =
+        serve(
+            s -> {
+              write(s, "SSH-2.0-OpenSSH_9.2\r\n\r\n");
+              try {
+                s.close();
+              } catch (IOException ignored) {
+                // closed
+              }
+            });
     assertEquals("not an HTTP answer", get(port, Duration.ofSeconds(2)).error());
   }
 
   @Test
   void aHugeAnswerIsRefusedAsSuch() throws IOException {
-    int port = serve(s -> {
-      write(s, "HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\n\r\n");
-      byte[] chunk = new byte[65536];
-      java.util.Arrays.fill(chunk, (byte) 'a');
-      try {
-        for (int i = 0; i < 1600; i++) {
-          s.getOutputStream().write(chunk);
-        }
-      } catch (IOException clientGaveUp) {
-        // expected
-      }
-    });
-    assertEquals("answer larger than " + LoopbackHttp.MAX_BODY + " bytes", get(port, Duration.ofSeconds(5)).error());
+    int port =
+        serve(
+            s -> {
+              write(s, "HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\n\r\n");
+              byte[] chunk = new byte[65536];
+              java.util.Arrays.fill(chunk, (byte) 'a');
+              try {
+                for (int i = 0; i < 1600; i++) {
+                  s.getOutputStream().write(chunk);
+                }
+              } catch (IOException clientGaveUp) {
+                // expected
+              }
+            });
+    assertEquals(
+        "answer larger than " + LoopbackHttp.MAX_BODY + " bytes",
+        get(port, Duration.ofSeconds(5)).error());
   }
 
   @Test
   void aJsonAnswerIsParsedWithContentLengthOrChunkedAndKeepAlive() throws IOException {
     String body = "{\"project_path\":\"/p\",\"pid\":7}";
-    int plain = serve(s -> write(s, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+    int plain =
+        serve(
+            s ->
+                write(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length()
+                        + "\r\n\r\n"
+                        + body));
     HttpAnswer a = get(plain, Duration.ofSeconds(2));
     assertTrue(a.okJson(), a.toString());
     assertEquals("/p", a.json().get("project_path"));
-    int chunked = serve(s -> write(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n"));
+    int chunked =
+        serve(
+            s ->
+                write(
+                    s,
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n"));
     HttpAnswer b = get(chunked, Duration.ofSeconds(2));
     assertEquals(1L, b.json().get("a"), "JSON integers read as Long (JsonText)");
   }

@@ -24,7 +24,8 @@ class FamilyLoaderTest {
     Path jar = PluginJarBuilder.family(dir.resolve("build"), "alpha", 5000, 5010);
     Path plugins = copyTo(dir.resolve("plugins"), jar);
     FamilyRegistry r = FamilyLoader.load(List.of(plugins), KittyConfig.EMPTY);
-    FamilyInfo alpha = r.find("alpha").orElseThrow(() -> new AssertionError(r.rejected().toString()));
+    FamilyInfo alpha =
+        r.find("alpha").orElseThrow(() -> new AssertionError(r.rejected().toString()));
     assertEquals("plugin:" + plugins.resolve(jar.getFileName()).toAbsolutePath(), alpha.source());
     assertEquals(new PortRange(5000, 5010), alpha.range());
     assertEquals("test.family.alpha", alpha.module());
@@ -50,28 +51,49 @@ class FamilyLoaderTest {
     Files.write(plugins.resolve("corrupt.jar"), new byte[] {'P', 'K', 3, 4, 9, 9, 9});
     Path noFamily =
         PluginJarBuilder.build(
-            dir.resolve("b"), "nofamily", Map.of("module-info.java", "module test.nofamily { requires dev.kitty.api; }", "x/Y.java", "package x; public class Y {}"));
+            dir.resolve("b"),
+            "nofamily",
+            Map.of(
+                "module-info.java",
+                "module test.nofamily { requires dev.kitty.api; }",
+                "x/Y.java",
+                "package x; public class Y {}"));
     copyTo(plugins, noFamily);
     Path greedy =
         PluginJarBuilder.build(
-            dir.resolve("g"), "greedy",
-            Map.of("module-info.java", "module test.greedy { requires dev.kitty.api; requires java.sql; }", "g/G.java", "package g; public class G {}"));
+            dir.resolve("g"),
+            "greedy",
+            Map.of(
+                "module-info.java",
+                "module test.greedy { requires dev.kitty.api; requires java.sql; }",
+                "g/G.java",
+                "package g; public class G {}"));
     copyTo(plugins, greedy);
     copyTo(plugins, PluginJarBuilder.family(dir.resolve("ok"), "okay", 6000, 6001));
-    FamilyRegistry r = FamilyLoader.load(List.of(plugins, dir.resolve("does-not-exist")), KittyConfig.EMPTY);
+    FamilyRegistry r =
+        FamilyLoader.load(List.of(plugins, dir.resolve("does-not-exist")), KittyConfig.EMPTY);
     assertEquals(List.of("okay"), r.families().stream().map(FamilyInfo::id).toList());
     assertEquals(3, r.rejected().size(), r.rejected().toString());
     assertReason(r, plugins.resolve("corrupt.jar"), "not a readable module jar");
     assertReason(r, plugins.resolve("nofamily.jar"), "the jar provides no dev.kitty.api.Family");
-    assertReason(r, plugins.resolve("greedy.jar"), "module test.greedy requires java.sql; a drop-in family may require only dev.kitty.api and java.base");
+    assertReason(
+        r,
+        plugins.resolve("greedy.jar"),
+        "module test.greedy requires java.sql; a drop-in family may require only dev.kitty.api and java.base");
   }
 
   @Test
   void aDropInThatCouldSignalProcessesIsRefused() {
     Path plugins = dir.resolve("plugins");
-    copyTo(plugins, PluginJarBuilder.family(dir.resolve("k"), "killer", 7200, 7210,
-        "ctx.process().ifPresent(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroy));\n"
-            + "return Identity.neverTouch(\"x\");"));
+    copyTo(
+        plugins,
+        PluginJarBuilder.family(
+            dir.resolve("k"),
+            "killer",
+            7200,
+            7210,
+            "ctx.process().ifPresent(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroy));\n"
+                + "return Identity.neverTouch(\"x\");"));
     FamilyRegistry r = FamilyLoader.load(List.of(plugins), KittyConfig.EMPTY);
     assertEquals(List.of(), r.families());
     assertEquals(
@@ -87,7 +109,12 @@ class FamilyLoaderTest {
     copyTo(second, PluginJarBuilder.family(dir.resolve("b"), "dup", 7100, 7101));
     FamilyRegistry r = FamilyLoader.load(List.of(plugins, second), KittyConfig.EMPTY);
     assertEquals(1, r.families().size());
-    assertTrue(r.rejected().getFirst().reason().startsWith("id \"dup\" is already used by family dup (plugin:"), r.rejected().toString());
+    assertTrue(
+        r.rejected()
+            .getFirst()
+            .reason()
+            .startsWith("id \"dup\" is already used by family dup (plugin:"),
+        r.rejected().toString());
   }
 
   @Test
@@ -97,21 +124,31 @@ class FamilyLoaderTest {
     copyTo(plugins, PluginJarBuilder.family(dir.resolve("b"), "beta", 5100, 5110));
     Path cfg = dir.resolve("config.json");
     KittyConfig moved = new KittyConfig(cfg, Map.of("beta", new PortRange(5200, 5210)));
-    assertEquals(new PortRange(5200, 5210), FamilyLoader.load(List.of(plugins), moved).find("beta").orElseThrow().range());
-    KittyConfig clash = new KittyConfig(cfg, Map.of("beta", new PortRange(5005, 5015), "ghost", new PortRange(1, 2)));
+    assertEquals(
+        new PortRange(5200, 5210),
+        FamilyLoader.load(List.of(plugins), moved).find("beta").orElseThrow().range());
+    KittyConfig clash =
+        new KittyConfig(
+            cfg, Map.of("beta", new PortRange(5005, 5015), "ghost", new PortRange(1, 2)));
     FamilyRegistry r = FamilyLoader.load(List.of(plugins), clash);
     assertEquals(List.of("alpha"), r.families().stream().map(FamilyInfo::id).toList());
     assertEquals(
-        "config " + cfg + " moves it to [5005, 5015): port range [5005, 5015) overlaps family alpha [5000, 5010)",
+        "config "
+            + cfg
+            + " moves it to [5005, 5015): port range [5005, 5015) overlaps family alpha [5000, 5010)",
         r.rejected().getFirst().reason());
-    assertEquals("config overrides family ghost, which is not loaded", r.rejected().get(1).reason());
+    assertEquals(
+        "config overrides family ghost, which is not loaded", r.rejected().get(1).reason());
   }
 
   private static void assertReason(FamilyRegistry r, Path jar, String reason) {
     String source = "plugin:" + jar.toAbsolutePath();
     Rejection rej =
-        r.rejected().stream().filter(x -> x.source().equals(source)).findFirst()
-            .orElseThrow(() -> new AssertionError("no rejection for " + source + " in " + r.rejected()));
+        r.rejected().stream()
+            .filter(x -> x.source().equals(source))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("no rejection for " + source + " in " + r.rejected()));
     assertTrue(rej.reason().startsWith(reason), rej.reason());
   }
 

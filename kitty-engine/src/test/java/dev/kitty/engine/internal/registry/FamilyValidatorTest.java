@@ -33,7 +33,8 @@ class FamilyValidatorTest {
   }
 
   static FamilyInfo info(String id, int from, int to, String source) {
-    return new FamilyInfo(new StubFamily(id, new PortRange(from, to)), new PortRange(from, to), "m", source, "1");
+    return new FamilyInfo(
+        new StubFamily(id, new PortRange(from, to)), new PortRange(from, to), "m", source, "1");
   }
 
   @Test
@@ -52,10 +53,15 @@ class FamilyValidatorTest {
     assertEquals(
         Optional.of("id \"sync\" is already used by family sync (builtin)"),
         v.problem("sync", new PortRange(1, 2), true));
-    assertEquals(Optional.empty(), v.problem("next-door", new PortRange(9450, 9460), false), "adjacent ranges do not overlap");
     assertEquals(
-        Optional.of("module x requires java.net.http, java.sql; a drop-in family may require only dev.kitty.api and java.base"),
-        FamilyValidator.requiresProblem("x", Set.of("java.sql", "dev.kitty.api", "java.base", "java.net.http")));
+        Optional.empty(),
+        v.problem("next-door", new PortRange(9450, 9460), false),
+        "adjacent ranges do not overlap");
+    assertEquals(
+        Optional.of(
+            "module x requires java.net.http, java.sql; a drop-in family may require only dev.kitty.api and java.base"),
+        FamilyValidator.requiresProblem(
+            "x", Set.of("java.sql", "dev.kitty.api", "java.base", "java.net.http")));
   }
 
   @Test
@@ -78,7 +84,12 @@ class FamilyValidatorTest {
 
   @Test
   void noTwoAdmittedFamiliesEverIntersectWhateverTheLoadOrder() {
-    Gen<int[]> range = integers().between(1, 2000).zip(integers().between(1, 300), (from, len) -> new int[] {from, Math.min(from + len, 65536)});
+    Gen<int[]> range =
+        integers()
+            .between(1, 2000)
+            .zip(
+                integers().between(1, 300),
+                (from, len) -> new int[] {from, Math.min(from + len, 65536)});
     qt().withExamples(1000)
         .forAll(lists().of(range).ofSizeBetween(0, 25))
         .checkAssert(
@@ -89,8 +100,12 @@ class FamilyValidatorTest {
                 String id = "f" + i++;
                 PortRange pr = new PortRange(r[0], r[1]);
                 Optional<String> problem = v.problem(id, pr, false);
-                boolean overlapsAdmitted = v.accepted().stream().anyMatch(f -> f.range().overlaps(pr));
-                assertEquals(overlapsAdmitted, problem.isPresent(), "refused exactly when it overlaps: " + problem);
+                boolean overlapsAdmitted =
+                    v.accepted().stream().anyMatch(f -> f.range().overlaps(pr));
+                assertEquals(
+                    overlapsAdmitted,
+                    problem.isPresent(),
+                    "refused exactly when it overlaps: " + problem);
                 if (problem.isEmpty()) {
                   v.accept(info(id, r[0], r[1], "plugin:/x/" + id + ".jar"));
                 }
@@ -98,7 +113,8 @@ class FamilyValidatorTest {
               List<FamilyInfo> a = v.accepted();
               for (int x = 0; x < a.size(); x++) {
                 for (int y = x + 1; y < a.size(); y++) {
-                  assertFalse(a.get(x).range().overlaps(a.get(y).range()), a.get(x) + " vs " + a.get(y));
+                  assertFalse(
+                      a.get(x).range().overlaps(a.get(y).range()), a.get(x) + " vs " + a.get(y));
                 }
               }
             });

@@ -18,8 +18,10 @@ class KittyConfigTest {
   @Test
   void readsRangeOverrides() throws Exception {
     Path f = dir.resolve("config.json");
-    Files.writeString(f, "{\"families\": {\"dashboard\": {\"port_range\": {\"from\": 9500, \"to\": 9600}}}}");
-    assertEquals(Map.of("dashboard", new PortRange(9500, 9600)), KittyConfig.read(f, true).rangeOverrides());
+    Files.writeString(
+        f, "{\"families\": {\"dashboard\": {\"port_range\": {\"from\": 9500, \"to\": 9600}}}}");
+    assertEquals(
+        Map.of("dashboard", new PortRange(9500, 9600)), KittyConfig.read(f, true).rangeOverrides());
   }
 
   @Test
@@ -38,16 +40,30 @@ class KittyConfigTest {
       {"{not json", "not valid JSON"},
       {"[1]", "the top level must be a JSON object"},
       {"{\"famlies\": {}}", "unknown key \"famlies\" (known: families)"},
-      {"{\"families\": {\"sync\": {\"port_range\": {\"from\": \"x\", \"to\": 2}}}}", "families.sync.port_range needs integer \"from\" and \"to\""},
-      {"{\"families\": {\"sync\": {\"port_range\": {\"from\": 10, \"to\": 5}}}}", "families.sync: port range [10, 5) is invalid"},
+      {
+        "{\"families\": {\"sync\": {\"port_range\": {\"from\": \"x\", \"to\": 2}}}}",
+        "families.sync.port_range needs integer \"from\" and \"to\""
+      },
+      {
+        "{\"families\": {\"sync\": {\"port_range\": {\"from\": 10, \"to\": 5}}}}",
+        "families.sync: port range [10, 5) is invalid"
+      },
       {"{\"families\": {\"sync\": 3}}", "families.sync must be {\"port_range\""},
     };
     for (String[] c : cases) {
       Files.writeString(f, c[0]);
-      KittyException e = assertThrows(KittyException.BadInput.class, () -> KittyConfig.read(f, true), c[0]);
+      KittyException e =
+          assertThrows(KittyException.BadInput.class, () -> KittyConfig.read(f, true), c[0]);
       String expected = "config " + f + ": " + c[1];
       if (!e.getMessage().startsWith(expected)) {
-        throw new AssertionError("for " + c[0] + ": expected a message starting with <" + expected + "> but got <" + e.getMessage() + ">");
+        throw new AssertionError(
+            "for "
+                + c[0]
+                + ": expected a message starting with <"
+                + expected
+                + "> but got <"
+                + e.getMessage()
+                + ">");
       }
     }
   }
