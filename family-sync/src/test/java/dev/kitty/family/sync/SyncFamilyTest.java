@@ -118,6 +118,16 @@ class SyncFamilyTest {
   }
 
   @Test
+  void aPayloadWithoutPidOrPortIsForTheOperator() {
+    Map<String, Object> health = new LinkedHashMap<>(SpecKittyFixtures.json("sync-health.json"));
+    health.remove("owner");
+    Identity id = family.identify(specKittyOn(9400, 11662).json("/api/health", health));
+    assertEquals(CleanupClass.OPERATOR_REQUIRED, id.cleanupClass());
+    assertEquals("health payload reports no pid or port", id.skipReason());
+    assertEquals(false, id.attributes().get("owner_present"));
+  }
+
+  @Test
   void aSyncCommandLineThatDoesNotAnswerIsForTheOperator() {
     Identity id = family.identify(specKittyOn(9400, 11662));
     assertEquals(CleanupClass.OPERATOR_REQUIRED, id.cleanupClass());
