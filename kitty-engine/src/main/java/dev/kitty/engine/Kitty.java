@@ -134,6 +134,12 @@ public final class Kitty {
     return signaller().name();
   }
 
+  /** A gate for one command: its signaller is made on first need, its decisions audited. */
+  private SignalGate gate() {
+    return new SignalGate(
+        platform, registry, this::signaller, new AuditLog(options.stateDir()), options.allUsers());
+  }
+
   /** The signaller's name once one was needed; null while nothing was signalled. */
   private synchronized String signallerUsed() {
     return signaller == null ? null : signaller.name();
@@ -286,14 +292,7 @@ public final class Kitty {
    */
   private StopReport execute(
       ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress) {
-    SignalGate gate =
-        new SignalGate(
-            platform,
-            registry,
-            this::signaller,
-            new AuditLog(options.stateDir()),
-            options.allUsers());
-    return execute(scan, autoOnly, dryRun, progress, gate);
+    return execute(scan, autoOnly, dryRun, progress, gate());
   }
 
   private StopReport execute(
@@ -378,13 +377,7 @@ public final class Kitty {
     List<String> notes = new ArrayList<>();
     try (StateStore.Held held = store.lock(id)) {
       ScanReport scan = classifier().scan(List.of(family));
-      SignalGate gate =
-          new SignalGate(
-              platform,
-              registry,
-              this::signaller,
-              new AuditLog(options.stateDir()),
-              options.allUsers());
+      SignalGate gate = gate();
       StopReport cleaned = execute(scan, true, false, progress, gate);
       Optional<Candidate> live =
           scan.candidates()

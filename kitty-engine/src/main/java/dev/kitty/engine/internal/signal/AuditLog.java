@@ -38,44 +38,7 @@ public final class AuditLog {
    * every stop, and a stop that prints no JSON should not start Jackson for it (≈ 100 ms cold).
    */
   static String json(Map<String, Object> line) {
-    StringBuilder sb = new StringBuilder("{");
-    for (Map.Entry<String, Object> e : line.entrySet()) {
-      if (sb.length() > 1) {
-        sb.append(',');
-      }
-      quote(sb, e.getKey()).append(':');
-      Object v = e.getValue();
-      if (v instanceof Number n) {
-        sb.append(n);
-      } else if (v == null) {
-        sb.append("null");
-      } else {
-        quote(sb, v.toString());
-      }
-    }
-    return sb.append('}').toString();
-  }
-
-  private static StringBuilder quote(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"');
+    return dev.kitty.api.JsonText.write(line);
   }
 
   /** Records one decision. Never throws: an unwritable log is reported on the logger. */
