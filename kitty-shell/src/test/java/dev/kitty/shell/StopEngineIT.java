@@ -233,6 +233,47 @@ class StopEngineIT {
   }
 
   @Test
+  void aStopThatWaitsShowsAProgressLineOnATerminalAndNowhereElse() {
+    int port = TrackedProcesses.freePort(9400, 9450);
+    String script =
+        "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+            + FixtureDaemons.SERVER_SOURCE;
+    Process p =
+        FixtureDaemons.jsonServer(
+            procs, port, Map.of("/api/health", SpecKittyFixtures.syncHealth(port)), script);
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    Session terminal =
+        new Session(
+            KittyRun.env(home),
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true),
+            true);
+    assertEquals(0, Main.run(new String[] {"--no-color", "doctor", "sync", "--reset"}, terminal));
+    assertTrue(
+        err.toString()
+            .matches(
+                "(?s).*\\r  waiting for 1 processes to exit after SIGTERM \\(\\d\\.\\d s left\\).*"),
+        err.toString());
+    assertTrue(out.toString().contains("swept  1"), out.toString());
+    TrackedProcesses.await("the TERM-proof daemon to die", Duration.ofSeconds(5), () -> !alive(p));
+
+    Process q =
+        FixtureDaemons.jsonServer(
+            procs, port, Map.of("/api/health", SpecKittyFixtures.syncHealth(port)), script);
+    java.io.StringWriter err2 = new java.io.StringWriter();
+    Session json =
+        new Session(
+            KittyRun.env(home),
+            new java.io.PrintWriter(new java.io.StringWriter(), true),
+            new java.io.PrintWriter(err2, true),
+            true);
+    assertEquals(0, Main.run(new String[] {"--json", "doctor", "sync", "--reset"}, json));
+    assertFalse(err2.toString().contains("waiting for"), "never with --json: " + err2);
+    TrackedProcesses.await("the second daemon to die", Duration.ofSeconds(5), () -> !alive(q));
+  }
+
+  @Test
   void aDashboardsWholeTreeIsStoppedWithIt() throws Exception {
     int port = TrackedProcesses.freePort(9237, 9337);
     Path project = Files.createDirectories(home.resolve("tree-project"));

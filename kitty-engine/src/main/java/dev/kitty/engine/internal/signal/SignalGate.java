@@ -45,7 +45,12 @@ import java.util.Set;
  * pid reused between the check and the signal can never be hit. Groups get {@code kill(-pgid)} only
  * when every member of the group passes the rules. Elsewhere (or on kernels without pidfd) the
  * fallback is {@link ProcessHandle#destroy()} / {@link ProcessHandle#destroyForcibly()}, which
- * knows only TERM and KILL; {@code doctor} shows which one is in use.
+ * knows only TERM and KILL; {@code doctor} shows which one is in use. On Windows that is
+ * TerminateProcess for either, and a tree is stopped the way {@code taskkill /T /F} would, but from
+ * the snapshot: the shell wrappers the family named first (a {@code cmd.exe} loop cannot respawn
+ * what it no longer runs), then the daemon, then every descendant started after its parent — a
+ * child whose recorded parent pid was reused by an unrelated process is never taken for a member,
+ * which {@code taskkill /T} cannot promise.
  *
  * <p>Every decision is written to the {@link AuditLog}. An architecture test fails the build if any
  * class other than this one (and its nested classes) references a signalling primitive.
@@ -505,7 +510,10 @@ public final class SignalGate {
     private static final int ESRCH = 3;
 
     private final MethodHandle syscall;
-    private final MethodHandle kill;
+    // Made on the first group signal: each downcall stub costs a cold CLI milliseconds to link,
+    // and most stops signal single processes.
+    private MethodHandle kill;
+    private final Linker.Option errnoOption;
     private final MethodHandle close;
     private final StructLayout captureLayout;
     private final VarHandle errno;
@@ -518,7 +526,7 @@ public final class SignalGate {
       var lookup = linker.defaultLookup();
       captureLayout = Linker.Option.captureStateLayout();
       errno = captureLayout.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-      Linker.Option errnoOption = Linker.Option.captureCallState("errno");
+      errnoOption = Linker.Option.captureCallState("errno");
       // syscall(long, ...): every argument passed as a long so the kernel sees clean registers.
       syscall =
           linker.downcallHandle(
@@ -532,16 +540,24 @@ public final class SignalGate {
                   ValueLayout.JAVA_LONG),
               Linker.Option.firstVariadicArg(1),
               errnoOption);
-      kill =
-          linker.downcallHandle(
-              lookup.find("kill").orElseThrow(),
-              FunctionDescriptor.of(
-                  ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-              errnoOption);
       close =
           linker.downcallHandle(
               lookup.find("close").orElseThrow(),
               FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    @SuppressWarnings("restricted")
+    private synchronized MethodHandle kill() {
+      if (kill == null) {
+        Linker linker = Linker.nativeLinker();
+        kill =
+            linker.downcallHandle(
+                linker.defaultLookup().find("kill").orElseThrow(),
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                errnoOption);
+      }
+      return kill;
     }
 
     /** The pidfd signaller if FFM is allowed and the kernel has pidfd_open. */
@@ -625,7 +641,7 @@ public final class SignalGate {
     public String sendGroup(long pgid, Sig sig) {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment state = arena.allocate(captureLayout);
-        int rc = (int) kill.invokeExact(state, (int) -pgid, sig.number);
+        int rc = (int) kill().invokeExact(state, (int) -pgid, sig.number);
         if (rc == 0) {
           return null;
         }
@@ -654,6 +670,12 @@ public final class SignalGate {
       Optional<ProcessHandle> h = ProcessHandle.of(pid);
       if (h.isEmpty() || !h.get().isAlive()) {
         return "gone";
+      }
+      // No pidfd here: check the start stamp again right before the signal, in the table's own
+      // unit (ticks on Linux, epoch ms elsewhere), so a pid reused since classification is spared.
+      long now = platform.processes().node(pid).map(ProcessNode::startTicks).orElse(-1L);
+      if (now != startTicks) {
+        return now < 0 ? "gone" : "reused";
       }
       boolean ok =
           switch (sig) {
