@@ -4,14 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 
 /**
  * The identity contract the sync daemon and the sync probe share (ADR 14): where a daemon's root,
- * marker and queue live, which versions are current, and how a health answer proves that the
- * process answering knows the nonce in the marker only that daemon wrote.
+ * marker and queue live, and which versions are current. How a health answer proves that the
+ * process answering knows the nonce in its marker is {@link dev.kitty.api.DaemonProof}.
  */
 public final class SyncContract {
 
@@ -34,9 +33,6 @@ public final class SyncContract {
    * takes as current. Test-only: it lets one build play the seed's 3.2.2, 3.2.3 and 3.2.4.
    */
   public static final String VERSION_ENV = "KITTY_SYNC_PACKAGE_VERSION";
-
-  /** The query parameter of {@code /api/health} that carries the probe's challenge. */
-  public static final String CHALLENGE = "challenge";
 
   private SyncContract() {}
 
@@ -83,63 +79,6 @@ public final class SyncContract {
       throw new IllegalArgumentException(
           RETIRE_AFTER_ENV + " must be an ISO-8601 duration such as PT2S, got \"" + text + "\"");
     }
-  }
-
-  /**
-   * A fresh random value from the OS's generator: a nonce, a challenge. Read straight from {@code
-   * /dev/urandom} where there is one: a scan probes every sync listener, and seeding a {@link
-   * SecureRandom} costs a cold CLI more than the whole probe.
-   */
-  public static String randomHex(int bytes) {
-    byte[] b = new byte[bytes];
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(URANDOM)) {
-      if (in.readNBytes(b, 0, bytes) == bytes) {
-        return HexFormat.of().formatHex(b);
-      }
-    } catch (java.io.IOException | UnsupportedOperationException noUrandom) {
-      // Not a Unix: the JDK's generator below.
-    }
-    new SecureRandom().nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
-
-  private static final Path URANDOM = Path.of("/dev/urandom");
-
-  /**
-   * The proof a daemon knowing {@code nonce} gives for {@code challenge}: HMAC-SHA256 (RFC 2104),
-   * hex. Built on {@link MessageDigest} rather than {@code javax.crypto.Mac}, whose provider
-   * start-up costs a cold CLI tens of milliseconds; the test pins it to the JDK's own HMAC.
-   */
-  public static String proof(String nonce, String challenge) {
-    return HexFormat.of()
-        .formatHex(
-            hmacSha256(
-                nonce.getBytes(StandardCharsets.UTF_8),
-                challenge.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  static byte[] hmacSha256(byte[] key, byte[] message) {
-    int block = 64;
-    byte[] k = key.length > block ? sha256(key) : key;
-    byte[] ipad = new byte[block];
-    byte[] opad = new byte[block];
-    for (int i = 0; i < block; i++) {
-      byte kb = i < k.length ? k[i] : 0;
-      ipad[i] = (byte) (kb ^ 0x36);
-      opad[i] = (byte) (kb ^ 0x5c);
-    }
-    MessageDigest md = sha256();
-    md.update(ipad);
-    byte[] inner = md.digest(message);
-    md.update(opad);
-    return md.digest(inner);
-  }
-
-  /** Compares proofs in constant time. */
-  public static boolean proofMatches(String expected, String given) {
-    return given != null
-        && MessageDigest.isEqual(
-            expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] sha256(String s) {

@@ -2,6 +2,7 @@ package dev.kitty.family.sync;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.kitty.api.DaemonProof;
 import dev.kitty.api.JsonText;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +54,7 @@ public final class SyncDaemon {
   private final String launchId = System.getenv("KITTY_LAUNCH_ID");
   private final long pid = ProcessHandle.current().pid();
   private final Instant startedAt;
-  private final String nonce = SyncContract.randomHex(16);
+  private final String nonce = DaemonProof.randomHex(16);
   private final JobQueue queue;
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile String exitReason = "stopped";
@@ -67,7 +68,7 @@ public final class SyncDaemon {
     this.intent = intent;
     this.serverUrl = serverUrl;
     String given = System.getenv("KITTY_TOKEN");
-    this.token = given == null || given.isBlank() ? SyncContract.randomHex(16) : given;
+    this.token = given == null || given.isBlank() ? DaemonProof.randomHex(16) : given;
     this.startedAt = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
     this.queue = new JobQueue(SyncContract.queueFile(root));
   }
@@ -263,9 +264,9 @@ public final class SyncDaemon {
     body.put("in_flight", queue.inFlight());
     body.put("started_at", startedAt.toString());
     body.put("launch_id", launchId);
-    String challenge = query(x, SyncContract.CHALLENGE);
+    String challenge = query(x, DaemonProof.CHALLENGE);
     if (challenge != null && challenge.length() <= 128) {
-      body.put("marker_proof", SyncContract.proof(nonce, challenge));
+      body.put("marker_proof", DaemonProof.proof(nonce, challenge));
     }
     send(x, 200, body);
   }
@@ -308,7 +309,7 @@ public final class SyncDaemon {
     } catch (IllegalArgumentException e) {
       given = null;
     }
-    if (!(given instanceof String t) || !SyncContract.proofMatches(token, t)) {
+    if (!(given instanceof String t) || !DaemonProof.proofMatches(token, t)) {
       send(x, 403, Map.of("error", "wrong token"));
       return;
     }

@@ -1,5 +1,6 @@
 package dev.kitty.family.sync;
 
+import dev.kitty.api.DaemonProof;
 import dev.kitty.api.Family;
 import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
@@ -99,8 +100,8 @@ public final class SyncFamily implements Family {
   @Override
   public Identity identify(ProbeContext ctx) {
     Optional<ProcessView> process = ctx.process();
-    String challenge = SyncContract.randomHex(16);
-    HttpAnswer health = ctx.httpGet("/api/health?" + SyncContract.CHALLENGE + "=" + challenge);
+    String challenge = DaemonProof.randomHex(16);
+    HttpAnswer health = ctx.httpGet("/api/health?" + DaemonProof.CHALLENGE + "=" + challenge);
     Map<String, Object> payload = health.json();
     if (health.okJson()
         && "sync".equals(JsonFields.string(payload, "daemon_family").orElse(null))) {
@@ -310,8 +311,8 @@ public final class SyncFamily implements Family {
               + p.startTime()
               + " (pid reused?)");
     }
-    String expected = SyncContract.proof(m.nonce(), challenge);
-    if (!SyncContract.proofMatches(
+    String expected = DaemonProof.proof(m.nonce(), challenge);
+    if (!DaemonProof.proofMatches(
         expected, JsonFields.string(payload, "marker_proof").orElse(null))) {
       return Optional.of(
           "its health answer does not prove knowledge of the nonce in marker " + markerPath);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kitty.api.CleanupClass;
+import dev.kitty.api.DaemonProof;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
 import dev.kitty.api.JsonText;
@@ -69,7 +70,7 @@ class SyncFamilyTest {
               h.put("started_at", Instant.EPOCH.toString());
               String challenge =
                   fullPath.substring(fullPath.indexOf("challenge=") + "challenge=".length());
-              h.put("marker_proof", SyncContract.proof(nonceKnown, challenge));
+              h.put("marker_proof", DaemonProof.proof(nonceKnown, challenge));
               return h;
             });
   }

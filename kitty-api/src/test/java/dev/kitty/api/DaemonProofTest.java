@@ -1,4 +1,4 @@
-package dev.kitty.family.sync;
+package dev.kitty.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /** The contract's proof and random values. */
-class SyncContractTest {
+class DaemonProofTest {
 
   @Test
   void theProofIsTheJdksHmacSha256ForEveryKeyAndMessage() {
@@ -26,8 +26,7 @@ class SyncContractTest {
             (key, message) -> {
               byte[] k = key.getBytes(StandardCharsets.UTF_8);
               byte[] m = message.getBytes(StandardCharsets.UTF_8);
-              assertArrayEquals(
-                  jdkHmac(k, m), SyncContract.hmacSha256(k, m), key + " / " + message);
+              assertArrayEquals(jdkHmac(k, m), DaemonProof.hmacSha256(k, m), key + " / " + message);
             });
   }
 
@@ -35,18 +34,18 @@ class SyncContractTest {
   void rfc4231TestCase2() {
     assertEquals(
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
-        SyncContract.proof("Jefe", "what do ya want for nothing?"));
+        DaemonProof.proof("Jefe", "what do ya want for nothing?"));
   }
 
   @Test
   void randomValuesAreFreshAndProofsCompareExactly() {
-    String a = SyncContract.randomHex(16);
+    String a = DaemonProof.randomHex(16);
     assertEquals(32, a.length());
-    assertNotEquals(a, SyncContract.randomHex(16));
-    String p = SyncContract.proof(a, "c");
-    assertTrue(SyncContract.proofMatches(p, p));
-    assertFalse(SyncContract.proofMatches(p, p.substring(1)));
-    assertFalse(SyncContract.proofMatches(p, null));
+    assertNotEquals(a, DaemonProof.randomHex(16));
+    String p = DaemonProof.proof(a, "c");
+    assertTrue(DaemonProof.proofMatches(p, p));
+    assertFalse(DaemonProof.proofMatches(p, p.substring(1)));
+    assertFalse(DaemonProof.proofMatches(p, null));
   }
 
   private static byte[] jdkHmac(byte[] key, byte[] message) {

@@ -1,0 +1,96 @@
+package dev.kitty.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * How a daemon proves, over loopback HTTP, that it knows a secret (the nonce in the marker only it
+ * wrote, a token in a record) without revealing it: the probe sends a fresh random challenge, the
+ * daemon answers HMAC-SHA256(secret, challenge). A process that copied a health payload, or replays
+ * an old answer, cannot produce it. Shared by the families whose daemons kitty starts (ADR 14).
+ *
+ * <p>Stability: experimental.
+ */
+public final class DaemonProof {
+
+  /** The query parameter of a health request that carries the challenge. */
+  public static final String CHALLENGE = "challenge";
+
+  private DaemonProof() {}
+
+  /**
+   * A fresh random value from the OS's generator: a nonce, a challenge. Read straight from {@code
+   * /dev/urandom} where there is one: a scan probes every sync listener, and seeding a {@link
+   * SecureRandom} costs a cold CLI more than the whole probe.
+   */
+  public static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    try (InputStream in = Files.newInputStream(URANDOM)) {
+      if (in.readNBytes(b, 0, bytes) == bytes) {
+        return HexFormat.of().formatHex(b);
+      }
+    } catch (IOException | UnsupportedOperationException noUrandom) {
+      // Not a Unix: the JDK's generator below.
+    }
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static final Path URANDOM = Path.of("/dev/urandom");
+
+  /**
+   * The proof a daemon knowing {@code nonce} gives for {@code challenge}: HMAC-SHA256 (RFC 2104),
+   * hex. Built on {@link MessageDigest} rather than {@code javax.crypto.Mac}, whose provider
+   * start-up costs a cold CLI tens of milliseconds; the test pins it to the JDK's own HMAC.
+   */
+  public static String proof(String nonce, String challenge) {
+    return HexFormat.of()
+        .formatHex(
+            hmacSha256(
+                nonce.getBytes(StandardCharsets.UTF_8),
+                challenge.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  public static byte[] hmacSha256(byte[] key, byte[] message) {
+    int block = 64;
+    byte[] k = key.length > block ? sha256(key) : key;
+    byte[] ipad = new byte[block];
+    byte[] opad = new byte[block];
+    for (int i = 0; i < block; i++) {
+      byte kb = i < k.length ? k[i] : 0;
+      ipad[i] = (byte) (kb ^ 0x36);
+      opad[i] = (byte) (kb ^ 0x5c);
+    }
+    MessageDigest md = sha256();
+    md.update(ipad);
+    byte[] inner = md.digest(message);
+    md.update(opad);
+    return md.digest(inner);
+  }
+
+  /** Compares proofs in constant time. */
+  public static boolean proofMatches(String expected, String given) {
+    return given != null
+        && MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private static byte[] sha256(byte[] b) {
+    return sha256().digest(b);
+  }
+}
