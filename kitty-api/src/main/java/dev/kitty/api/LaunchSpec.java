@@ -10,10 +10,11 @@ import java.util.List;
  * <p>The engine replaces these placeholders in the command words: {@code {port}} the chosen port;
  * {@code {java}} the {@code java} launcher of the running JVM; {@code {module_path}} the module
  * path that holds the family's module and every module it reads (so a family can ship its daemon as
- * a main class of its own module); {@code {state_dir}} kitty's state directory; {@code {record}}
- * the file in which the engine keeps the launch's record. The daemon's environment carries {@code
- * KITTY_LAUNCH_ID}, {@code KITTY_FAMILY}, {@code KITTY_TOKEN} (its shutdown token) and {@code
- * PORT}.
+ * a main class of its own module); {@code {state_dir}} kitty's state directory; {@code {scope}} the
+ * scope it is started for (a project directory; empty for a family with one singleton); {@code
+ * {record}} the file in which the engine keeps the launch's record. The daemon's environment
+ * carries {@code KITTY_LAUNCH_ID}, {@code KITTY_FAMILY}, {@code KITTY_TOKEN} (its shutdown token)
+ * and {@code PORT}.
  *
  * <p>Stability: experimental.
  *

@@ -292,11 +292,20 @@ public final class Kitty {
    */
   private StopReport execute(
       ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress) {
-    return execute(scan, autoOnly, dryRun, progress, gate());
+    return execute(scan, autoOnly, false, dryRun, progress, gate());
   }
 
+  /**
+   * As above; {@code includeRecorded} (the owner's {@code stop}) also stops recorded live daemons
+   * instead of skipping them.
+   */
   private StopReport execute(
-      ScanReport scan, boolean autoOnly, boolean dryRun, StopProgress progress, SignalGate gate) {
+      ScanReport scan,
+      boolean autoOnly,
+      boolean includeRecorded,
+      boolean dryRun,
+      StopProgress progress,
+      SignalGate gate) {
     List<StopReport.Entry> swept = new ArrayList<>();
     List<StopReport.Entry> skipped = new ArrayList<>();
     List<StopReport.Entry> failed = new ArrayList<>();
@@ -305,7 +314,7 @@ public final class Kitty {
     for (FamilyScan fs : scan.families()) {
       List<Candidate> targets = new ArrayList<>();
       for (Candidate c : fs.candidates()) {
-        if (c.identity().recorded()) {
+        if (c.identity().recorded() && !includeRecorded) {
           skipped.add(
               new StopReport.Entry(
                   c, null, "the recorded live daemon: " + c.identity().skipReason()));
@@ -363,8 +372,22 @@ public final class Kitty {
    * @throws KittyException.Usage when the family launches no daemons
    * @throws KittyException.Failed when a new daemon does not become healthy
    */
-  @SuppressWarnings("try") // the lock is held for the body's duration, never read
   public EnsureReport ensure(String id, Map<String, String> env, StopProgress progress) {
+    return ensure(id, null, env, progress);
+  }
+
+  /**
+   * As {@link #ensure(String, Map, StopProgress)} for one scope of a family with one daemon per
+   * scope (a dashboard per project): the lock and kitty's launch record are the scope's, the live
+   * daemon reused is the recorded one whose {@code singleton_scope_id} is {@code scope}, and {@code
+   * {scope}} in the launch command is replaced by it. {@code safe_auto} daemons of every scope are
+   * stopped first: they are proven stale wherever they belong.
+   *
+   * @param scope the scope, or null for a family with one singleton
+   */
+  @SuppressWarnings("try") // the lock is held for the body's duration, never read
+  public EnsureReport ensure(
+      String id, String scope, Map<String, String> env, StopProgress progress) {
     FamilyInfo family = select(List.of(id)).getFirst();
     dev.kitty.api.LaunchSpec spec =
         family
@@ -373,15 +396,20 @@ public final class Kitty {
             .orElseThrow(
                 () -> new KittyException.Usage("family " + id + " does not launch daemons"));
     StateStore store = new StateStore(options.stateDir());
-    java.nio.file.Path recordFile = store.singletonRecord(id);
+    String key = scope == null ? id : id + "-" + StateStore.digest(scope);
+    java.nio.file.Path recordFile = store.singletonRecord(key);
     List<String> notes = new ArrayList<>();
-    try (StateStore.Held held = store.lock(id)) {
+    try (StateStore.Held held = store.lock(key)) {
       ScanReport scan = classifier().scan(List.of(family));
       SignalGate gate = gate();
-      StopReport cleaned = execute(scan, true, false, progress, gate);
+      StopReport cleaned = execute(scan, true, false, false, progress, gate);
       Optional<Candidate> live =
           scan.candidates()
               .filter(c -> c.identity().recorded() && c.pid() != null)
+              .filter(
+                  c ->
+                      scope == null
+                          || scope.equals(c.identity().attributes().get("singleton_scope_id")))
               .filter(
                   c ->
                       platform
@@ -406,9 +434,9 @@ public final class Kitty {
           new dev.kitty.engine.internal.launch.Launcher(platform, store, gate);
       KittyException.Failed last = null;
       for (int attempt = 0; attempt < 3; attempt++) {
-        int port = freePort(family, busy);
+        int port = freePort(family, busy, scan);
         try {
-          var launched = launcher.launch(family, spec, port, recordFile, env);
+          var launched = launcher.launch(family, spec, port, scope, recordFile, env);
           store.writeAtomically(recordFile, singletonRecord(family, launched, store));
           return new EnsureReport(
               id, launched.node().pid(), port, false, launched.launchId(), cleaned, notes);
@@ -423,6 +451,23 @@ public final class Kitty {
       }
       throw last;
     }
+  }
+
+  /**
+   * The owner's stop of one scope's daemons ({@code kitty dashboard --stop}): every candidate of
+   * the family whose {@code singleton_scope_id} is {@code scope} and that is not {@code
+   * never_touch} — the recorded live one included — stopped with the family's plan through the
+   * gate. The family's other candidates are not part of the answer.
+   */
+  public StopReport stopScope(String id, String scope, boolean dryRun, StopProgress progress) {
+    FamilyInfo family = select(List.of(id)).getFirst();
+    ScanReport scan = classifier().scan(List.of(family));
+    List<Candidate> mine =
+        scan.candidates()
+            .filter(c -> scope.equals(c.identity().attributes().get("singleton_scope_id")))
+            .toList();
+    ScanReport only = new ScanReport(List.of(new FamilyScan(family, mine)), scan.warnings());
+    return execute(only, false, true, dryRun, progress, gate());
   }
 
   private static String recordProblem(java.nio.file.Path file) {
@@ -445,7 +490,7 @@ public final class Kitty {
     // Flat on purpose: the daemon reads it to know whether it is still the singleton.
     Map<String, Object> r = new java.util.LinkedHashMap<>();
     r.put("family", family.id());
-    r.put("scope", store.dir().toString());
+    r.put("scope", l.scope() != null ? l.scope() : store.dir().toString());
     r.put("pid", l.node().pid());
     r.put("pgid", l.node().pgid());
     r.put("port", l.port());
@@ -459,14 +504,36 @@ public final class Kitty {
     return dev.kitty.api.JsonText.write(r) + "\n";
   }
 
-  private static int freePort(FamilyInfo family, Set<Integer> busy) {
+  /**
+   * The first free port of the range; when there is none, the error says who holds the range, what
+   * kitty could clean, and the one command that does it (seed 000: never "continuing without").
+   */
+  private static int freePort(FamilyInfo family, Set<Integer> busy, ScanReport scan) {
     for (int port = family.range().from(); port < family.range().to(); port++) {
       if (!busy.contains(port) && !portTaken(port)) {
         return port;
       }
     }
+    Map<String, Long> byClass = new TreeMap<>();
+    scan.candidates()
+        .forEach(
+            c ->
+                byClass.merge(
+                    c.identity().recorded() ? "recorded" : c.cleanupClass().jsonName(),
+                    1L,
+                    Long::sum));
     throw new KittyException.Failed(
-        "no free port in family " + family.id() + "'s range " + family.range());
+        "no free port in family "
+            + family.id()
+            + "'s range "
+            + family.range()
+            + ": held by "
+            + scan.candidates().count()
+            + " listeners "
+            + byClass
+            + " (safe_auto ones were stopped already); the rest needs the operator: kitty doctor "
+            + family.id()
+            + " --reset");
   }
 
   private static boolean portTaken(int port) {

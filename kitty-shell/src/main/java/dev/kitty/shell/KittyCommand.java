@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       TreeCommand.class,
       MapCommand.class,
       SyncCommand.class,
+      DashboardCommand.class,
       ShellCommand.class,
       CommandLine.HelpCommand.class
     })

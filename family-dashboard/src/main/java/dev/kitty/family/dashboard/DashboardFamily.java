@@ -6,6 +6,7 @@ import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
 import dev.kitty.api.JsonFields;
+import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
@@ -29,6 +30,10 @@ import java.util.Optional;
 public final class DashboardFamily implements Family {
 
   static final PortRange RANGE = new PortRange(9237, 9337);
+
+  /** The main class kitty launches: the production spawn shape of kitty's own dashboard. */
+  static final String DAEMON_MAIN =
+      "dev.kitty.family.dashboard/dev.kitty.family.dashboard.DashboardDaemon";
 
   @Override
   public String id() {
@@ -59,9 +64,44 @@ public final class DashboardFamily implements Family {
   }
 
   @Override
+  public Optional<LaunchSpec> launchSpec() {
+    return Optional.of(
+        new LaunchSpec(
+            List.of(
+                "{java}",
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "--module-path",
+                "{module_path}",
+                "-m",
+                DAEMON_MAIN,
+                "--project",
+                "{scope}",
+                "--port",
+                "{port}",
+                "--state-dir",
+                "{state_dir}"),
+            false,
+            "/api/health",
+            Duration.ofSeconds(10)));
+  }
+
+  @Override
   public Identity identify(ProbeContext ctx) {
     Optional<ProcessView> process = ctx.process();
     HttpAnswer health = ctx.httpGet("/api/health");
+    if (health.okJson()
+        && "dashboard".equals(JsonFields.string(health.json(), "daemon_family").orElse(null))
+        && process.isPresent()) {
+      return KittyDashboardProof.identify(ctx, process.get(), health.json());
+    }
+    if (!health.okJson() && process.isPresent()) {
+      Optional<Identity> unhealthy = KittyDashboardProof.unhealthy(ctx, process.get(), health);
+      if (unhealthy.isPresent()) {
+        return unhealthy.get();
+      }
+    }
     Optional<String> project =
         health.okJson() ? JsonFields.string(health.json(), "project_path") : Optional.empty();
     if (project.isEmpty()) {

@@ -39,6 +39,21 @@ record DashboardMetadata(String url, int port, String token, Long pid, Long star
     return new DashboardMetadata(lines.get(0), port, token, pid, start);
   }
 
+  /** The file's text: url, port, token, pid, start stamp — one a line, as spec-kitty reads it. */
+  String format() {
+    StringBuilder b = new StringBuilder(url).append('\n').append(port).append('\n');
+    if (token != null) {
+      b.append(token).append('\n');
+      if (pid != null) {
+        b.append(pid).append('\n');
+        if (startTicks != null) {
+          b.append(startTicks).append('\n');
+        }
+      }
+    }
+    return b.toString();
+  }
+
   private static Long number(String s, int line) {
     try {
       long v = Long.parseLong(s);

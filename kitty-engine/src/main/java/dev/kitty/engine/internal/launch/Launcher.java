@@ -40,6 +40,7 @@ public final class Launcher {
   /**
    * A daemon that started and answered its health check.
    *
+   * @param scope the scope it was started for, or null
    * @param node the process as the table saw it once healthy (pid, start ticks, group, session)
    * @param startTime when it started
    * @param port its port
@@ -49,6 +50,7 @@ public final class Launcher {
    * @param log where its output goes
    */
   public record Launched(
+      String scope,
       ProcessNode node,
       Instant startTime,
       int port,
@@ -81,12 +83,17 @@ public final class Launcher {
    *     stopped), with the reason and the last lines of its log
    */
   public Launched launch(
-      FamilyInfo family, LaunchSpec spec, int port, Path record, Map<String, String> env) {
+      FamilyInfo family,
+      LaunchSpec spec,
+      int port,
+      String scope,
+      Path record,
+      Map<String, String> env) {
     String launchId = UUID.randomUUID().toString();
     byte[] secret = new byte[16];
     RANDOM.nextBytes(secret);
     String token = HexFormat.of().formatHex(secret);
-    List<String> command = command(family, spec, port, store.dir(), record);
+    List<String> command = command(family, spec, port, scope, store.dir(), record);
     Path log = store.logsDir().resolve(family.id() + "-" + launchId + ".log");
     List<String> argv = new ArrayList<>();
     if (platform.name().startsWith("linux")) {
@@ -126,6 +133,31 @@ public final class Launcher {
       throw new KittyException.Failed(
           "cannot start " + family.id() + " daemon " + argv + ": " + e.getMessage());
     }
+    // Interrupted (Ctrl-C, SIGTERM) before the daemon is healthy and recorded: stop it, so an
+    // interrupted start never leaves an orphan (seed 000). Removed once the start is decided.
+    Thread onInterrupt = new Thread(() -> stopFailedStart(family, process), "kitty-launch-abort");
+    Runtime.getRuntime().addShutdownHook(onInterrupt);
+    try {
+      return awaitHealthy(family, spec, port, scope, process, launchId, token, command, log);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is already exiting: the hook runs.
+      }
+    }
+  }
+
+  private Launched awaitHealthy(
+      FamilyInfo family,
+      LaunchSpec spec,
+      int port,
+      String scope,
+      Process process,
+      String launchId,
+      String token,
+      List<String> command,
+      Path log) {
     long deadline = System.nanoTime() + spec.startTimeout().toNanos();
     String lastProblem = "no answer yet";
     while (System.nanoTime() < deadline) {
@@ -145,7 +177,7 @@ public final class Launcher {
         Instant start =
             platform.processes().view(process.pid()).map(ProcessView::startTime).orElse(null);
         if (node != null) {
-          return new Launched(node, start, port, launchId, token, command, log);
+          return new Launched(scope, node, start, port, launchId, token, command, log);
         }
         lastProblem = "its process is not visible";
       } else {
@@ -199,7 +231,7 @@ public final class Launcher {
 
   /** The spec's command with its placeholders filled in. */
   static List<String> command(
-      FamilyInfo family, LaunchSpec spec, int port, Path stateDir, Path record) {
+      FamilyInfo family, LaunchSpec spec, int port, String scope, Path stateDir, Path record) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> out = new ArrayList<>();
     String modulePath = null;
@@ -212,7 +244,8 @@ public final class Launcher {
               .replace("{java}", java)
               .replace("{module_path}", modulePath == null ? "" : modulePath)
               .replace("{state_dir}", stateDir.toString())
-              .replace("{record}", record.toString()));
+              .replace("{record}", record.toString())
+              .replace("{scope}", scope == null ? "" : scope));
     }
     return out;
   }

@@ -51,6 +51,20 @@ public final class StateStore {
     return recordsDir().resolve(family + ".json");
   }
 
+  /**
+   * A short stable name for {@code scope} (a project path) in file names: 16 hex digits of SHA-256.
+   */
+  public static String digest(String scope) {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(scope.getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 8);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
   /** The folder for launched daemons' output. */
   public Path logsDir() {
     return dir.resolve("logs");

@@ -1,0 +1,329 @@
+package dev.kitty.family.dashboard;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.kitty.api.DaemonProof;
+import dev.kitty.api.JsonText;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Kitty's dashboard for one project (seed 000): a loopback web server on a port in [9237, 9337)
+ * that records itself before it answers anything — its marker (nonce, pid, port, start) under the
+ * state dir and the project's {@code .kittify/.dashboard} (url, port, token, pid, start stamp),
+ * both written atomically — so no moment exists in which it runs unrecorded. It serves the page
+ * ({@code /}), {@code /api/health} (identity, and proofs of its token and nonce, never the token
+ * itself), {@code /api/state} (what {@code kitty doctor --json} says, refreshed at most every two
+ * seconds) and {@code /api/shutdown} (with the project's token). On exit it removes its marker, and
+ * the metadata file if that still names it. Its sync intent is {@code LOCAL_ONLY}.
+ *
+ * <p>Usage: {@code DashboardDaemon --project DIR --port N --state-dir DIR}. Environment: {@code
+ * KITTY_TOKEN} (the project's token), {@code KITTY_LAUNCH_ID}, {@code KITTY_COMMAND} (a JSON array:
+ * how to run kitty for {@code /api/state}).
+ */
+public final class DashboardDaemon {
+
+  static final int PROTOCOL_VERSION = 1;
+
+  private final Path project;
+  private final Path metadata;
+  private final Path marker;
+  private final int port;
+  private final String token;
+  private final String nonce = DaemonProof.randomHex(16);
+  private final long pid = ProcessHandle.current().pid();
+  private final Instant startedAt =
+      ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+  private final List<String> kittyCommand;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private volatile String state;
+  private volatile long stateAt;
+
+  private DashboardDaemon(Path project, int port, Path stateDir, String token, List<String> kitty) {
+    this.project = project;
+    this.metadata = project.resolve(".kittify").resolve(".dashboard");
+    this.marker = markerFile(stateDir, pid);
+    this.port = port;
+    this.token = token;
+    this.kittyCommand = kitty;
+  }
+
+  /** Where the dashboard with {@code pid} keeps its marker. */
+  static Path markerFile(Path stateDir, long pid) {
+    return stateDir
+        .toAbsolutePath()
+        .normalize()
+        .resolve("dashboard")
+        .resolve("markers")
+        .resolve(pid + ".json");
+  }
+
+  /** Runs the dashboard until it is shut down or signalled. */
+  public static void main(String[] args) {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i], args[i + 1]);
+    }
+    if (!opts.keySet().containsAll(List.of("--project", "--port", "--state-dir"))) {
+      System.err.println("usage: DashboardDaemon --project DIR --port N --state-dir DIR");
+      System.exit(2);
+    }
+    String token = System.getenv("KITTY_TOKEN");
+    if (token == null || token.isBlank()) {
+      token = DaemonProof.randomHex(16);
+    }
+    List<String> kitty = List.of();
+    String command = System.getenv("KITTY_COMMAND");
+    if (command != null && !command.isBlank()) {
+      try {
+        kitty = ((List<?>) JsonText.parse(command)).stream().map(String::valueOf).toList();
+      } catch (RuntimeException e) {
+        System.err.println("dashboard: KITTY_COMMAND is not a JSON array of words: " + e);
+        System.exit(2);
+      }
+    }
+    Path project = Path.of(opts.get("--project")).toAbsolutePath().normalize();
+    DashboardDaemon d =
+        new DashboardDaemon(
+            project,
+            Integer.parseInt(opts.get("--port")),
+            Path.of(opts.get("--state-dir")),
+            token,
+            kitty);
+    System.exit(d.run());
+  }
+
+  private int run() {
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+    } catch (BindException e) {
+      System.err.println("dashboard: port " + port + " is taken");
+      return 3;
+    } catch (IOException e) {
+      System.err.println("dashboard: cannot listen on " + port + ": " + e.getMessage());
+      return 3;
+    }
+    try {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("daemon_family", "dashboard");
+      m.put("nonce", nonce);
+      m.put("pid", pid);
+      m.put("port", port);
+      m.put("start_time", startedAt.toString());
+      m.put("project_dir", project.toString());
+      writeAtomically(marker, JsonText.write(m) + "\n");
+      String url = "http://127.0.0.1:" + port;
+      writeAtomically(
+          metadata, new DashboardMetadata(url, port, token, pid, startTicks()).format());
+    } catch (IOException e) {
+      System.err.println("dashboard: cannot record itself: " + e.getMessage());
+      server.stop(0);
+      removeRecords();
+      return 2;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(this::removeRecords, "dashboard-records"));
+    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.createContext("/api/health", this::health);
+    server.createContext("/api/state", this::state);
+    server.createContext("/api/shutdown", this::shutdown);
+    server.createContext("/", this::page);
+    server.start();
+    System.out.println(
+        Instant.now() + " dashboard of " + project + " on 127.0.0.1:" + port + " as pid " + pid);
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server.stop(0);
+    removeRecords();
+    return 0;
+  }
+
+  /** Linux: field 22 of {@code /proc/self/stat}, the stamp kitty compares; null elsewhere. */
+  private static Long startTicks() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[19]);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static void writeAtomically(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path tmp =
+        Files.createTempFile(
+            file.getParent(),
+            "." + file.getFileName(),
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, text);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The marker always; the metadata only while it still names this process. */
+  private synchronized void removeRecords() {
+    try {
+      Files.deleteIfExists(marker);
+      if (Files.isRegularFile(metadata)) {
+        DashboardMetadata m = DashboardMetadata.parse(Files.readString(metadata));
+        if (m.pid() != null && m.pid() == pid) {
+          Files.deleteIfExists(metadata);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("dashboard: cannot remove its records: " + e.getMessage());
+    }
+  }
+
+  private void health(HttpExchange x) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", "ok");
+    body.put("daemon_family", "dashboard");
+    body.put("project_path", project.toString());
+    body.put("pid", pid);
+    body.put("port", port);
+    body.put("started_at", startedAt.toString());
+    body.put("protocol_version", PROTOCOL_VERSION);
+    body.put("package_version", version());
+    body.put("intent", "LOCAL_ONLY");
+    String challenge = query(x, DaemonProof.CHALLENGE);
+    if (challenge != null && challenge.length() <= 128) {
+      body.put("token_proof", DaemonProof.proof(token, challenge));
+      body.put("marker_proof", DaemonProof.proof(nonce, challenge));
+    }
+    send(x, 200, JsonText.write(body), "application/json");
+  }
+
+  private void state(HttpExchange x) throws IOException {
+    if (kittyCommand.isEmpty()) {
+      send(x, 503, "{\"error\":\"started without KITTY_COMMAND\"}", "application/json");
+      return;
+    }
+    synchronized (this) {
+      if (state == null || System.nanoTime() - stateAt > 2_000_000_000L) {
+        state = runKitty();
+        stateAt = System.nanoTime();
+      }
+    }
+    send(x, 200, state, "application/json");
+  }
+
+  /** {@code kitty --json doctor}; its exit code 3 ("something needs action") is an answer too. */
+  private String runKitty() {
+    List<String> cmd = new java.util.ArrayList<>(kittyCommand);
+    cmd.addAll(List.of("--json", "doctor"));
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(false)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readNBytes(4 << 20), StandardCharsets.UTF_8);
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        // Left to finish on its own: only the engine's gate signals processes (ADR 12).
+        return "{\"error\":\"kitty doctor did not answer in 20 s\"}";
+      }
+      return out.isBlank()
+          ? "{\"error\":\"kitty doctor exited " + p.exitValue() + " without output\"}"
+          : out;
+    } catch (IOException e) {
+      return JsonText.write(Map.of("error", "cannot run kitty: " + e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "{\"error\":\"interrupted\"}";
+    }
+  }
+
+  private void shutdown(HttpExchange x) throws IOException {
+    String given = query(x, "token");
+    if ("POST".equals(x.getRequestMethod())) {
+      try (InputStream in = x.getRequestBody()) {
+        Object t =
+            JsonText.parseObject(new String(in.readNBytes(4096), StandardCharsets.UTF_8))
+                .get("token");
+        given = t instanceof String s ? s : null;
+      } catch (IllegalArgumentException bad) {
+        given = null;
+      }
+    }
+    if (given == null || !DaemonProof.proofMatches(token, given)) {
+      System.out.println(Instant.now() + " dashboard: shutdown refused (wrong or missing token)");
+      send(x, 403, "{\"error\":\"wrong token\"}", "application/json");
+      return;
+    }
+    send(x, 200, "{\"status\":\"shutting down\"}", "application/json");
+    stop.countDown();
+  }
+
+  private void page(HttpExchange x) throws IOException {
+    if (!x.getRequestURI().getPath().equals("/")) {
+      send(x, 404, "not found", "text/plain");
+      return;
+    }
+    try (InputStream in = DashboardDaemon.class.getResourceAsStream("dashboard.html")) {
+      String html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      send(x, 200, html.replace("{{project}}", escapeHtml(project.toString())), "text/html");
+    }
+  }
+
+  private static String escapeHtml(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+
+  private static String version() {
+    return DashboardDaemon.class.getModule().getDescriptor() == null
+        ? "unknown"
+        : DashboardDaemon.class.getModule().getDescriptor().rawVersion().orElse("unknown");
+  }
+
+  private static String query(HttpExchange x, String name) {
+    String q = x.getRequestURI().getRawQuery();
+    if (q == null) {
+      return null;
+    }
+    for (String pair : q.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  private static void send(HttpExchange x, int status, String body, String type)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
+    x.getResponseHeaders().set("Cache-Control", "no-store");
+    x.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = x.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package dev.kitty.family.dashboard;
+
+import dev.kitty.api.DaemonProof;
+import dev.kitty.api.FileEvidence;
+import dev.kitty.api.HttpAnswer;
+import dev.kitty.api.Identity;
+import dev.kitty.api.IdentitySource;
+import dev.kitty.api.JsonFields;
+import dev.kitty.api.JsonText;
+import dev.kitty.api.ProbeContext;
+import dev.kitty.api.ProcessView;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Identity of kitty's own dashboards (ADR 18): the marker the daemon wrote under the state dir
+ * (pid, port, start time, project, nonce) proves the process; the health answer's proofs of the
+ * nonce and of the token show that the process answering is that one and which project's token it
+ * holds; the project's {@code .kittify/.dashboard} naming its pid and port makes it the project's
+ * live dashboard. A proven dashboard nothing names — its project's file names another, or the
+ * project is gone — is an orphan: {@code safe_auto}. A proven dashboard that no longer answers
+ * health is stale too.
+ */
+final class KittyDashboardProof {
+
+  private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
+
+  private KittyDashboardProof() {}
+
+  static Identity identify(ProbeContext ctx, ProcessView p, Map<String, Object> payload) {
+    String project = JsonFields.string(payload, "project_path").orElse(null);
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put("project_dir", project);
+    attrs.put("singleton_scope_id", project);
+    attrs.put("metadata_file", project == null ? null : project + "/.kittify/.dashboard");
+    attrs.put("package_version", JsonFields.scalar(payload, "package_version"));
+    attrs.put("protocol_version", JsonFields.scalar(payload, "protocol_version"));
+    attrs.put("intent", JsonFields.scalar(payload, "intent"));
+    int port = ctx.listener().port();
+    Long reportedPid = JsonFields.integer(payload, "pid").orElse(null);
+    Long reportedPort = JsonFields.integer(payload, "port").orElse(null);
+    if (project == null || reportedPid == null || reportedPort == null) {
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH, "dashboard health names no project, pid or port", attrs);
+    }
+    if (!ctx.listener().holderPids().contains(reportedPid) || reportedPort != port) {
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH,
+          "health reports pid "
+              + reportedPid
+              + " port "
+              + reportedPort
+              + " but the listener is pid "
+              + p.pid()
+              + " port "
+              + port,
+          attrs);
+    }
+    Map<String, Object> marker;
+    try {
+      marker = marker(ctx, p, port);
+    } catch (IllegalArgumentException unproven) {
+      return Identity.operatorRequired(IdentitySource.HEALTH, unproven.getMessage(), attrs);
+    }
+    attrs.put("marker", DashboardDaemon.markerFile(Path.of(ctx.stateDir()), p.pid()).toString());
+    String challenge = DaemonProof.randomHex(16);
+    HttpAnswer proven = ctx.httpGet("/api/health?" + DaemonProof.CHALLENGE + "=" + challenge);
+    String nonce = (String) marker.get("nonce");
+    if (!proven.okJson()
+        || !DaemonProof.proofMatches(
+            DaemonProof.proof(nonce, challenge),
+            JsonFields.string(proven.json(), "marker_proof").orElse(null))) {
+      return Identity.operatorRequired(
+          IdentitySource.HEALTH,
+          "its health answer does not prove knowledge of the nonce in its marker",
+          attrs);
+    }
+    if (!project.equals(marker.get("project_dir"))) {
+      return Identity.operatorRequired(
+          IdentitySource.MARKER,
+          "health names project " + project + ", its marker " + marker.get("project_dir"),
+          attrs);
+    }
+    // Proven. Now: is it the project's live dashboard, or an orphan?
+    if (!isDirectory(project)) {
+      attrs.put("stale", "its project " + project + " is gone");
+      return Identity.safeAuto(IdentitySource.MARKER, attrs);
+    }
+    FileEvidence file = ctx.readFile(project + "/.kittify/.dashboard");
+    DashboardMetadata meta = null;
+    if (file.text() != null) {
+      try {
+        meta = DashboardMetadata.parse(file.text());
+      } catch (IllegalArgumentException malformed) {
+        return Identity.operatorRequired(
+            IdentitySource.MARKER,
+            "metadata file "
+                + file.path()
+                + " is malformed ("
+                + malformed.getMessage()
+                + "): which dashboard is live is unknown",
+            attrs);
+      }
+      attrs.put("recorded_pid", meta.pid());
+    }
+    boolean named =
+        meta != null && meta.port() == port && meta.pid() != null && meta.pid() == p.pid();
+    if (!named) {
+      attrs.put(
+          "stale",
+          "orphan: "
+              + (meta == null
+                  ? "no metadata file in " + project
+                  : "its project's metadata names "
+                      + (meta.pid() == null ? "no pid" : "pid " + meta.pid())
+                      + " port "
+                      + meta.port()));
+      return Identity.safeAuto(IdentitySource.MARKER, attrs);
+    }
+    String tokenProof = JsonFields.string(proven.json(), "token_proof").orElse(null);
+    if (meta.token() == null
+        || !DaemonProof.proofMatches(DaemonProof.proof(meta.token(), challenge), tokenProof)) {
+      return Identity.operatorRequired(
+          IdentitySource.MARKER,
+          "its project's metadata names it, but it does not hold the token there",
+          attrs);
+    }
+    return Identity.recordedLive(
+        IdentitySource.METADATA_FILE, "the live dashboard on record for " + project, attrs);
+  }
+
+  /**
+   * A kitty dashboard that does not answer health: proven by its marker alone (pid, port and start
+   * time), and stale; empty when the process is not one.
+   */
+  static Optional<Identity> unhealthy(ProbeContext ctx, ProcessView p, HttpAnswer health) {
+    if (!p.commandLine().contains(DashboardFamily.DAEMON_MAIN)) {
+      return Optional.empty();
+    }
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    Map<String, Object> marker;
+    try {
+      marker = marker(ctx, p, ctx.listener().port());
+    } catch (IllegalArgumentException unproven) {
+      return Optional.of(
+          Identity.operatorRequired(
+              IdentitySource.PROCESS_SHAPE,
+              "a kitty dashboard that does not answer health ("
+                  + (health.error() != null ? health.error() : "HTTP " + health.status())
+                  + ") and "
+                  + unproven.getMessage(),
+              attrs));
+    }
+    attrs.put("project_dir", marker.get("project_dir"));
+    attrs.put("singleton_scope_id", marker.get("project_dir"));
+    attrs.put(
+        "stale",
+        "unhealthy: " + (health.error() != null ? health.error() : "HTTP " + health.status()));
+    return Optional.of(Identity.safeAuto(IdentitySource.MARKER, attrs));
+  }
+
+  /** The daemon's marker, checked against the real process; throws with the reason. */
+  private static Map<String, Object> marker(ProbeContext ctx, ProcessView p, int port) {
+    Path path = DashboardDaemon.markerFile(Path.of(ctx.stateDir()), p.pid());
+    FileEvidence file = ctx.readFile(path.toString());
+    if (file.absent()) {
+      throw new IllegalArgumentException(
+          "no marker at " + path + " (started by another kitty state dir, or not by kitty)");
+    }
+    if (file.text() == null) {
+      throw new IllegalArgumentException("marker " + path + " cannot be read: " + file.error());
+    }
+    if (file.worldWritable() || (file.ownerUid() >= 0 && file.ownerUid() != ctx.currentUid())) {
+      throw new IllegalArgumentException(
+          "marker " + path + " is world-writable or another user's: refused as evidence");
+    }
+    Map<String, Object> m;
+    try {
+      m = JsonText.parseObject(file.text());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("marker " + path + " is corrupt: " + e.getMessage());
+    }
+    Instant start;
+    try {
+      start = Instant.parse(String.valueOf(m.get("start_time")));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("marker " + path + " has no valid start_time");
+    }
+    if (!(m.get("pid") instanceof Long mp && mp == p.pid())
+        || !(m.get("port") instanceof Long mq && mq == port)
+        || !(m.get("nonce") instanceof String)) {
+      throw new IllegalArgumentException("marker " + path + " does not name this pid and port");
+    }
+    if (p.startTime() == null
+        || Duration.between(start, p.startTime()).abs().compareTo(START_TOLERANCE) > 0) {
+      throw new IllegalArgumentException(
+          "marker " + path + " was written by a process started at " + start + " (pid reused?)");
+    }
+    return m;
+  }
+
+  private static boolean isDirectory(String dir) {
+    try {
+      return Files.isDirectory(Path.of(dir));
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package dev.kitty.shell;
+
+import dev.kitty.engine.EnsureReport;
+import dev.kitty.engine.KittyException;
+import dev.kitty.engine.ReportJson;
+import dev.kitty.engine.StopReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code kitty dashboard [--project DIR] [--stop | --cleanup]} (seed 000): start or reuse the
+ * project's dashboard, stop it, or clean every orphaned dashboard of any project.
+ */
+@Command(
+    name = "dashboard",
+    description = {
+      "Start the project's dashboard, or reuse its live one (orphans of any project are stopped first).",
+      "--stop stops it (HTTP shutdown with the token, then TERM, then KILL; the port verified free).",
+      "--cleanup stops every proven orphan and removes metadata files that name dead processes."
+    })
+final class DashboardCommand implements Callable<Integer> {
+
+  static final String FAMILY = "dashboard";
+
+  @ParentCommand KittyCommand root;
+
+  @Option(
+      names = "--project",
+      paramLabel = "DIR",
+      description = "The project (default: the current folder).")
+  Path project;
+
+  @Option(names = "--stop", description = "Stop the project's dashboard.")
+  boolean stop;
+
+  @Option(names = "--cleanup", description = "Stop every orphaned dashboard, of any project.")
+  boolean cleanup;
+
+  @Override
+  public Integer call() {
+    if (stop && cleanup) {
+      throw new KittyException.Usage("--stop and --cleanup do not go together");
+    }
+    Path dir =
+        (project == null ? Path.of(root.session().env().getOrDefault("PWD", ".")) : project)
+            .toAbsolutePath()
+            .normalize();
+    if (cleanup) {
+      StopReport r = root.kitty().cleanup(List.of(FAMILY), false, StopText.progress(root));
+      removeStaleMetadata(r);
+      return StopText.print(root, r);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new KittyException.Usage("project folder " + dir + " does not exist");
+    }
+    if (stop) {
+      StopReport r = root.kitty().stopScope(FAMILY, dir.toString(), false, StopText.progress(root));
+      removeStaleMetadata(dir);
+      if (r.swept().isEmpty() && r.failed().isEmpty() && r.skipped().isEmpty()) {
+        root.session().err().println("kitty: no dashboard of " + dir + " is running");
+      }
+      return StopText.print(root, r);
+    }
+    Path kittify = dir.resolve(".kittify");
+    if (!Files.isWritable(Files.isDirectory(kittify) ? kittify : dir)) {
+      throw new KittyException.BadInput(
+          "project folder "
+              + dir
+              + " is not writable: the dashboard records itself in "
+              + kittify.resolve(".dashboard")
+              + "; nothing was started",
+          null);
+    }
+    EnsureReport r =
+        root.kitty().ensure(FAMILY, dir.toString(), launchEnv(), StopText.progress(root));
+    int code = r.cleaned().failed().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    String url = "http://127.0.0.1:" + r.port();
+    PrintWriter out = root.out();
+    if (root.jsonOutput()) {
+      ObjectNode doc = ReportJson.ensure(r);
+      doc.put("url", url);
+      doc.put("project", dir.toString());
+      out.println(ReportJson.write(doc));
+      return code;
+    }
+    Ansi ansi = root.ansi();
+    out.println(
+        ansi.bold("dashboard")
+            + "  "
+            + url
+            + "  pid "
+            + r.pid()
+            + "  "
+            + (r.reused() ? ansi.dim("reused") : ansi.paint("32", "started"))
+            + "  "
+            + ansi.dim(dir.toString()));
+    if (!r.cleaned().swept().isEmpty() || !r.cleaned().failed().isEmpty()) {
+      StopText.printArrays(r.cleaned(), out, ansi);
+    }
+    r.notes().forEach(n -> out.println(ansi.paint("33", "note: " + n)));
+    return code;
+  }
+
+  /**
+   * How the dashboard runs kitty for its page's state: this very kitty, with the same state dir.
+   */
+  private Map<String, String> launchEnv() {
+    Map<String, String> env = new LinkedHashMap<>();
+    List<String> kitty = new ArrayList<>();
+    kitty.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    kitty.addAll(
+        List.of(
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "--enable-native-access=dev.kitty.engine"));
+    String modulePath = System.getProperty("jdk.module.path");
+    if (modulePath != null) {
+      kitty.addAll(List.of("--module-path", modulePath));
+    }
+    kitty.addAll(List.of("-m", "dev.kitty.shell/dev.kitty.shell.Main"));
+    env.put("KITTY_COMMAND", dev.kitty.api.JsonText.write(kitty));
+    env.put("KITTY_STATE_DIR", root.kitty().options().stateDir().toString());
+    String test = root.session().env().get("KITTY_TEST");
+    if (test != null) {
+      env.put("KITTY_TEST", test);
+    }
+    return env;
+  }
+
+  /** After a stop: the project's metadata file, if it names a process that is gone. */
+  private static void removeStaleMetadata(Path dir) {
+    Path file = dir.resolve(".kittify").resolve(".dashboard");
+    Long pid = metadataPid(file);
+    if (pid != null && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // Reported by the next doctor as a stale record; nothing to stop here.
+      }
+    }
+  }
+
+  private static void removeStaleMetadata(StopReport r) {
+    for (StopReport.Entry e : r.swept()) {
+      if (e.candidate().identity().attributes().get("project_dir") instanceof String p) {
+        removeStaleMetadata(Path.of(p));
+      }
+    }
+  }
+
+  /** Line 4 of the spec-kitty format (url, port, token, pid), when there is one. */
+  private static Long metadataPid(Path file) {
+    try {
+      List<String> lines =
+          Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+      return lines.size() > 3 ? Long.parseLong(lines.get(3)) : null;
+    } catch (IOException | NumberFormatException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.kitty.shell;
+
+import static dev.kitty.shell.SyncDaemons.alive;
+import static dev.kitty.shell.SyncDaemons.awaitGone;
+import static dev.kitty.shell.SyncDaemons.kitty;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kitty.testkit.FixtureDaemons;
+import dev.kitty.testkit.TrackedProcesses;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Seed 000 ("Dashboard orphan process leak") on kitty's real dashboards, real kitty processes and
+ * real loopback ports: the seed's four named tests, orphans of several projects, a project that is
+ * gone, PID reuse, and a third party in the range.
+ */
+class DashboardFamilyIT {
+
+  static final String MAIN =
+      "dev.kitty.family.dashboard/dev.kitty.family.dashboard.DashboardDaemon";
+
+  @RegisterExtension final TrackedProcesses procs = new TrackedProcesses();
+
+  @TempDir Path home;
+
+  private Path project(String name) throws Exception {
+    return Files.createDirectories(home.resolve(name)).toRealPath();
+  }
+
+  private SyncDaemons.Result run(String... args) {
+    return kitty(procs, home, Map.of(), args);
+  }
+
+  /** A dashboard started by hand, as a CLI killed before it could check on it leaves one. */
+  private Process orphan(Path project, int port) {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            SyncDaemons.java(),
+            "-Xmx48m",
+            "-XX:TieredStopAtLevel=1",
+            "-p",
+            System.getProperty("kitty.module.path"),
+            "-m",
+            MAIN,
+            "--project",
+            project.toString(),
+            "--port",
+            Integer.toString(port),
+            "--state-dir",
+            home.resolve("state").toString());
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = procs.start(pb);
+    // Health answers only once the dashboard has recorded itself (marker and metadata file).
+    SyncDaemons.awaitHealthy(port);
+    return p;
+  }
+
+  private static List<String> metadata(Path project) throws Exception {
+    return Files.readAllLines(project.resolve(".kittify/.dashboard"));
+  }
+
+  private static long startTicks(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+  }
+
+  private static Set<Long> pids(JsonNode array) {
+    Set<Long> out = new HashSet<>();
+    array.forEach(e -> out.add(e.get("pid").asLong()));
+    return out;
+  }
+
+  @Test
+  void test_pid_tracked_in_dashboard_file() throws Exception {
+    Path p = project("alpha");
+    SyncDaemons.Result r = run("--json", "dashboard", "--project", p.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode d = r.json();
+    long pid = d.get("pid").asLong();
+    List<String> lines = metadata(p);
+    assertEquals("http://127.0.0.1:" + d.get("port").asInt(), lines.get(0));
+    assertEquals(Integer.toString(d.get("port").asInt()), lines.get(1));
+    assertTrue(lines.get(2).matches("[0-9a-f]{32}"), "line 3 is the token: " + lines);
+    assertEquals(Long.toString(pid), lines.get(3), "line 4 is the pid (Priority 1)");
+    assertEquals(Long.toString(startTicks(pid)), lines.get(4), "line 5 is the start stamp");
+    assertEquals(
+        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+        Files.getPosixFilePermissions(p.resolve(".kittify/.dashboard")));
+    JsonNode health = SyncDaemons.health(d.get("port").asInt());
+    assertEquals(p.toString(), health.get("project_path").asString());
+    assertEquals("LOCAL_ONLY", health.get("intent").asString(), "seed 001 C-003");
+    assertFalse(health.toString().contains(lines.get(2)), "health never shows the token");
+
+    JsonNode again = run("--json", "dashboard", "--project", p.toString()).json();
+    assertTrue(again.get("reused").asBoolean());
+    assertEquals(pid, again.get("pid").asLong());
+  }
+
+  @Test
+  void test_stop_dashboard_kills_by_pid_if_http_fails() throws Exception {
+    Path p = project("beta");
+    JsonNode d = run("--json", "dashboard", "--project", p.toString()).json();
+    long pid = d.get("pid").asLong();
+    int port = d.get("port").asInt();
+    // The file's token no longer matches: the HTTP shutdown is refused (403), as when it hangs or
+    // fails.
+    List<String> lines = new ArrayList<>(metadata(p));
+    lines.set(2, "0".repeat(32));
+    Files.write(p.resolve(".kittify/.dashboard"), lines);
+
+    SyncDaemons.Result stop = run("--json", "dashboard", "--project", p.toString(), "--stop");
+    assertEquals(0, stop.code(), stop.out() + stop.err());
+    JsonNode swept = stop.json().get("swept");
+    assertEquals(Set.of(pid), pids(swept), stop.out());
+    assertNotEquals("http_shutdown", swept.get(0).get("cleanup_path").asString());
+    awaitGone(pid, Duration.ofSeconds(5));
+    assertFalse(TrackedProcessesPorts.listening(port), "the port is free");
+    assertFalse(Files.exists(p.resolve(".kittify/.dashboard")), "the file is removed");
+  }
+
+  @Test
+  void test_orphan_cleanup_on_init() throws Exception {
+    Path p = project("gamma");
+    List<Process> orphans = new ArrayList<>();
+    for (int port : new int[] {9290, 9291, 9292}) {
+      orphans.add(orphan(p, port));
+    }
+    Files.delete(p.resolve(".kittify/.dashboard"));
+
+    SyncDaemons.Result r = run("--json", "dashboard", "--project", p.toString());
+    assertEquals(0, r.code(), r.err());
+    Set<Long> expected = new HashSet<>();
+    orphans.forEach(o -> expected.add(o.pid()));
+    assertEquals(expected, pids(r.json().get("cleaned").get("swept")), r.out());
+    orphans.forEach(o -> awaitGone(o.pid(), Duration.ofSeconds(5)));
+    assertFalse(r.json().get("reused").asBoolean());
+    assertEquals(Long.toString(r.json().get("pid").asLong()), metadata(p).get(3));
+  }
+
+  @Test
+  void test_cleanup_command() throws Exception {
+    Path live = project("live");
+    long livePid =
+        run("--json", "dashboard", "--project", live.toString()).json().get("pid").asLong();
+    Path twice = project("twice");
+    Process older = orphan(twice, 9300);
+    Process newer = orphan(twice, 9301);
+    Path gone = project("gone");
+    Process ofGone = orphan(gone, 9302);
+    Files.delete(gone.resolve(".kittify/.dashboard"));
+    Files.delete(gone.resolve(".kittify"));
+    Files.delete(gone);
+    Process third = FixtureDaemons.plainHttpServer(procs, 9303);
+    Path spec = project("spec-kitty");
+    Process specKitty =
+        FixtureDaemons.jsonServer(
+            procs,
+            9304,
+            Map.of(
+                "/api/health",
+                Map.of("status", "ok", "project_path", spec.toString(), "token", "t")));
+
+    SyncDaemons.Result r = run("--json", "dashboard", "--cleanup");
+    assertEquals(0, r.code(), r.out() + r.err());
+    JsonNode doc = r.json();
+    assertEquals(Set.of(older.pid(), ofGone.pid()), pids(doc.get("swept")), doc.toString());
+    assertTrue(
+        pids(doc.get("skipped"))
+            .containsAll(Set.of(livePid, newer.pid(), third.pid(), specKitty.pid())),
+        doc.toString());
+    awaitGone(older.pid(), Duration.ofSeconds(5));
+    awaitGone(ofGone.pid(), Duration.ofSeconds(5));
+    assertTrue(
+        alive(livePid) && alive(newer.pid()) && alive(third.pid()) && alive(specKitty.pid()));
+    assertEquals(Long.toString(newer.pid()), metadata(twice).get(3), "the live one's file is kept");
+  }
+
+  @Test
+  void aMetadataFileNamingAReusedPidNeverGetsItKilled() throws Exception {
+    Path p = project("reused");
+    Process unrelated = procs.start("sleep", "600");
+    Files.createDirectories(p.resolve(".kittify"));
+    Files.writeString(
+        p.resolve(".kittify/.dashboard"),
+        "http://127.0.0.1:9310\n9310\n" + "a".repeat(32) + "\n" + unrelated.pid() + "\n");
+    SyncDaemons.Result stop = run("--json", "dashboard", "--project", p.toString(), "--stop");
+    assertEquals(0, stop.json().get("swept").size(), stop.out());
+    JsonNode started = run("--json", "dashboard", "--project", p.toString()).json();
+    assertFalse(started.get("reused").asBoolean());
+    assertTrue(
+        alive(unrelated.pid()),
+        "the pid in the file belongs to an unrelated process: never killed");
+    assertEquals(Long.toString(started.get("pid").asLong()), metadata(p).get(3));
+  }
+
+  /** Whether something listens on a loopback port. */
+  static final class TrackedProcessesPorts {
+    static boolean listening(int port) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+        return true;
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }
+  }
+}
