@@ -69,7 +69,9 @@ public final class TrackedProcesses implements AfterEachCallback {
   public static int freePort(int from, int to) {
     for (int port = from; port < to; port++) {
       try (ServerSocket s = new ServerSocket()) {
-        s.setReuseAddress(false);
+        // As the daemons themselves bind (Python's HTTPServer, the JDK's HttpServer): a port whose
+        // last connection lingers in TIME_WAIT is free for them, so it is free here too.
+        s.setReuseAddress(true);
         s.bind(new InetSocketAddress("127.0.0.1", port));
         return port;
       } catch (IOException busy) {

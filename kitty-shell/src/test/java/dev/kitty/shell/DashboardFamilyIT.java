@@ -209,6 +209,147 @@ class DashboardFamilyIT {
     assertEquals(Long.toString(started.get("pid").asLong()), metadata(p).get(3));
   }
 
+  @Test
+  void aStartInterruptedBeforeTheDashboardIsHealthyLeavesNoOrphan() throws Exception {
+    Path p = project("interrupted");
+    // The daemon waits 3 s before it binds (a test-only knob): a launch window wide enough to hit.
+    Process cli =
+        SyncDaemons.startKitty(
+            procs,
+            home,
+            Map.of("KITTY_DASHBOARD_START_DELAY", "PT3S"),
+            "dashboard",
+            "--project",
+            p.toString());
+    // The moment the daemon exists and the command has not answered yet: the launch window.
+    long[] child = {-1};
+    TrackedProcesses.await(
+        "the dashboard process to be started",
+        Duration.ofSeconds(30),
+        () -> {
+          cli.toHandle().children().findFirst().ifPresent(h -> child[0] = h.pid());
+          return child[0] > 0 || !cli.isAlive();
+        });
+    assertTrue(child[0] > 0, "kitty answered before a daemon process could be seen");
+    cli.destroy(); // SIGTERM to the kitty we started, by its pid
+    cli.waitFor();
+    awaitGone(child[0], Duration.ofSeconds(10));
+    assertFalse(
+        Files.exists(p.resolve(".kittify/.dashboard")),
+        "nothing records a dashboard that does not exist");
+    assertFalse(
+        TrackedProcessesPorts.listening(9237)
+            && SyncDaemons.health(9237) != null
+            && p.toString().equals(SyncDaemons.health(9237).path("project_path").asString()),
+        "no dashboard of this project is left");
+  }
+
+  @Test
+  void seed000Reproduction_100OrphansFillTheRangeThenCleanupFreesItAndANewDashboardStarts()
+      throws Exception {
+    List<Path> projects = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      projects.add(project("p" + i));
+    }
+    List<Process> orphans = new ArrayList<>();
+    for (int port = 9237; port < 9337; port++) {
+      orphans.add(startOrphan(projects.get((port - 9237) % 10), port));
+    }
+    for (int port = 9237; port < 9337; port++) {
+      SyncDaemons.awaitHealthy(port);
+    }
+    // Their CLIs died before recording them: no project's file names any of them.
+    for (Path p : projects) {
+      Files.deleteIfExists(p.resolve(".kittify/.dashboard"));
+    }
+    Path fresh = project("fresh");
+    SyncDaemons.Result full = run("--json", "scan", "dashboard");
+    assertEquals(100, full.json().get("families").get(0).get("candidates").size());
+
+    SyncDaemons.Result cleanup = run("--json", "dashboard", "--cleanup");
+    assertEquals(0, cleanup.code(), cleanup.err());
+    assertEquals(100, cleanup.json().get("swept").size(), cleanup.out());
+    for (Process o : orphans) {
+      awaitGone(o.pid(), Duration.ofSeconds(10));
+    }
+    for (int port = 9237; port < 9337; port++) {
+      assertFalse(TrackedProcessesPorts.listening(port), "port " + port + " is free again");
+    }
+    SyncDaemons.Result started = run("--json", "dashboard", "--project", fresh.toString());
+    assertEquals(0, started.code(), started.err());
+    assertEquals(9237, started.json().get("port").asInt());
+  }
+
+  /** An orphan started without waiting for it (the reproduction starts 100 at once). */
+  private Process startOrphan(Path project, int port) {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            SyncDaemons.java(),
+            "-Xmx32m",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xss256k",
+            "-p",
+            System.getProperty("kitty.module.path"),
+            "-m",
+            MAIN,
+            "--project",
+            project.toString(),
+            "--port",
+            Integer.toString(port),
+            "--state-dir",
+            home.resolve("state").toString());
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    return procs.start(pb);
+  }
+
+  @Test
+  void thePageLoadsInHeadlessChromiumAndShowsThePortMap() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        TrackedProcesses.onPath("chromium"), "chromium is installed by .ci/run");
+    Path p = project("page");
+    int port = run("--json", "dashboard", "--project", p.toString()).json().get("port").asInt();
+    String url = "http://127.0.0.1:" + port + "/";
+    String dom = chromium(url, "--dump-dom");
+    assertTrue(dom.contains("dashboard [9237, 9337)"), dom);
+    assertTrue(dom.contains("sync [9400, 9450)"), dom);
+    assertTrue(
+        dom.contains("class=\"cell recorded\""), "this dashboard's own port is drawn live: " + dom);
+    assertTrue(dom.contains(p.toString()), dom);
+
+    Path shot = Path.of(System.getProperty("user.dir"), "target", "dashboard.png");
+    Files.deleteIfExists(shot);
+    chromium(url, "--screenshot=" + shot, "--window-size=1280,1000");
+    assertTrue(Files.size(shot) > 10_000, "a screenshot of the page: " + shot);
+  }
+
+  /** Headless Chromium with the flags this closed network needs; answers its stdout. */
+  private String chromium(String url, String... extra) throws Exception {
+    Path profile = Files.createTempDirectory(home, "chromium");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--virtual-time-budget=15000"));
+    cmd.addAll(List.of(extra));
+    cmd.add(url);
+    Process c = procs.start(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD));
+    String out =
+        new String(c.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(c.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "chromium finished");
+    return out;
+  }
+
   /** Whether something listens on a loopback port. */
   static final class TrackedProcessesPorts {
     static boolean listening(int port) {

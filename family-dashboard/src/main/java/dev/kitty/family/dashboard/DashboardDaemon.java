@@ -112,6 +112,19 @@ public final class DashboardDaemon {
 
   private int run() {
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // Test-only (ISO-8601, e.g. PT3S): widens the window between launch and health so that a test
+    // can interrupt a start inside it.
+    String delay = System.getenv("KITTY_DASHBOARD_START_DELAY");
+    if (delay != null && !delay.isBlank()) {
+      try {
+        Thread.sleep(java.time.Duration.parse(delay).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        System.err.println("dashboard: KITTY_DASHBOARD_START_DELAY is not an ISO-8601 duration");
+        return 2;
+      }
+    }
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);

@@ -106,6 +106,12 @@ class DashboardFamilyTest {
             "http://127.0.0.1:9237", 9237, "d13ae408c287b05408c45fbc4a578ca7", 11617L, null),
         DashboardMetadata.parse(SpecKittyFixtures.text("dashboard-metadata")));
     assertEquals(77L, DashboardMetadata.parse("u\n9240\ntok\n12\n77\n").startTicks());
+    DashboardMetadata written =
+        new DashboardMetadata("http://127.0.0.1:9240", 9240, "tok", 12L, 77L);
+    assertEquals(
+        written, DashboardMetadata.parse(written.format()), "what the daemon writes reads back");
+    assertEquals(
+        "http://127.0.0.1:9240\n9240\ntok\n12\n77\n", written.format(), "spec-kitty's line order");
     for (String bad :
         new String[] {"", "only-url\n", "u\n99999\n", "u\n9240\nt\n-3\n", "u\n9240\nt\nx\n"}) {
       assertThrows(IllegalArgumentException.class, () -> DashboardMetadata.parse(bad), bad);
