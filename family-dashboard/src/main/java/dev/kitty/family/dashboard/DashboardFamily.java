@@ -1,5 +1,6 @@
 package dev.kitty.family.dashboard;
 
+import dev.kitty.api.DaemonProof;
 import dev.kitty.api.Family;
 import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
@@ -90,11 +91,21 @@ public final class DashboardFamily implements Family {
   @Override
   public Identity identify(ProbeContext ctx) {
     Optional<ProcessView> process = ctx.process();
-    HttpAnswer health = ctx.httpGet("/api/health");
+    // One request carries the challenge kitty's dashboards answer with their proofs; a server that
+    // does not take a query on /api/health is asked again plainly.
+    String challenge = DaemonProof.randomHex(16);
+    HttpAnswer health = ctx.httpGet("/api/health?" + DaemonProof.CHALLENGE + "=" + challenge);
+    if (!health.okJson()) {
+      HttpAnswer plain = ctx.httpGet("/api/health");
+      if (plain.okJson()) {
+        health = plain;
+        challenge = null;
+      }
+    }
     if (health.okJson()
         && "dashboard".equals(JsonFields.string(health.json(), "daemon_family").orElse(null))
         && process.isPresent()) {
-      return KittyDashboardProof.identify(ctx, process.get(), health.json());
+      return KittyDashboardProof.identify(ctx, process.get(), health.json(), challenge);
     }
     if (!health.okJson() && process.isPresent()) {
       Optional<Identity> unhealthy = KittyDashboardProof.unhealthy(ctx, process.get(), health);

@@ -33,7 +33,12 @@ final class KittyDashboardProof {
 
   private KittyDashboardProof() {}
 
-  static Identity identify(ProbeContext ctx, ProcessView p, Map<String, Object> payload) {
+  /**
+   * @param payload the health answer
+   * @param challenge the challenge {@code payload} answered, or null when it was asked plainly
+   */
+  static Identity identify(
+      ProbeContext ctx, ProcessView p, Map<String, Object> payload, String challenge) {
     String project = JsonFields.string(payload, "project_path").orElse(null);
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("project_dir", project);
@@ -69,13 +74,16 @@ final class KittyDashboardProof {
       return Identity.operatorRequired(IdentitySource.HEALTH, unproven.getMessage(), attrs);
     }
     attrs.put("marker", DashboardDaemon.markerFile(Path.of(ctx.stateDir()), p.pid()).toString());
-    String challenge = DaemonProof.randomHex(16);
-    HttpAnswer proven = ctx.httpGet("/api/health?" + DaemonProof.CHALLENGE + "=" + challenge);
+    Map<String, Object> proofs = payload;
+    if (challenge == null) {
+      challenge = DaemonProof.randomHex(16);
+      HttpAnswer asked = ctx.httpGet("/api/health?" + DaemonProof.CHALLENGE + "=" + challenge);
+      proofs = asked.okJson() ? asked.json() : Map.of();
+    }
     String nonce = (String) marker.get("nonce");
-    if (!proven.okJson()
-        || !DaemonProof.proofMatches(
-            DaemonProof.proof(nonce, challenge),
-            JsonFields.string(proven.json(), "marker_proof").orElse(null))) {
+    if (!DaemonProof.proofMatches(
+        DaemonProof.proof(nonce, challenge),
+        JsonFields.string(proofs, "marker_proof").orElse(null))) {
       return Identity.operatorRequired(
           IdentitySource.HEALTH,
           "its health answer does not prove knowledge of the nonce in its marker",
@@ -123,7 +131,7 @@ final class KittyDashboardProof {
                       + meta.port()));
       return Identity.safeAuto(IdentitySource.MARKER, attrs);
     }
-    String tokenProof = JsonFields.string(proven.json(), "token_proof").orElse(null);
+    String tokenProof = JsonFields.string(proofs, "token_proof").orElse(null);
     if (meta.token() == null
         || !DaemonProof.proofMatches(DaemonProof.proof(meta.token(), challenge), tokenProof)) {
       return Identity.operatorRequired(
