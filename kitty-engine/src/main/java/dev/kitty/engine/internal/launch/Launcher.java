@@ -122,6 +122,22 @@ public final class Launcher {
     pb.redirectInput(
         ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")));
     Instant launchedAt = Instant.now();
+    // Interrupted (Ctrl-C, SIGTERM) at any moment before the daemon is healthy and recorded: stop
+    // it, so an interrupted start never leaves an orphan (seed 000). The hook is in place before
+    // the process exists; if the interrupt comes while it is being started, the hook waits for it.
+    java.util.concurrent.CompletableFuture<Process> started =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread onInterrupt =
+        new Thread(
+            () -> {
+              try {
+                stopFailedStart(family, started.get(5, java.util.concurrent.TimeUnit.SECONDS));
+              } catch (Exception notStarted) {
+                // Nothing was started, or it could not be: nothing to stop.
+              }
+            },
+            "kitty-launch-abort");
+    Runtime.getRuntime().addShutdownHook(onInterrupt);
     Process process;
     try {
       Files.createDirectories(log.getParent());
@@ -129,22 +145,25 @@ public final class Launcher {
       pb.redirectErrorStream(true);
       gate.admitLaunch(launchId, family.id(), launchedAt);
       process = pb.start();
+      started.complete(process);
     } catch (IOException e) {
+      started.completeExceptionally(e);
+      removeHook(onInterrupt);
       throw new KittyException.Failed(
           "cannot start " + family.id() + " daemon " + argv + ": " + e.getMessage());
     }
-    // Interrupted (Ctrl-C, SIGTERM) before the daemon is healthy and recorded: stop it, so an
-    // interrupted start never leaves an orphan (seed 000). Removed once the start is decided.
-    Thread onInterrupt = new Thread(() -> stopFailedStart(family, process), "kitty-launch-abort");
-    Runtime.getRuntime().addShutdownHook(onInterrupt);
     try {
       return awaitHealthy(family, spec, port, scope, process, launchId, token, command, log);
     } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(onInterrupt);
-      } catch (IllegalStateException shuttingDown) {
-        // The JVM is already exiting: the hook runs.
-      }
+      removeHook(onInterrupt);
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is already exiting: the hook runs.
     }
   }
 
