@@ -77,22 +77,23 @@ class SignalGateTest {
 
   @Test
   void aProcessOfALaunchThisFamilyMadeIsAMemberOnlyWithItsCookieAndAfterTheLaunch() {
-    java.time.Instant launch = java.time.Instant.parse("2026-11-24T10:00:00Z");
+    java.time.Instant t = java.time.Instant.parse("2026-11-24T10:00:00Z");
+    // World gives pid N the start stamp N * 10: 500 and 501 started after stamp 4950, 490 before.
     World w =
         world()
-            .launched(500, "cookie-1", launch.plusMillis(300))
-            .launched(501, "cookie-2", launch.plusMillis(300))
-            .launched(502, "cookie-1", launch.minusSeconds(60));
+            .launched(500, "cookie-1", t)
+            .launched(501, "cookie-2", t)
+            .launched(490, "cookie-1", t);
     SignalGate g = gate(w);
     assertFalse(g.check(new Target(500, 5000, "a")).allowed(), "no launch admitted yet");
-    g.admitLaunch("cookie-1", "a", launch);
+    g.admitLaunch("cookie-1", "a", 4950);
     assertEquals(
         "member of launch cookie-1 (its cookie, started after the launch)",
         g.check(new Target(500, 5000, "a")).reason());
     assertFalse(g.check(new Target(501, 5010, "a")).allowed(), "another launch's cookie");
     assertFalse(
-        g.check(new Target(502, 5020, "a")).allowed(),
-        "started before the launch: the cookie was copied");
+        g.check(new Target(490, 4900, "a")).allowed(),
+        "started before the kitty that launched: the cookie was copied");
     assertFalse(g.check(new Target(500, 5000, "b")).allowed(), "another family's launch");
   }
 

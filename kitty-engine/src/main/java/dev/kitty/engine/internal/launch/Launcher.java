@@ -121,7 +121,6 @@ public final class Launcher {
     pb.environment().put("PORT", Integer.toString(port));
     pb.redirectInput(
         ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")));
-    Instant launchedAt = Instant.now();
     // Interrupted (Ctrl-C, SIGTERM) at any moment before the daemon is healthy and recorded: stop
     // it, so an interrupted start never leaves an orphan (seed 000). The hook is in place before
     // the process exists; if the interrupt comes while it is being started, the hook waits for it.
@@ -143,7 +142,14 @@ public final class Launcher {
       Files.createDirectories(log.getParent());
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.redirectErrorStream(true);
-      gate.admitLaunch(launchId, family.id(), launchedAt);
+      gate.admitLaunch(
+          launchId,
+          family.id(),
+          platform
+              .processes()
+              .node(ProcessHandle.current().pid())
+              .map(ProcessNode::startTicks)
+              .orElse(-1L));
       process = pb.start();
       started.complete(process);
     } catch (IOException e) {

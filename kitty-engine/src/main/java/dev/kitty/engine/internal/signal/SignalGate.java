@@ -150,7 +150,7 @@ public final class SignalGate {
   private final Map<Long, Member> members = new HashMap<>();
 
   /** A launch made in this run: its cookie, its family, and when it was made. */
-  private record Launch(String launchId, String family, java.time.Instant notBefore) {}
+  private record Launch(String launchId, String family, long notBeforeTicks) {}
 
   private final List<Launch> launches = new ArrayList<>();
 
@@ -272,13 +272,14 @@ public final class SignalGate {
 
   /**
    * Tells the gate about a launch this family just made: a process that carries {@code launchId} as
-   * its {@code KITTY_LAUNCH_ID} and started no earlier than {@code launchedAt} is a member of a
-   * daemon this family launched. The cookie is a fresh random id, so nothing else carries it.
+   * its {@code KITTY_LAUNCH_ID} and started no earlier than {@code notBeforeTicks} (a start stamp
+   * in the process table's own unit: kitty's own process's, since a launch is always younger than
+   * the kitty that made it) is a member of a daemon this family launched. The cookie is a fresh
+   * random id, so nothing else carries it. Start stamps, not wall-clock times: /proc's start times
+   * are derived from a boot time with one-second resolution and drift from the wall clock.
    */
-  public synchronized void admitLaunch(
-      String launchId, String family, java.time.Instant launchedAt) {
-    // /proc start times are rounded to clock ticks: a second of slack, never more.
-    launches.add(new Launch(launchId, family, launchedAt.minusSeconds(1)));
+  public synchronized void admitLaunch(String launchId, String family, long notBeforeTicks) {
+    launches.add(new Launch(launchId, family, notBeforeTicks));
   }
 
   private Optional<String> launchOf(Target t) {
@@ -286,14 +287,14 @@ public final class SignalGate {
       return Optional.empty();
     }
     Optional<dev.kitty.api.ProcessView> view = platform.processes().view(t.pid());
-    if (view.isEmpty() || view.get().startTime() == null) {
+    if (view.isEmpty() || view.get().startTicks() < 0) {
       return Optional.empty();
     }
     String cookie = view.get().cookies().get(dev.kitty.api.ProcessView.LAUNCH_COOKIE);
     for (Launch l : launches) {
       if (l.family().equals(t.family())
           && l.launchId().equals(cookie)
-          && !view.get().startTime().isBefore(l.notBefore())) {
+          && view.get().startTicks() >= l.notBeforeTicks()) {
         return Optional.of(l.launchId());
       }
     }
