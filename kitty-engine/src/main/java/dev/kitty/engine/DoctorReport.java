@@ -15,6 +15,7 @@ import java.util.List;
  * @param remediation commands that fix what needs action, one per family
  * @param platform the platform backend in use
  * @param signaller how signals are delivered (pidfd through FFM, or the ProcessHandle fallback)
+ * @param trees the process tree of every recorded live daemon in the scan
  */
 public record DoctorReport(
     ScanReport scan,
@@ -23,7 +24,8 @@ public record DoctorReport(
     List<String> runaway,
     List<String> remediation,
     String platform,
-    String signaller) {
+    String signaller,
+    List<ProcessTreeReport> trees) {
 
   /** Copies the lists. */
   public DoctorReport {
@@ -31,6 +33,7 @@ public record DoctorReport(
     ghosts = List.copyOf(ghosts);
     runaway = List.copyOf(runaway);
     remediation = List.copyOf(remediation);
+    trees = List.copyOf(trees);
   }
 
   /** Whether anything needs action: doctor then exits 3. */

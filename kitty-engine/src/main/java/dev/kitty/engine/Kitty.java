@@ -179,6 +179,17 @@ public final class Kitty {
         remediation.add("kitty cleanup " + fs.family().id());
       }
     }
+    List<ProcessTreeReport> trees = new ArrayList<>();
+    scan.candidates()
+        .filter(c -> c.identity().recorded() && c.pid() != null)
+        .forEach(
+            c -> {
+              try {
+                trees.add(tree(c.pid()));
+              } catch (KittyException.Usage goneSinceTheScan) {
+                // Nothing to draw.
+              }
+            });
     return new DoctorReport(
         scan,
         new StateStore(options.stateDir()).records(),
@@ -186,7 +197,8 @@ public final class Kitty {
         List.of(),
         remediation,
         platform.name(),
-        signallerName());
+        signallerName(),
+        trees);
   }
 
   /**

@@ -197,7 +197,11 @@ public final class ReportJson {
     for (StateRecord r : d.records()) {
       ObjectNode o = records.addObject().put("file", r.file());
       if (r.data() != null) {
-        o.set("data", value(r.data()));
+        // A record keeps its daemon's shutdown token: never printed (the dashboard page shows
+        // this document to anyone on loopback).
+        java.util.Map<String, Object> shown = new java.util.LinkedHashMap<>(r.data());
+        shown.computeIfPresent("token", (k, v) -> "<redacted>");
+        o.set("data", value(shown));
       }
       if (r.error() != null) {
         o.put("error", r.error());
@@ -209,6 +213,8 @@ public final class ReportJson {
     root.set("remediation", value(d.remediation()));
     root.put("platform", d.platform());
     root.put("signaller", d.signaller());
+    ArrayNode trees = root.putArray("trees");
+    d.trees().forEach(t -> trees.add(tree(t)));
     root.put("needs_action", d.needsAction());
     return root;
   }

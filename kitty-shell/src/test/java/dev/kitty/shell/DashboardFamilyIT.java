@@ -326,6 +326,7 @@ class DashboardFamilyIT {
     assertTrue(
         dom.contains("class=\"cell recorded\""), "this dashboard's own port is drawn live: " + dom);
     assertTrue(dom.contains(p.toString()), dom);
+    assertTrue(dom.contains("<div class=\"tree\">"), "its own process tree is drawn: " + dom);
 
     Path shot = Path.of(System.getProperty("user.dir"), "target", "dashboard.png");
     Files.deleteIfExists(shot);

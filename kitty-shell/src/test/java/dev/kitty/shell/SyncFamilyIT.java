@@ -255,6 +255,11 @@ class SyncFamilyIT {
       assertEquals("marker", c.get("identity_source").asString());
     }
     assertEquals(2, syncSeen, d.toString());
+    String recordToken = d.get("records").get(0).get("data").get("token").asString();
+    assertEquals("<redacted>", recordToken, "doctor never prints a daemon's shutdown token");
+    long live = d.get("trees").get(0).get("pid").asLong();
+    assertTrue(
+        d.get("trees").get(0).get("nodes").toString().contains("\"pid\":" + live), d.toString());
     assertEquals(
         "safe_auto",
         candidate(d, stale.values().iterator().next()).get("cleanup_class").asString());
