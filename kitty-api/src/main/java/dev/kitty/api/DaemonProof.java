@@ -23,7 +23,83 @@ public final class DaemonProof {
   /** The query parameter of a health request that carries the challenge. */
   public static final String CHALLENGE = "challenge";
 
+  /**
+   * How far a marker's start time may be from the one the process table reports: /proc start times
+   * are derived from a boot time of one-second resolution.
+   */
+  public static final java.time.Duration START_TOLERANCE = java.time.Duration.ofSeconds(1);
+
   private DaemonProof() {}
+
+  /**
+   * The marker at {@code path} as evidence that it was written by process {@code p} listening on
+   * {@code port}: this user's, not world-writable, a JSON object whose {@code pid}, {@code port},
+   * {@code start_time} (within {@link #START_TOLERANCE}) name {@code p}, with a {@code nonce}.
+   *
+   * @return the marker's fields, or null when there is no marker at all
+   * @throws IllegalArgumentException saying why the marker proves nothing
+   */
+  public static java.util.Map<String, Object> readMarker(
+      ProbeContext ctx, String path, ProcessView p, int port) {
+    FileEvidence file = ctx.readFile(path);
+    if (file.absent()) {
+      return null;
+    }
+    if (file.text() == null) {
+      throw new IllegalArgumentException("marker " + path + " cannot be read: " + file.error());
+    }
+    if (file.worldWritable() || (file.ownerUid() >= 0 && file.ownerUid() != ctx.currentUid())) {
+      throw new IllegalArgumentException(
+          "marker " + path + " is world-writable or another user's: refused as evidence");
+    }
+    java.util.Map<String, Object> m;
+    java.time.Instant start;
+    try {
+      m = JsonText.parseObject(file.text());
+      start = java.time.Instant.parse(String.valueOf(m.get("start_time")));
+      if (!(m.get("pid") instanceof Long) || !(m.get("port") instanceof Long)) {
+        throw new IllegalArgumentException("pid and port must be integers");
+      }
+      if (!(m.get("nonce") instanceof String)) {
+        throw new IllegalArgumentException("no nonce");
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("marker " + path + " is corrupt: " + e.getMessage());
+    }
+    if ((Long) m.get("pid") != p.pid() || (Long) m.get("port") != port) {
+      throw new IllegalArgumentException(
+          "marker "
+              + path
+              + " names pid "
+              + m.get("pid")
+              + " port "
+              + m.get("port")
+              + ", not this listener");
+    }
+    if (p.startTime() == null
+        || java.time.Duration.between(start, p.startTime()).abs().compareTo(START_TOLERANCE) > 0) {
+      throw new IllegalArgumentException(
+          "marker "
+              + path
+              + " was written by a process started at "
+              + start
+              + ", pid "
+              + p.pid()
+              + " started at "
+              + p.startTime()
+              + " (pid reused?)");
+    }
+    return m;
+  }
+
+  /**
+   * Whether {@code answer}'s {@code field} is the proof of {@code secret} for {@code challenge}.
+   */
+  public static boolean answers(
+      java.util.Map<String, Object> answer, String field, String secret, String challenge) {
+    return secret != null
+        && proofMatches(proof(secret, challenge), JsonFields.string(answer, field).orElse(null));
+  }
 
   /**
    * A fresh random value from the OS's generator: a nonce, a challenge. Read straight from {@code

@@ -50,6 +50,21 @@ public record StopPlan(List<StopStep> steps) {
             new StopStep.VerifyNoMembers(grace)));
   }
 
+  /**
+   * For a daemon with a shutdown endpoint: ask it over {@code POST /api/shutdown} with the token
+   * from {@code token} (up to {@code verify}), then TERM it ({@code reach}) and wait {@code grace},
+   * KILL what is left and wait {@code verify}, and check the port is free within {@code verify}.
+   */
+  public static StopPlan httpFirst(
+      StopStep.TokenSource token, Reach reach, Duration grace, Duration verify) {
+    return new StopPlan(
+        List.of(
+            new StopStep.HttpShutdown("/api/shutdown", token, verify),
+            new Signal(SignalKind.TERM, reach, grace),
+            new Signal(SignalKind.KILL, reach, verify),
+            new StopStep.VerifyPortFree(verify)));
+  }
+
   /** Validates the plan. */
   public StopPlan {
     steps = List.copyOf(steps);

@@ -1,12 +1,15 @@
 package dev.kitty.engine;
 
 import dev.kitty.api.CleanupClass;
+import dev.kitty.api.JsonText;
+import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.ListenerView;
 import dev.kitty.api.ProcessView;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.discovery.ProcessSnapshot;
 import dev.kitty.engine.internal.identity.Classifier;
+import dev.kitty.engine.internal.launch.Launcher;
 import dev.kitty.engine.internal.registry.FamilyLoader;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
 import dev.kitty.engine.internal.registry.KittyConfig;
@@ -14,6 +17,14 @@ import dev.kitty.engine.internal.signal.AuditLog;
 import dev.kitty.engine.internal.signal.SignalGate;
 import dev.kitty.engine.internal.signal.StopExecutor;
 import dev.kitty.engine.internal.state.StateStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -401,7 +412,7 @@ public final class Kitty {
   public EnsureReport ensure(
       String id, String scope, Map<String, String> env, StopProgress progress) {
     FamilyInfo family = select(List.of(id)).getFirst();
-    dev.kitty.api.LaunchSpec spec =
+    LaunchSpec spec =
         family
             .family()
             .launchSpec()
@@ -409,7 +420,7 @@ public final class Kitty {
                 () -> new KittyException.Usage("family " + id + " does not launch daemons"));
     StateStore store = new StateStore(options.stateDir());
     String key = scope == null ? id : id + "-" + StateStore.digest(scope);
-    java.nio.file.Path recordFile = store.singletonRecord(key);
+    Path recordFile = store.singletonRecord(key);
     List<String> notes = new ArrayList<>();
     try (StateStore.Held held = store.lock(key)) {
       ScanReport scan = classifier().scan(List.of(family));
@@ -442,8 +453,7 @@ public final class Kitty {
       }
       Set<Integer> busy = new java.util.HashSet<>();
       scan.candidates().forEach(c -> busy.add(c.port()));
-      dev.kitty.engine.internal.launch.Launcher launcher =
-          new dev.kitty.engine.internal.launch.Launcher(platform, store, gate);
+      Launcher launcher = new Launcher(platform, store, gate);
       KittyException.Failed last = null;
       for (int attempt = 0; attempt < 3; attempt++) {
         int port = freePort(family, busy, scan);
@@ -482,23 +492,20 @@ public final class Kitty {
     return execute(only, false, true, dryRun, progress, gate());
   }
 
-  private static String recordProblem(java.nio.file.Path file) {
-    if (!java.nio.file.Files.exists(file)) {
+  private static String recordProblem(Path file) {
+    if (!Files.exists(file)) {
       return null;
     }
     try {
-      return dev.kitty.engine.internal.JsonSupport.objectOrNull(
-                  java.nio.file.Files.readString(file))
-              == null
+      return dev.kitty.engine.internal.JsonSupport.objectOrNull(Files.readString(file)) == null
           ? "is corrupt (not a JSON object)"
           : null;
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return "cannot be read (" + e.getMessage() + ")";
     }
   }
 
-  private static String singletonRecord(
-      FamilyInfo family, dev.kitty.engine.internal.launch.Launcher.Launched l, StateStore store) {
+  private static String singletonRecord(FamilyInfo family, Launcher.Launched l, StateStore store) {
     // Flat on purpose: the daemon reads it to know whether it is still the singleton.
     Map<String, Object> r = new java.util.LinkedHashMap<>();
     r.put("family", family.id());
@@ -512,8 +519,8 @@ public final class Kitty {
     r.put("token", l.token());
     r.put("command", String.join(" ", l.command()));
     r.put("log", l.log().toString());
-    r.put("recorded_at", java.time.Instant.now().toString());
-    return dev.kitty.api.JsonText.write(r) + "\n";
+    r.put("recorded_at", Instant.now().toString());
+    return JsonText.write(r) + "\n";
   }
 
   /**
@@ -549,10 +556,10 @@ public final class Kitty {
   }
 
   private static boolean portTaken(int port) {
-    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-      s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       return false;
-    } catch (java.io.IOException taken) {
+    } catch (IOException taken) {
       return true;
     }
   }

@@ -98,21 +98,11 @@ final class World {
    * short waits.
    */
   static final dev.kitty.api.StopPlan SYNC_PLAN =
-      new dev.kitty.api.StopPlan(
-          List.of(
-              new dev.kitty.api.StopStep.HttpShutdown(
-                  "/api/shutdown",
-                  dev.kitty.api.StopStep.TokenSource.LAUNCH_RECORD,
-                  Duration.ofMillis(30)),
-              new dev.kitty.api.StopStep.Signal(
-                  dev.kitty.api.StopStep.SignalKind.TERM,
-                  dev.kitty.api.StopStep.Reach.PROCESS,
-                  Duration.ofMillis(30)),
-              new dev.kitty.api.StopStep.Signal(
-                  dev.kitty.api.StopStep.SignalKind.KILL,
-                  dev.kitty.api.StopStep.Reach.PROCESS,
-                  Duration.ofMillis(30)),
-              new dev.kitty.api.StopStep.VerifyPortFree(Duration.ofMillis(30))));
+      dev.kitty.api.StopPlan.httpFirst(
+          dev.kitty.api.StopStep.TokenSource.LAUNCH_RECORD,
+          dev.kitty.api.StopStep.Reach.PROCESS,
+          Duration.ofMillis(30),
+          Duration.ofMillis(30));
 
   World family(String id, int from, int to) {
     return family(id, from, to, TREE_PLAN);

@@ -48,24 +48,7 @@ class DashboardFamilyIT {
 
   /** A dashboard started by hand, as a CLI killed before it could check on it leaves one. */
   private Process orphan(Path project, int port) {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            SyncDaemons.java(),
-            "-Xmx48m",
-            "-XX:TieredStopAtLevel=1",
-            "-p",
-            System.getProperty("kitty.module.path"),
-            "-m",
-            MAIN,
-            "--project",
-            project.toString(),
-            "--port",
-            Integer.toString(port),
-            "--state-dir",
-            home.resolve("state").toString());
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    Process p = procs.start(pb);
+    Process p = startOrphan(project, port);
     // Health answers only once the dashboard has recorded itself (marker and metadata file).
     SyncDaemons.awaitHealthy(port);
     return p;
@@ -291,26 +274,16 @@ class DashboardFamilyIT {
 
   /** An orphan started without waiting for it (the reproduction starts 100 at once). */
   private Process startOrphan(Path project, int port) {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            SyncDaemons.java(),
-            "-Xmx32m",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-Xss256k",
-            "-p",
-            System.getProperty("kitty.module.path"),
-            "-m",
-            MAIN,
-            "--project",
-            project.toString(),
-            "--port",
-            Integer.toString(port),
-            "--state-dir",
-            home.resolve("state").toString());
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    return procs.start(pb);
+    return SyncDaemons.moduleMain(
+        procs,
+        Map.of(),
+        MAIN,
+        "--project",
+        project.toString(),
+        "--port",
+        Integer.toString(port),
+        "--state-dir",
+        home.resolve("state").toString());
   }
 
   @Test

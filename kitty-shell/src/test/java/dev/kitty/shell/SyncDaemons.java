@@ -86,22 +86,40 @@ final class SyncDaemons {
   /** Starts a sync daemon by hand (as a leak leaves one: not recorded) and waits for its health. */
   static Process daemon(
       TrackedProcesses procs, Path stateDir, int port, String version, Map<String, String> env) {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java(),
-            "-Xmx48m",
-            "-XX:TieredStopAtLevel=1",
-            "-p",
-            System.getProperty("kitty.module.path"),
-            "-m",
-            MAIN,
-            "--port",
-            Integer.toString(port),
-            "--state-dir",
-            stateDir.toString(),
-            "--record",
-            stateDir.resolve("records/sync.json").toString());
-    pb.environment().put("KITTY_SYNC_PACKAGE_VERSION", version);
+    Map<String, String> all =
+        new java.util.HashMap<>(Map.of("KITTY_SYNC_PACKAGE_VERSION", version));
+    all.putAll(env);
+    return moduleMain(
+        procs,
+        all,
+        MAIN,
+        "--port",
+        Integer.toString(port),
+        "--state-dir",
+        stateDir.toString(),
+        "--record",
+        stateDir.resolve("records/sync.json").toString());
+  }
+
+  /**
+   * Starts {@code main} (module/class) of kitty's module path in a small JVM of its own, with the
+   * test cookie, its output discarded: a daemon as a leak leaves it.
+   */
+  static Process moduleMain(
+      TrackedProcesses procs, Map<String, String> env, String main, String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-Xmx32m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-p",
+                System.getProperty("kitty.module.path"),
+                "-m",
+                main));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(env);
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD);

@@ -53,15 +53,11 @@ public final class DashboardFamily implements Family {
 
   @Override
   public StopPlan stopPlan() {
-    return new StopPlan(
-        List.of(
-            new StopStep.HttpShutdown(
-                "/api/shutdown", StopStep.TokenSource.METADATA_FILE, Duration.ofSeconds(2)),
-            new StopStep.Signal(
-                StopStep.SignalKind.TERM, StopStep.Reach.TREE, Duration.ofSeconds(2)),
-            new StopStep.Signal(
-                StopStep.SignalKind.KILL, StopStep.Reach.TREE, Duration.ofSeconds(2)),
-            new StopStep.VerifyPortFree(Duration.ofSeconds(2))));
+    return StopPlan.httpFirst(
+        StopStep.TokenSource.METADATA_FILE,
+        StopStep.Reach.TREE,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(2));
   }
 
   @Override

@@ -6,14 +6,11 @@ import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
 import dev.kitty.api.JsonFields;
-import dev.kitty.api.JsonText;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +25,6 @@ import java.util.Optional;
  * health is stale too.
  */
 final class KittyDashboardProof {
-
-  private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
 
   private KittyDashboardProof() {}
 
@@ -80,10 +75,7 @@ final class KittyDashboardProof {
       HttpAnswer asked = ctx.httpGet("/api/health?" + DaemonProof.CHALLENGE + "=" + challenge);
       proofs = asked.okJson() ? asked.json() : Map.of();
     }
-    String nonce = (String) marker.get("nonce");
-    if (!DaemonProof.proofMatches(
-        DaemonProof.proof(nonce, challenge),
-        JsonFields.string(proofs, "marker_proof").orElse(null))) {
+    if (!DaemonProof.answers(proofs, "marker_proof", (String) marker.get("nonce"), challenge)) {
       return Identity.operatorRequired(
           IdentitySource.HEALTH,
           "its health answer does not prove knowledge of the nonce in its marker",
@@ -131,9 +123,7 @@ final class KittyDashboardProof {
                       + meta.port()));
       return Identity.safeAuto(IdentitySource.MARKER, attrs);
     }
-    String tokenProof = JsonFields.string(proofs, "token_proof").orElse(null);
-    if (meta.token() == null
-        || !DaemonProof.proofMatches(DaemonProof.proof(meta.token(), challenge), tokenProof)) {
+    if (!DaemonProof.answers(proofs, "token_proof", meta.token(), challenge)) {
       return Identity.operatorRequired(
           IdentitySource.MARKER,
           "its project's metadata names it, but it does not hold the token there",
@@ -176,39 +166,10 @@ final class KittyDashboardProof {
   /** The daemon's marker, checked against the real process; throws with the reason. */
   private static Map<String, Object> marker(ProbeContext ctx, ProcessView p, int port) {
     Path path = DashboardDaemon.markerFile(Path.of(ctx.stateDir()), p.pid());
-    FileEvidence file = ctx.readFile(path.toString());
-    if (file.absent()) {
+    Map<String, Object> m = DaemonProof.readMarker(ctx, path.toString(), p, port);
+    if (m == null) {
       throw new IllegalArgumentException(
           "no marker at " + path + " (started by another kitty state dir, or not by kitty)");
-    }
-    if (file.text() == null) {
-      throw new IllegalArgumentException("marker " + path + " cannot be read: " + file.error());
-    }
-    if (file.worldWritable() || (file.ownerUid() >= 0 && file.ownerUid() != ctx.currentUid())) {
-      throw new IllegalArgumentException(
-          "marker " + path + " is world-writable or another user's: refused as evidence");
-    }
-    Map<String, Object> m;
-    try {
-      m = JsonText.parseObject(file.text());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("marker " + path + " is corrupt: " + e.getMessage());
-    }
-    Instant start;
-    try {
-      start = Instant.parse(String.valueOf(m.get("start_time")));
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("marker " + path + " has no valid start_time");
-    }
-    if (!(m.get("pid") instanceof Long mp && mp == p.pid())
-        || !(m.get("port") instanceof Long mq && mq == port)
-        || !(m.get("nonce") instanceof String)) {
-      throw new IllegalArgumentException("marker " + path + " does not name this pid and port");
-    }
-    if (p.startTime() == null
-        || Duration.between(start, p.startTime()).abs().compareTo(START_TOLERANCE) > 0) {
-      throw new IllegalArgumentException(
-          "marker " + path + " was written by a process started at " + start + " (pid reused?)");
     }
     return m;
   }

@@ -41,8 +41,6 @@ public final class SyncFamily implements Family {
   static final String DAEMON_MAIN = "dev.kitty.family.sync/dev.kitty.family.sync.SyncDaemon";
 
   /** Tolerance between the start time in a marker and the one the process table reports. */
-  private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
-
   @Override
   public String id() {
     return "sync";
@@ -60,15 +58,11 @@ public final class SyncFamily implements Family {
 
   @Override
   public StopPlan stopPlan() {
-    return new StopPlan(
-        List.of(
-            new StopStep.HttpShutdown(
-                "/api/shutdown", StopStep.TokenSource.LAUNCH_RECORD, Duration.ofSeconds(2)),
-            new StopStep.Signal(
-                StopStep.SignalKind.TERM, StopStep.Reach.PROCESS, Duration.ofSeconds(3)),
-            new StopStep.Signal(
-                StopStep.SignalKind.KILL, StopStep.Reach.PROCESS, Duration.ofSeconds(2)),
-            new StopStep.VerifyPortFree(Duration.ofSeconds(2))));
+    return StopPlan.httpFirst(
+        StopStep.TokenSource.LAUNCH_RECORD,
+        StopStep.Reach.PROCESS,
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(2));
   }
 
   @Override
@@ -198,7 +192,7 @@ public final class SyncFamily implements Family {
     Path markerPath = SyncContract.markerFile(ours, p.pid());
     attrs.put("marker", markerPath.toString());
     Optional<String> markerProblem =
-        markerProblem(ctx, p, realPort, ours, markerPath, payload, challenge);
+        markerProblem(ctx, p, ctx.listener().port(), ours, markerPath, payload, challenge);
     if (markerProblem.isPresent()) {
       return Identity.operatorRequired(IdentitySource.HEALTH, markerProblem.get(), attrs);
     }
@@ -264,56 +258,26 @@ public final class SyncFamily implements Family {
   private static Optional<String> markerProblem(
       ProbeContext ctx,
       ProcessView p,
-      long port,
+      int port,
       Path root,
       Path markerPath,
       Map<String, Object> payload,
       String challenge) {
-    FileEvidence file = ctx.readFile(markerPath.toString());
-    if (file.absent()) {
-      return Optional.of("pre-marker: no daemon-local identity marker at " + markerPath);
-    }
-    if (file.text() == null) {
-      return Optional.of("marker " + markerPath + " cannot be read: " + file.error());
-    }
-    if (file.worldWritable() || (file.ownerUid() >= 0 && file.ownerUid() != ctx.currentUid())) {
-      return Optional.of(
-          "marker " + markerPath + " is world-writable or another user's: refused as evidence");
-    }
     SyncMarker m;
     try {
-      m = SyncMarker.parse(file.text());
-    } catch (IllegalArgumentException e) {
-      return Optional.of("marker " + markerPath + " is corrupt: " + e.getMessage());
+      Map<String, Object> fields = DaemonProof.readMarker(ctx, markerPath.toString(), p, port);
+      if (fields == null) {
+        return Optional.of("pre-marker: no daemon-local identity marker at " + markerPath);
+      }
+      m = SyncMarker.of(fields);
+    } catch (IllegalArgumentException unproven) {
+      return Optional.of(unproven.getMessage());
     }
-    if (m.pid() != p.pid() || m.port() != port || !sameRoot(m.daemonRoot(), root)) {
+    if (!sameRoot(m.daemonRoot(), root)) {
       return Optional.of(
-          "marker "
-              + markerPath
-              + " names pid "
-              + m.pid()
-              + " port "
-              + m.port()
-              + " root "
-              + m.daemonRoot()
-              + ", not this listener");
+          "marker " + markerPath + " names root " + m.daemonRoot() + ", not " + root);
     }
-    if (p.startTime() == null
-        || Duration.between(m.startTime(), p.startTime()).abs().compareTo(START_TOLERANCE) > 0) {
-      return Optional.of(
-          "marker "
-              + markerPath
-              + " was written by a process started at "
-              + m.startTime()
-              + ", pid "
-              + p.pid()
-              + " started at "
-              + p.startTime()
-              + " (pid reused?)");
-    }
-    String expected = DaemonProof.proof(m.nonce(), challenge);
-    if (!DaemonProof.proofMatches(
-        expected, JsonFields.string(payload, "marker_proof").orElse(null))) {
+    if (!DaemonProof.answers(payload, "marker_proof", m.nonce(), challenge)) {
       return Optional.of(
           "its health answer does not prove knowledge of the nonce in marker " + markerPath);
     }

@@ -57,7 +57,15 @@ record SyncMarker(
    * @throws IllegalArgumentException saying which field is missing or wrong
    */
   static SyncMarker parse(String text) {
-    Map<String, Object> m = JsonText.parseObject(text);
+    return of(JsonText.parseObject(text));
+  }
+
+  /**
+   * The marker with these fields.
+   *
+   * @throws IllegalArgumentException saying which field is missing or wrong
+   */
+  static SyncMarker of(Map<String, Object> m) {
     if (!"sync".equals(m.get("daemon_family"))) {
       throw new IllegalArgumentException("daemon_family is not \"sync\"");
     }
