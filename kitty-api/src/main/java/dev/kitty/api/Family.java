@@ -1,5 +1,6 @@
 package dev.kitty.api;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,5 +53,17 @@ public interface Family {
   /** How kitty starts this family's daemons, if it does. Never null; empty when it does not. */
   default Optional<LaunchSpec> launchSpec() {
     return Optional.empty();
+  }
+
+  /**
+   * What this family's own record files for {@code scope} say before the engine starts a daemon for
+   * it: each a sentence naming the file and what is wrong with it (empty, truncated, a field that
+   * is not a number, a port outside the range). The engine shows them as notes and starts the
+   * daemon anyway; the new daemon rewrites its records. Must not block; never null.
+   *
+   * @param scope the scope about to get a daemon (a project directory), never null
+   */
+  default List<String> recordNotes(String scope) {
+    return List.of();
   }
 }

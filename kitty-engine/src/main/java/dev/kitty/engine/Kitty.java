@@ -451,6 +451,9 @@ public final class Kitty {
       if (problem != null) {
         notes.add("singleton record " + recordFile + " " + problem + "; it will be rebuilt");
       }
+      if (scope != null) {
+        notes.addAll(family.family().recordNotes(scope));
+      }
       Set<Integer> busy = new java.util.HashSet<>();
       scan.candidates().forEach(c -> busy.add(c.port()));
       Launcher launcher = new Launcher(platform, store, gate);

@@ -73,6 +73,14 @@ final class DashboardCommand implements Callable<Integer> {
       return StopText.print(root, r);
     }
     Path kittify = dir.resolve(".kittify");
+    if (Files.exists(kittify) && !Files.isDirectory(kittify)) {
+      throw new KittyException.BadInput(
+          kittify
+              + " is not a folder: the dashboard records itself in "
+              + kittify.resolve(".dashboard")
+              + "; nothing was started",
+          null);
+    }
     if (!Files.isWritable(Files.isDirectory(kittify) ? kittify : dir)) {
       throw new KittyException.BadInput(
           "project folder "

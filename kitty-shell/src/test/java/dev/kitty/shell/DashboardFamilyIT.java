@@ -201,6 +201,83 @@ class DashboardFamilyIT {
   }
 
   @Test
+  void badMetadataFilesAreNamedWithWhatIsWrongAndReplacedByTheNewDashboard() throws Exception {
+    Map<String, String> bad = new java.util.LinkedHashMap<>();
+    bad.put("", "needs at least a url and a port line, has 0 lines");
+    bad.put("http://127.0.0.1:9250\n", "needs at least a url and a port line, has 1 lines");
+    bad.put("http://127.0.0.1:9250\nabc\n" + "a".repeat(32) + "\n", "line 2 is not a port: abc");
+    bad.put("http://127.0.0.1:9250\n9250\n" + "a".repeat(32) + "\nxyz\n", "line 4");
+    bad.put("http://127.0.0.1:8080\n8080\n" + "a".repeat(32) + "\n4\n", "outside the dashboard");
+    int i = 0;
+    for (var e : bad.entrySet()) {
+      Path p = project("bad-" + i++);
+      Path file = Files.createDirectories(p.resolve(".kittify")).resolve(".dashboard");
+      Files.writeString(file, e.getKey());
+      SyncDaemons.Result stop = run("--json", "dashboard", "--project", p.toString(), "--stop");
+      assertEquals(0, stop.code(), "nothing to stop is no failure: " + stop.err());
+      SyncDaemons.Result r = run("--json", "dashboard", "--project", p.toString());
+      assertEquals(0, r.code(), e.getKey() + ": " + r.err());
+      String notes = r.json().get("notes").toString();
+      assertTrue(notes.contains(file.toString()) && notes.contains(e.getValue()), notes);
+      long pid = r.json().get("pid").asLong();
+      assertEquals(Long.toString(pid), metadata(p).get(3), "the file now names the new dashboard");
+      assertEquals(0, run("dashboard", "--project", p.toString(), "--stop").code());
+      awaitGone(pid, Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void aShutdownWithTheWrongTokenIsRefusedAndLogged() throws Exception {
+    Path p = project("token");
+    JsonNode d = run("--json", "dashboard", "--project", p.toString()).json();
+    int port = d.get("port").asInt();
+    String[] answer =
+        SyncDaemons.http(port, "POST", "/api/shutdown", "{\"token\":\"" + "0".repeat(32) + "\"}");
+    assertEquals("403", answer[0], answer[1]);
+    assertTrue(alive(d.get("pid").asLong()), "a wrong token stops nothing");
+    Path log = home.resolve("state/logs/dashboard-" + d.get("launch_id").asString() + ".log");
+    TrackedProcesses.await(
+        "the refusal in " + log,
+        Duration.ofSeconds(5),
+        () -> {
+          try {
+            return Files.readString(log).contains("shutdown refused (wrong or missing token)");
+          } catch (java.io.IOException notYet) {
+            return false;
+          }
+        });
+  }
+
+  @Test
+  void aProjectFolderKittyCannotWriteToGetsAClearErrorAndNothingStarts() throws Exception {
+    Path notAFolder = project("kittify-is-a-file");
+    Files.writeString(notAFolder.resolve(".kittify"), "a file, not a folder\n");
+    SyncDaemons.Result r = run("dashboard", "--project", notAFolder.toString());
+    assertEquals(2, r.code(), r.out());
+    assertTrue(r.err().contains(notAFolder.resolve(".kittify") + " is not a folder"), r.err());
+    assertTrue(r.err().contains("nothing was started"), r.err());
+
+    // Not writable even for root: an immutable folder (where the file system supports it).
+    Path locked = project("locked");
+    Process chattr = procs.start("chattr", "+i", locked.toString());
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        chattr.waitFor() == 0, "chattr +i is not supported here");
+    try {
+      SyncDaemons.Result l = run("dashboard", "--project", locked.toString());
+      assertEquals(2, l.code(), l.out());
+      assertTrue(l.err().contains("project folder " + locked + " is not writable"), l.err());
+    } finally {
+      procs.start("chattr", "-i", locked.toString()).waitFor();
+    }
+    JsonNode scan = run("--json", "scan", "dashboard").json();
+    for (Path p : List.of(notAFolder, locked)) {
+      assertFalse(
+          Files.isRegularFile(p.resolve(".kittify/.dashboard")), "no record of a dashboard");
+      assertFalse(scan.toString().contains(p.toString()), "no dashboard of " + p + ": " + scan);
+    }
+  }
+
+  @Test
   void aStartInterruptedBeforeTheDashboardIsHealthyLeavesNoOrphan() throws Exception {
     Path p = project("interrupted");
     // The daemon waits 3 s before it binds (a test-only knob): a launch window wide enough to hit.

@@ -151,7 +151,7 @@ final class SyncDaemons {
   }
 
   /** One HTTP/1.0 exchange on loopback: {status, body}. */
-  private static String[] http(int port, String method, String path, String body)
+  static String[] http(int port, String method, String path, String body)
       throws java.io.IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 2000);

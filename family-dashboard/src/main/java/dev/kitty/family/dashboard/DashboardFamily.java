@@ -13,6 +13,10 @@ import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
 import dev.kitty.api.StopStep;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +62,34 @@ public final class DashboardFamily implements Family {
         StopStep.Reach.TREE,
         Duration.ofSeconds(2),
         Duration.ofSeconds(2));
+  }
+
+  /** The project's {@code .kittify/.dashboard}, when it exists and cannot be used as it is. */
+  @Override
+  public List<String> recordNotes(String scope) {
+    Path file = Path.of(scope, ".kittify", ".dashboard");
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    try {
+      DashboardMetadata m = DashboardMetadata.parse(Files.readString(file));
+      if (!RANGE.contains(m.port())) {
+        return List.of(
+            "metadata file "
+                + file
+                + " names port "
+                + m.port()
+                + ", outside the dashboard family's default range "
+                + RANGE
+                + "; it will be replaced");
+      }
+      return List.of();
+    } catch (IllegalArgumentException e) {
+      return List.of(
+          "metadata file " + file + " is malformed (" + e.getMessage() + "); it will be replaced");
+    } catch (IOException | UncheckedIOException e) {
+      return List.of("metadata file " + file + " cannot be read (" + e.getMessage() + ")");
+    }
   }
 
   @Override
