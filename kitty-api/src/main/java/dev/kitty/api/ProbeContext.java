@@ -78,4 +78,12 @@ public interface ProbeContext {
 
   /** The state directory kitty keeps its records in. */
   String stateDir();
+
+  /**
+   * The launch on kitty's record whose cookie is {@code launchId}, if there is one; empty by
+   * default (a context without a registry).
+   */
+  default Optional<LaunchView> launch(String launchId) {
+    return Optional.empty();
+  }
 }

@@ -10,8 +10,9 @@ import java.util.List;
  * How the engine stops one of a family's daemons: an ordered list of {@link StopStep}s. The plan is
  * validated when it is built, with a message that names the offending step.
  *
- * <p>Rules: at least one signal step; signals only escalate (no {@code TERM} after a {@code KILL});
- * every grace and deadline is positive and at most {@link StopStep#MAX_WAIT}.
+ * <p>Rules: at least one signal step; signals only escalate (no {@code TERM} after a {@code KILL},
+ * except after a {@code KILL} of the {@link Reach#WRAPPERS} alone); every grace and deadline is
+ * positive and at most {@link StopStep#MAX_WAIT}.
  *
  * <p>Stability: experimental.
  *
@@ -51,6 +52,22 @@ public record StopPlan(List<StopStep> steps) {
   }
 
   /**
+   * For a daemon run through a shell wrapper that may respawn it (seed 002, fix 5.1): freeze the
+   * whole tree, KILL the wrappers while nothing can move, then TERM the rest and KILL what is left
+   * after {@code grace}, and verify the port and the members.
+   */
+  public static StopPlan wrappersFirst(Duration grace) {
+    return new StopPlan(
+        List.of(
+            new StopStep.FreezeTree(),
+            new Signal(SignalKind.KILL, Reach.WRAPPERS, grace),
+            new Signal(SignalKind.TERM, Reach.TREE, grace),
+            new Signal(SignalKind.KILL, Reach.TREE, grace),
+            new StopStep.VerifyPortFree(grace),
+            new StopStep.VerifyNoMembers(grace)));
+  }
+
+  /**
    * For a daemon with a shutdown endpoint: ask it over {@code POST /api/shutdown} with the token
    * from {@code token} (up to {@code verify}), then TERM it ({@code reach}) and wait {@code grace},
    * KILL what is left and wait {@code verify}, and check the port is free within {@code verify}.
@@ -77,7 +94,8 @@ public record StopPlan(List<StopStep> steps) {
           throw new IllegalArgumentException(
               "stop plan step " + (i + 1) + ": TERM after KILL; signals may only escalate");
         }
-        killed |= s.kind() == SignalKind.KILL;
+        // Killing the wrappers first is no escalation for the rest of the tree.
+        killed |= s.kind() == SignalKind.KILL && s.reach() != Reach.WRAPPERS;
       }
     }
     if (!signalled) {

@@ -21,7 +21,13 @@ public sealed interface StopStep {
     /** The target and its descendants (snapshotted before the target is signalled). */
     TREE,
     /** The target's process group. */
-    GROUP
+    GROUP,
+    /**
+     * Only the shell wrappers above the target (seed 002): they respawn what is killed under them,
+     * so a plan kills them before anything else. A KILL of this reach may precede a TERM of the
+     * rest.
+     */
+    WRAPPERS
   }
 
   /** Which signal. Escalation only goes from {@code TERM} to {@code KILL}. */

@@ -25,6 +25,12 @@ class RecordsTest {
         "stop plan step 2: TERM after KILL; signals may only escalate",
         assertThrows(IllegalArgumentException.class, () -> new StopPlan(List.of(kill, term)))
             .getMessage());
+    // Killing the wrappers first is no escalation for the rest of the tree; anything else is.
+    var killWrappers = new Signal(SignalKind.KILL, Reach.WRAPPERS, Duration.ofSeconds(1));
+    assertEquals(3, new StopPlan(List.of(killWrappers, term, kill)).steps().size());
+    assertEquals(6, StopPlan.wrappersFirst(Duration.ofSeconds(2)).steps().size());
+    assertThrows(
+        IllegalArgumentException.class, () -> new StopPlan(List.of(killWrappers, kill, term)));
     assertEquals(
         "stop plan has no Signal step",
         assertThrows(

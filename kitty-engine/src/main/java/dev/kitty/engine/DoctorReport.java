@@ -16,6 +16,7 @@ import java.util.List;
  * @param platform the platform backend in use
  * @param signaller how signals are delivered (pidfd through FFM, or the ProcessHandle fallback)
  * @param trees the process tree of every recorded live daemon in the scan
+ * @param launches the named launches on record of the scanned families (ADR 19)
  */
 public record DoctorReport(
     ScanReport scan,
@@ -25,7 +26,8 @@ public record DoctorReport(
     List<String> remediation,
     String platform,
     String signaller,
-    List<ProcessTreeReport> trees) {
+    List<ProcessTreeReport> trees,
+    List<LaunchStatus> launches) {
 
   /** Copies the lists. */
   public DoctorReport {
@@ -34,6 +36,7 @@ public record DoctorReport(
     runaway = List.copyOf(runaway);
     remediation = List.copyOf(remediation);
     trees = List.copyOf(trees);
+    launches = List.copyOf(launches);
   }
 
   /** Whether anything needs action: doctor then exits 3. */
@@ -41,6 +44,7 @@ public record DoctorReport(
     return scan.candidates().anyMatch(Candidate::needsAction)
         || !ghosts.isEmpty()
         || !runaway.isEmpty()
-        || records.stream().anyMatch(r -> r.error() != null);
+        || records.stream().anyMatch(r -> r.error() != null)
+        || launches.stream().anyMatch(LaunchStatus::needsAttention);
   }
 }

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -190,6 +191,21 @@ public final class Kitty {
         remediation.add("kitty cleanup " + fs.family().id());
       }
     }
+    List<String> runaway = new ArrayList<>();
+    for (RunawayFinding f : launches().runaway(ids, false, false, StopProgress.NONE)) {
+      runaway.add(
+          f.family()
+              + ": "
+              + String.join(", ", f.fired())
+              + " in its launches"
+              + (f.unattributed().isEmpty()
+                  ? ""
+                  : " (" + f.unattributed().size() + " more claim the family without a launch)"));
+      remediation.add("kitty watch " + f.family() + " --once --auto-clean");
+    }
+    List<String> launchWarnings = new ArrayList<>();
+    List<LaunchStatus> launches = launches().status(ids, launchWarnings);
+    launches.stream().map(LaunchStatus::remedy).filter(Objects::nonNull).forEach(remediation::add);
     List<ProcessTreeReport> trees = new ArrayList<>();
     scan.candidates()
         .filter(c -> c.identity().recorded() && c.pid() != null)
@@ -205,11 +221,12 @@ public final class Kitty {
         scan,
         new StateStore(options.stateDir()).records(),
         ghosts,
-        List.of(),
+        runaway,
         remediation,
         platform.name(),
         signallerName(),
-        trees);
+        trees,
+        launches);
   }
 
   /**
@@ -558,13 +575,70 @@ public final class Kitty {
             + " --reset");
   }
 
-  private static boolean portTaken(int port) {
+  static boolean portTaken(int port) {
     try (ServerSocket s = new ServerSocket()) {
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       return false;
     } catch (IOException taken) {
       return true;
     }
+  }
+
+  private Launches launches() {
+    return new Launches(
+        this, platform, new StateStore(options.stateDir()), this::gate, this::signallerUsed);
+  }
+
+  /**
+   * {@code kitty start FAMILY}: starts the named launch (or reuses it when it is running and
+   * healthy), recording its intent before the spawn and its processes once it is healthy.
+   *
+   * @throws KittyException.Usage for a bad name, port or missing command
+   * @throws KittyException.Failed when the port is taken or the command does not become healthy
+   *     (whatever it started is stopped, the record says why)
+   */
+  public LaunchReport start(LaunchRequest request, StopProgress progress) {
+    return launches().start(request, progress);
+  }
+
+  /**
+   * {@code kitty stop FAMILY [NAME]}: stops the named launch (every launch of the family when
+   * {@code name} is null) with the family's plan, then verifies that no member is alive and the
+   * port is free.
+   */
+  public StopReport stop(String family, String name, StopProgress progress) {
+    return launches().stop(family, name, progress);
+  }
+
+  /** {@code kitty restart FAMILY NAME}: stop verified, then start with the recorded command. */
+  public LaunchReport restart(String family, String name, StopProgress progress) {
+    return launches().restart(family, name, progress);
+  }
+
+  /**
+   * {@code kitty ensure FAMILY NAME}: nothing when the launch is healthy, else a restart with
+   * bounded exponential backoff.
+   */
+  public LaunchReport ensureLaunch(String family, String name, StopProgress progress) {
+    return launches().ensure(family, name, progress);
+  }
+
+  /**
+   * {@code kitty status [FAMILY]}: every launch on record, with what is alive of it.
+   *
+   * @param warnings receives the records that could not be read (moved aside)
+   */
+  public List<LaunchStatus> status(List<String> ids, List<String> warnings) {
+    return launches().status(ids, warnings);
+  }
+
+  /**
+   * {@code kitty watch}: the runaway findings of the named families; with {@code writeBundle} a
+   * diagnostic bundle per finding, with {@code autoClean} the launches to blame stopped.
+   */
+  public List<RunawayFinding> runaway(
+      List<String> ids, boolean autoClean, boolean writeBundle, StopProgress progress) {
+    return launches().runaway(ids, autoClean, writeBundle, progress);
   }
 
   /**

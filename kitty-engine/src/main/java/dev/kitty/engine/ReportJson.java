@@ -215,6 +215,7 @@ public final class ReportJson {
     root.put("signaller", d.signaller());
     ArrayNode trees = root.putArray("trees");
     d.trees().forEach(t -> trees.add(tree(t)));
+    root.set("launches", status(d.launches(), List.of()).get("launches"));
     root.put("needs_action", d.needsAction());
     return root;
   }
@@ -259,6 +260,76 @@ public final class ReportJson {
     root.set("cleaned", stop(r.cleaned()));
     ArrayNode notes = root.putArray("notes");
     r.notes().forEach(notes::add);
+    return root;
+  }
+
+  /** The {@code kitty start}, {@code restart} and {@code ensure FAMILY NAME} document. */
+  public static ObjectNode launch(LaunchReport r) {
+    ObjectNode root = object();
+    root.put("daemon_family", r.family());
+    root.put("name", r.name());
+    root.put("pid", r.pid());
+    root.put("wrapper_pid", r.wrapperPid() > 0 ? r.wrapperPid() : null);
+    root.put("pgid", r.pgid());
+    root.put("port", r.port());
+    root.put("launch_id", r.launchId());
+    root.put("reused", r.reused());
+    root.put("attempts", r.attempts());
+    root.set("stopped", stop(r.stopped()));
+    ArrayNode notes = root.putArray("notes");
+    r.notes().forEach(notes::add);
+    return root;
+  }
+
+  /** The {@code kitty status} document: every launch on record and what is alive of it. */
+  public static ObjectNode status(List<LaunchStatus> launches, List<String> warnings) {
+    ObjectNode root = object();
+    ArrayNode array = root.putArray("launches");
+    for (LaunchStatus l : launches) {
+      ObjectNode o = array.addObject();
+      o.put("daemon_family", l.family());
+      o.put("name", l.name());
+      o.put("status", l.status());
+      o.put("state", l.state());
+      o.put("launch_id", l.launchId());
+      o.put("pid", l.pid() > 0 ? l.pid() : null);
+      o.put("wrapper_pid", l.wrapperPid() > 0 ? l.wrapperPid() : null);
+      o.put("pgid", l.pgid() > 0 ? l.pgid() : null);
+      o.put("sid", l.sid() > 0 ? l.sid() : null);
+      o.put("port", l.port());
+      o.put("listening", l.listening());
+      o.put("started_at", l.startedAt());
+      o.put("stopped_at", l.stoppedAt());
+      o.put("restarts", l.restarts());
+      o.put("error", l.error());
+      o.set("command", value(l.command()));
+      o.put("log", l.log());
+      ArrayNode members = o.putArray("members");
+      l.members().forEach(m -> members.add(process(m)));
+      o.set("zombies", value(l.zombies()));
+    }
+    root.set("warnings", value(warnings));
+    return root;
+  }
+
+  /** The {@code kitty watch} document: one finding per family whose launches broke its policy. */
+  public static ObjectNode runaway(List<RunawayFinding> findings) {
+    ObjectNode root = object();
+    ArrayNode array = root.putArray("runaway");
+    for (RunawayFinding f : findings) {
+      ObjectNode o = array.addObject();
+      o.put("daemon_family", f.family());
+      o.set("fired", value(f.fired()));
+      o.put("processes", f.processes());
+      o.put("wrappers", f.wrappers());
+      o.put("rss_bytes", f.rssBytes());
+      o.put("bundle", f.bundle());
+      ArrayNode members = o.putArray("members");
+      f.members().forEach(m -> members.add(process(m)));
+      ArrayNode unattributed = o.putArray("unattributed");
+      f.unattributed().forEach(m -> unattributed.add(process(m)));
+      o.set("cleaned", f.cleaned() == null ? null : stop(f.cleaned()));
+    }
     return root;
   }
 

@@ -95,6 +95,12 @@ class SignalGateTest {
         g.check(new Target(490, 4900, "a")).allowed(),
         "started before the kitty that launched: the cookie was copied");
     assertFalse(g.check(new Target(500, 5000, "b")).allowed(), "another family's launch");
+    // A launch on record is also admitted by its session: a member that dropped the cookie.
+    assertFalse(g.check(new Target(501, 5010, "a")).allowed());
+    g.admitLaunch("cookie-9", "a", 4950, 501);
+    assertEquals(
+        "member of launch cookie-9 (its session 501, started after the launch)",
+        g.check(new Target(501, 5010, "a")).reason());
   }
 
   @Test

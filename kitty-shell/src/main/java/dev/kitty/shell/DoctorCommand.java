@@ -72,6 +72,22 @@ final class DoctorCommand implements Callable<Integer> {
                 + g.holderPids());
       }
     }
+    for (var l : report.launches()) {
+      if (l.needsAttention()) {
+        out.println(
+            ansi.bold("launch " + l.family() + " " + l.name())
+                + "  "
+                + ansi.paint("33", l.state())
+                + "  "
+                + l.members().size()
+                + " process(es) alive"
+                + (l.error() == null ? "" : "; " + l.error()));
+      }
+    }
+    if (!report.runaway().isEmpty()) {
+      out.println(ansi.bold("runaway"));
+      report.runaway().forEach(r -> out.println("  " + ansi.paint("31", r)));
+    }
     out.println(ansi.dim("platform " + report.platform() + ", signals via " + report.signaller()));
     out.println(
         ansi.bold("records")

@@ -38,6 +38,12 @@ import picocli.CommandLine.Spec;
       GhostsCommand.class,
       TreeCommand.class,
       MapCommand.class,
+      StartCommand.class,
+      StopCommand.class,
+      RestartCommand.class,
+      EnsureCommand.class,
+      StatusCommand.class,
+      WatchCommand.class,
       SyncCommand.class,
       DashboardCommand.class,
       ShellCommand.class,
@@ -112,6 +118,12 @@ final class KittyCommand implements Callable<Integer> {
   boolean allUsers;
 
   @Option(
+      names = "--stop-on-exit",
+      description =
+          "Shell and batch: stop the launches this session started when it ends (also on SIGTERM).")
+  boolean stopOnExit;
+
+  @Option(
       names = "--no-color",
       scope = CommandLine.ScopeType.INHERIT,
       description = "No colour (NO_COLOR is honoured too).")
@@ -167,6 +179,25 @@ final class KittyCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("kitty: no command given; try 'help'");
       return ExitCodes.USAGE;
     }
+    if (!stopOnExit) {
+      return runSession();
+    }
+    SessionLaunches launches = new SessionLaunches(session, this);
+    Thread onSigterm = new Thread(launches::stopAll, "kitty-stop-on-exit");
+    Runtime.getRuntime().addShutdownHook(onSigterm);
+    try {
+      return runSession();
+    } finally {
+      launches.stopAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSigterm);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or has run: it found nothing left to stop.
+      }
+    }
+  }
+
+  private int runSession() {
     BatchRunner batch = new BatchRunner(session, globals(), failFast);
     if (commands != null) {
       return batch.runScript("-c", commands, true);

@@ -68,6 +68,20 @@ final class Session {
     return kitty;
   }
 
+  private final java.util.Set<java.util.List<String>> started = new java.util.LinkedHashSet<>();
+
+  /** Notes that this session started (or restarted) {@code family}'s launch {@code name}. */
+  synchronized void started(String family, String name) {
+    started.add(java.util.List.of(family, name));
+  }
+
+  /** What this session started, oldest first, as (family, name) pairs; and forgets it. */
+  synchronized java.util.List<java.util.List<String>> takeStarted() {
+    java.util.List<java.util.List<String>> out = java.util.List.copyOf(started);
+    started.clear();
+    return out;
+  }
+
   ScanReport lastScan() {
     return lastScan;
   }

@@ -4,6 +4,7 @@ import dev.kitty.api.Family;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
 import dev.kitty.api.LaunchSpec;
+import dev.kitty.api.LaunchView;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
@@ -17,8 +18,10 @@ import java.util.Optional;
 
 /**
  * A WebUI server launched through a shell wrapper, and its workers (seed 002). Its stop plan
- * freezes the whole tree first, so a wrapper in a respawn loop cannot start new workers while it is
- * killed.
+ * freezes the whole tree first and kills the wrappers before anything else (fix 5.1), so a wrapper
+ * in a respawn loop cannot start new workers while the rest is stopped. Processes carrying the
+ * cookie of a launch on kitty's record are the live WebUI when kitty means it to run, and proven
+ * leftovers ({@code safe_auto}) when kitty stopped it.
  */
 public final class WebuiFamily implements Family {
 
@@ -41,7 +44,7 @@ public final class WebuiFamily implements Family {
 
   @Override
   public StopPlan stopPlan() {
-    return StopPlan.frozenTree(Duration.ofSeconds(2));
+    return StopPlan.wrappersFirst(Duration.ofSeconds(2));
   }
 
   /** Seed 002's threshold: more than 10 interpreters or more than 3 shell wrappers is runaway. */
@@ -72,6 +75,26 @@ public final class WebuiFamily implements Family {
     if (launch != null && family != null && !family.equals(id())) {
       return Identity.neverTouch(
           IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs);
+    }
+    Optional<LaunchView> record = launch == null ? Optional.empty() : ctx.launch(launch);
+    if (record.isPresent() && record.get().family().equals(id())) {
+      LaunchView r = record.get();
+      attrs.put("service", r.name());
+      if (p.startTicks() < r.notBeforeTicks()) {
+        return Identity.operatorRequired(
+            IdentitySource.REGISTRY,
+            "carries the cookie of launch "
+                + r.name()
+                + " but started before it: the cookie was copied, not inherited",
+            attrs);
+      }
+      if (r.meantToRun()) {
+        return Identity.recordedLive(
+            IdentitySource.REGISTRY, "the live webui '" + r.name() + "' on record", attrs);
+      }
+      // Kitty stopped this launch (or its start failed): what still carries its cookie is a
+      // leftover kitty proved it started.
+      return Identity.safeAuto(IdentitySource.REGISTRY, attrs);
     }
     if (launch != null) {
       return Identity.operatorRequired(

@@ -2,11 +2,15 @@ package dev.kitty.engine.internal.identity;
 
 import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
+import dev.kitty.api.LaunchView;
 import dev.kitty.api.ListenerView;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.engine.internal.discovery.ProcessSnapshot;
+import dev.kitty.engine.internal.launch.LaunchRegistry;
+import dev.kitty.engine.internal.state.StateStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -105,5 +109,27 @@ final class ScanProbeContext implements ProbeContext {
   @Override
   public String stateDir() {
     return stateDir;
+  }
+
+  @Override
+  public Optional<LaunchView> launch(String launchId) {
+    if (launchId == null) {
+      return Optional.empty();
+    }
+    // Read-only: a scan never moves a corrupt record aside; start, stop and status do.
+    var registry = new LaunchRegistry(new StateStore(Path.of(stateDir)), false);
+    return registry.all(null).stream()
+        .filter(r -> r.launchId().equals(launchId))
+        .findFirst()
+        .map(
+            r ->
+                new LaunchView(
+                    r.family(),
+                    r.name(),
+                    r.launchId(),
+                    r.meantToRun(),
+                    r.notBeforeTicks(),
+                    r.pid(),
+                    r.port()));
   }
 }

@@ -89,7 +89,33 @@ public final class Launcher {
       String scope,
       Path record,
       Map<String, String> env) {
-    String launchId = UUID.randomUUID().toString();
+    return launch(
+        family, spec, port, scope, record, env, UUID.randomUUID().toString(), null, (l, t) -> {});
+  }
+
+  /** What the caller records before the process exists (contract §6: intent before the spawn). */
+  public interface Intent {
+    /**
+     * Called once the launch's cookie and floor are known and before anything is spawned; a failure
+     * here aborts the launch with nothing started.
+     */
+    void beforeSpawn(String launchId, long notBeforeTicks);
+  }
+
+  /**
+   * As above, for a launch whose cookie the caller chose, run in {@code cwd} (null: kitty's own),
+   * with {@code intent} told before the spawn.
+   */
+  public Launched launch(
+      FamilyInfo family,
+      LaunchSpec spec,
+      int port,
+      String scope,
+      Path record,
+      Map<String, String> env,
+      String launchId,
+      Path cwd,
+      Intent intent) {
     byte[] secret = new byte[16];
     RANDOM.nextBytes(secret);
     String token = HexFormat.of().formatHex(secret);
@@ -114,6 +140,9 @@ public final class Launcher {
       argv.addAll(command);
     }
     ProcessBuilder pb = new ProcessBuilder(argv);
+    if (cwd != null) {
+      pb.directory(cwd.toFile());
+    }
     pb.environment().putAll(env);
     pb.environment().put(ProcessView.LAUNCH_COOKIE, launchId);
     pb.environment().put("KITTY_FAMILY", family.id());
@@ -130,7 +159,8 @@ public final class Launcher {
         new Thread(
             () -> {
               try {
-                stopFailedStart(family, started.get(5, java.util.concurrent.TimeUnit.SECONDS));
+                stopFailedStart(
+                    family, started.get(5, java.util.concurrent.TimeUnit.SECONDS), launchId);
               } catch (Exception notStarted) {
                 // Nothing was started, or it could not be: nothing to stop.
               }
@@ -142,24 +172,31 @@ public final class Launcher {
       Files.createDirectories(log.getParent());
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.redirectErrorStream(true);
-      gate.admitLaunch(
-          launchId,
-          family.id(),
+      long floor =
           platform
               .processes()
               .node(ProcessHandle.current().pid())
               .map(ProcessNode::startTicks)
-              .orElse(-1L));
+              .orElse(-1L);
+      gate.admitLaunch(launchId, family.id(), floor);
+      intent.beforeSpawn(launchId, floor);
       process = pb.start();
       started.complete(process);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       started.completeExceptionally(e);
       removeHook(onInterrupt);
+      if (e instanceof KittyException k) {
+        throw k;
+      }
       throw new KittyException.Failed(
           "cannot start " + family.id() + " daemon " + argv + ": " + e.getMessage());
     }
     try {
       return awaitHealthy(family, spec, port, scope, process, launchId, token, command, log);
+    } catch (KittyException.Failed failed) {
+      // The root is stopped; whatever it started is the launch's too and goes with it.
+      stopFailedStart(family, process, launchId);
+      throw failed;
     } finally {
       removeHook(onInterrupt);
     }
@@ -187,6 +224,8 @@ public final class Launcher {
     String lastProblem = "no answer yet";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
+        // Also when the process was a wrapper that put the server in the background and exited:
+        // kitty's root must stay (ADR 19); stopFailedStart then stops what carries the cookie.
         throw new KittyException.Failed(
             family.id()
                 + " daemon pid "
@@ -210,7 +249,6 @@ public final class Launcher {
       }
       sleep(40);
     }
-    stopFailedStart(family, process);
     throw new KittyException.Failed(
         family.id()
             + " daemon pid "
@@ -251,6 +289,40 @@ public final class Launcher {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The root first (as before), then every other process that carries the launch's cookie: a
+   * shell-wrapped start that failed must not leave the wrapper's children behind. They never became
+   * healthy, so there is nothing to save: TERM, and KILL whatever is left after 2 s.
+   */
+  private void stopFailedStart(FamilyInfo family, Process process, String launchId) {
+    stopFailedStart(family, process);
+    long floor = -1;
+    for (int round = 0; round < 3; round++) {
+      List<ProcessView> left = LaunchMembers.find(platform.processes(), launchId, floor, -1);
+      if (left.isEmpty()) {
+        return;
+      }
+      List<SignalGate.Target> targets =
+          left.stream()
+              .map(v -> new SignalGate.Target(v.pid(), v.startTicks(), family.id()))
+              .toList();
+      SignalGate.Sig sig = round == 0 ? SignalGate.Sig.TERM : SignalGate.Sig.KILL;
+      targets.forEach(x -> gate.signal(x, sig));
+      long end = System.nanoTime() + 2_000_000_000L;
+      while (System.nanoTime() < end
+          && targets.stream()
+              .anyMatch(
+                  x ->
+                      platform
+                          .processes()
+                          .node(x.pid())
+                          .filter(n -> !n.zombie() && n.startTicks() == x.startTicks())
+                          .isPresent())) {
+        sleep(20);
+      }
     }
   }
 

@@ -149,8 +149,8 @@ public final class SignalGate {
 
   private final Map<Long, Member> members = new HashMap<>();
 
-  /** A launch made in this run: its cookie, its family, and when it was made. */
-  private record Launch(String launchId, String family, long notBeforeTicks) {}
+  /** A launch of a family: its cookie, its family, when it was made, and its session (-1: none). */
+  private record Launch(String launchId, String family, long notBeforeTicks, long sid) {}
 
   private final List<Launch> launches = new ArrayList<>();
 
@@ -257,9 +257,7 @@ public final class SignalGate {
     Optional<String> launch = launchOf(t);
     if (launch.isPresent()) {
       return new Verdict(
-          true,
-          false,
-          "member of launch " + launch.get() + " (its cookie, started after the launch)");
+          true, false, "member of launch " + launch.get() + ", started after the launch)");
     }
     return refuse(
         false,
@@ -279,7 +277,19 @@ public final class SignalGate {
    * are derived from a boot time with one-second resolution and drift from the wall clock.
    */
   public synchronized void admitLaunch(String launchId, String family, long notBeforeTicks) {
-    launches.add(new Launch(launchId, family, notBeforeTicks));
+    admitLaunch(launchId, family, notBeforeTicks, -1);
+  }
+
+  /**
+   * As {@link #admitLaunch(String, String, long)} for a launch on record whose session is {@code
+   * sid}: a process in that session that started no earlier than {@code notBeforeTicks} is a member
+   * too, even if it dropped the cookie from its environment. The session id is the pid of the
+   * launch's first process, which kitty made a session leader; a later process with the same pid
+   * cannot be in that session unless it was started by a member.
+   */
+  public synchronized void admitLaunch(
+      String launchId, String family, long notBeforeTicks, long sid) {
+    launches.add(new Launch(launchId, family, notBeforeTicks, sid));
   }
 
   private Optional<String> launchOf(Target t) {
@@ -292,10 +302,14 @@ public final class SignalGate {
     }
     String cookie = view.get().cookies().get(dev.kitty.api.ProcessView.LAUNCH_COOKIE);
     for (Launch l : launches) {
-      if (l.family().equals(t.family())
-          && l.launchId().equals(cookie)
-          && view.get().startTicks() >= l.notBeforeTicks()) {
-        return Optional.of(l.launchId());
+      if (!l.family().equals(t.family()) || view.get().startTicks() < l.notBeforeTicks()) {
+        continue;
+      }
+      if (l.launchId().equals(cookie)) {
+        return Optional.of(l.launchId() + " (its cookie");
+      }
+      if (l.sid() > 1 && view.get().sid() == l.sid()) {
+        return Optional.of(l.launchId() + " (its session " + l.sid());
       }
     }
     return Optional.empty();

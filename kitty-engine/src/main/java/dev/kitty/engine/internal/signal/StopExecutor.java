@@ -125,6 +125,39 @@ public final class StopExecutor {
         job.descendants = approval.descendants();
       }
     }
+    run(family, jobs);
+    List<Result> out = new ArrayList<>();
+    for (Job job : jobs) {
+      out.add(finish(job));
+    }
+    return out;
+  }
+
+  /**
+   * Stops one launch kitty made (contract §6): {@code root} (its main process, or whatever of it is
+   * left), the {@code wrappers} the launch ran through, and {@code members}, every other process
+   * that carries the launch's cookie or is in its session, as the caller found them. The gate must
+   * have admitted the launch ({@link SignalGate#admitLaunch}); every signal is still checked.
+   *
+   * @param candidate how the launch appears in the report (its port, or the recorded one)
+   */
+  public Result stopLaunch(
+      FamilyInfo family,
+      Candidate candidate,
+      Target root,
+      List<Target> wrappers,
+      List<Target> members) {
+    Job job = new Job(candidate, root);
+    job.wrappers = List.copyOf(wrappers);
+    job.descendants = List.copyOf(members);
+    if (job.tree().stream().noneMatch(this::alive)) {
+      return new Result(Kind.SKIPPED, new StopReport.Entry(candidate, null, "already gone"));
+    }
+    run(family, List.of(job));
+    return finish(job);
+  }
+
+  private void run(FamilyInfo family, List<Job> jobs) {
     for (StopStep step : family.family().stopPlan().steps()) {
       List<Job> open = jobs.stream().filter(Job::open).toList();
       if (open.isEmpty()) {
@@ -138,39 +171,35 @@ public final class StopExecutor {
         case StopStep.VerifyNoMembers v -> verifyNoMembers(open, v.deadline());
       }
     }
-    List<Result> out = new ArrayList<>();
-    for (Job job : jobs) {
-      if (job.frozen) {
-        // Never leave a frozen process behind: whatever survived is thawed (and reported).
-        for (Target t : job.tree()) {
-          if (alive(t)) {
-            gate.signal(t, Sig.CONT);
-          }
+  }
+
+  private Result finish(Job job) {
+    if (job.frozen) {
+      // Never leave a frozen process behind: whatever survived is thawed (and reported).
+      for (Target t : job.tree()) {
+        if (alive(t)) {
+          gate.signal(t, Sig.CONT);
         }
       }
-      if (job.outcome != null) {
-        out.add(job.outcome);
-      } else if (job.failure != null) {
-        out.add(new Result(Kind.FAILED, new StopReport.Entry(job.candidate, null, job.failure)));
-      } else if (alive(job.root)) {
-        out.add(
-            new Result(
-                Kind.FAILED,
-                new StopReport.Entry(
-                    job.candidate,
-                    null,
-                    "still alive after the stop plan (" + describe(job.root) + ")")));
-      } else if (job.lastPath != null) {
-        out.add(
-            new Result(
-                Kind.SWEPT,
-                new StopReport.Entry(job.candidate, job.lastPath, "stopped by " + job.lastPath)));
-      } else {
-        out.add(
-            new Result(Kind.SKIPPED, new StopReport.Entry(job.candidate, null, "already gone")));
-      }
     }
-    return out;
+    if (job.outcome != null) {
+      return job.outcome;
+    }
+    if (job.failure != null) {
+      return new Result(Kind.FAILED, new StopReport.Entry(job.candidate, null, job.failure));
+    }
+    if (alive(job.root)) {
+      return new Result(
+          Kind.FAILED,
+          new StopReport.Entry(
+              job.candidate, null, "still alive after the stop plan (" + describe(job.root) + ")"));
+    }
+    if (job.lastPath != null) {
+      return new Result(
+          Kind.SWEPT,
+          new StopReport.Entry(job.candidate, job.lastPath, "stopped by " + job.lastPath));
+    }
+    return new Result(Kind.SKIPPED, new StopReport.Entry(job.candidate, null, "already gone"));
   }
 
   private static List<Long> wrapperPids(Candidate c) {
@@ -242,14 +271,18 @@ public final class StopExecutor {
     String path =
         switch (s.reach()) {
           case PROCESS -> sig == Sig.TERM ? "sigterm" : "sigkill";
-          case TREE -> "tree";
+          case TREE, WRAPPERS -> "tree";
           case GROUP -> "group";
         };
     List<Target> awaited = new ArrayList<>();
     for (Job job : open) {
       // Only what is still alive: a root that died at an earlier step may leave members behind.
       List<Target> targets =
-          (s.reach() == StopStep.Reach.PROCESS ? List.of(job.root) : job.tree())
+          (switch (s.reach()) {
+                case PROCESS -> List.of(job.root);
+                case WRAPPERS -> job.wrappers;
+                case TREE, GROUP -> job.tree();
+              })
               .stream().filter(this::alive).toList();
       if (targets.isEmpty()) {
         continue;
@@ -265,6 +298,9 @@ public final class StopExecutor {
             noteErrors(job, o, path);
           }
         }
+      }
+      if (s.reach() == StopStep.Reach.WRAPPERS) {
+        job.lastPath = job.lastPath == null ? path : job.lastPath;
       }
       if (job.frozen && sig == Sig.TERM) {
         // TERM stays pending on a stopped process: thaw so it is handled now.

@@ -1,0 +1,36 @@
+package dev.kitty.engine;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code kitty start FAMILY} was asked (contract §6).
+ *
+ * <p>Stability: experimental.
+ *
+ * @param family the family id
+ * @param name the launch's name (default {@code default}), unique in the family
+ * @param port {@code auto} or a port in the family's range
+ * @param shell whether the command words are joined and run by the platform shell
+ * @param command the command words; empty: the family's own launch command
+ * @param healthPath an HTTP path that must answer 2xx, or null (the port listening is enough)
+ * @param cwd the folder to run it in
+ * @param env extra environment for it
+ */
+public record LaunchRequest(
+    String family,
+    String name,
+    String port,
+    boolean shell,
+    List<String> command,
+    String healthPath,
+    Path cwd,
+    Map<String, String> env) {
+
+  /** Copies the lists. */
+  public LaunchRequest {
+    command = List.copyOf(command);
+    env = Map.copyOf(env);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.kitty.engine.internal.launch;
+
+import dev.kitty.api.ProcessView;
+import dev.kitty.engine.internal.discovery.ProcessNode;
+import dev.kitty.engine.internal.discovery.ProcessTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The processes of one launch: those that carry its cookie ({@code KITTY_LAUNCH_ID}, inherited by
+ * every descendant, including those that called {@code setsid} and were re-parented to init) or are
+ * in its session, and started no earlier than the launch. Zombies are left out: they hold nothing
+ * and cannot be signalled away.
+ */
+public final class LaunchMembers {
+
+  private LaunchMembers() {}
+
+  /**
+   * The live members of the launch {@code launchId}, oldest first.
+   *
+   * @param notBeforeTicks the launch's floor start stamp (the launching kitty's own)
+   * @param sid the launch's session, or -1 when it has none on record
+   */
+  public static List<ProcessView> find(
+      ProcessTable table, String launchId, long notBeforeTicks, long sid) {
+    List<ProcessView> out = new ArrayList<>();
+    long me = ProcessHandle.current().pid();
+    for (ProcessNode n : table.nodes().values()) {
+      // The start stamp first: it costs nothing, and most processes are older than the launch.
+      if (n.startTicks() < notBeforeTicks || n.zombie() || n.pid() == me) {
+        continue;
+      }
+      Optional<ProcessView> v = table.view(n.pid());
+      if (v.isEmpty()) {
+        continue;
+      }
+      boolean cookie = launchId.equals(v.get().cookies().get(ProcessView.LAUNCH_COOKIE));
+      boolean session = sid > 1 && v.get().sid() == sid;
+      if (cookie || session) {
+        out.add(v.get());
+      }
+    }
+    out.sort(java.util.Comparator.comparingLong(ProcessView::startTicks));
+    return out;
+  }
+
+  /**
+   * The zombies among the children of {@code members}: workers that exited and that their parent
+   * never waited for. They hold nothing; they go when their parent does (init reaps them), and a
+   * kitty that is their parent reaps them itself (the JDK's process reaper).
+   */
+  public static List<Long> zombies(ProcessTable table, List<ProcessView> members) {
+    java.util.Set<Long> parents = new java.util.HashSet<>();
+    members.forEach(m -> parents.add(m.pid()));
+    List<Long> out = new ArrayList<>();
+    for (ProcessNode n : table.nodes().values()) {
+      if (n.zombie() && parents.contains(n.ppid())) {
+        out.add(n.pid());
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+}

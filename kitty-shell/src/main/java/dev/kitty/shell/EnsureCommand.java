@@ -1,0 +1,29 @@
+package dev.kitty.shell;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kitty ensure FAMILY [NAME]}: restart a named launch only when it is unhealthy. */
+@Command(
+    name = "ensure",
+    description = {
+      "Nothing when the named launch is healthy; otherwise stop what is left of it and start it",
+      "again, retrying with exponential backoff (0, 0.5, 1, 2, 4 s). Exit 1 when all attempts fail."
+    })
+final class EnsureCommand implements Callable<Integer> {
+
+  @ParentCommand KittyCommand root;
+
+  @Mixin LaunchName launch;
+
+  @Override
+  public Integer call() {
+    var r = root.kitty().ensureLaunch(launch.family, launch.name(), StopText.progress(root));
+    if (!r.reused()) {
+      root.session().started(launch.family, launch.name());
+    }
+    return LaunchText.print(root, r, "started again");
+  }
+}

@@ -1,0 +1,76 @@
+package dev.kitty.shell;
+
+import dev.kitty.engine.LaunchReport;
+import dev.kitty.engine.LaunchRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code kitty start FAMILY [--name N] [--port P|auto] [--shell] -- COMMAND...}: a named launch
+ * that can never be lost (seed 002, contract §6). {@code {port}} in the command, and {@code PORT}
+ * in its environment, are the port it got.
+ */
+@Command(
+    name = "start",
+    description = {
+      "Start a named daemon of a family: its own session and group, the launch cookie, a record.",
+      "Reuses the launch when it is already running and healthy. Exit 1 when it does not start."
+    })
+final class StartCommand implements Callable<Integer> {
+
+  @ParentCommand KittyCommand root;
+
+  @Parameters(index = "0", paramLabel = "FAMILY", description = "The family, e.g. webui.")
+  String family;
+
+  @Parameters(
+      index = "1..*",
+      paramLabel = "COMMAND",
+      description = "The command after --; {port} is replaced by the port.")
+  List<String> command = new ArrayList<>();
+
+  @Option(names = "--name", paramLabel = "NAME", description = "The launch's name (default).")
+  String name = "default";
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "A port in the family's range, or auto (the first free one).")
+  String port = "auto";
+
+  @Option(names = "--shell", description = "Run the command through sh -c (cmd.exe /c).")
+  boolean shell;
+
+  @Option(
+      names = "--health",
+      paramLabel = "PATH",
+      description = "An HTTP path that must answer 2xx (default: the port listening).")
+  String health;
+
+  @Option(names = "--cwd", paramLabel = "DIR", description = "The folder to run it in.")
+  Path cwd;
+
+  @Override
+  public Integer call() {
+    Map<String, String> env = new LinkedHashMap<>();
+    String test = root.session().env().get("KITTY_TEST");
+    if (test != null) {
+      env.put("KITTY_TEST", test);
+    }
+    LaunchReport r =
+        root.kitty()
+            .start(
+                new LaunchRequest(family, name, port, shell, command, health, cwd, env),
+                StopText.progress(root));
+    root.session().started(family, name);
+    return LaunchText.print(root, r, "started");
+  }
+}
