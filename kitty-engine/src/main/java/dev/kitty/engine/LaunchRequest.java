@@ -15,7 +15,8 @@ import java.util.Map;
  * @param shell whether the command words are joined and run by the platform shell
  * @param command the command words; empty: the family's own launch command
  * @param healthPath an HTTP path that must answer 2xx, or null (the port listening is enough)
- * @param cwd the folder to run it in
+ * @param cwd the folder to run it in ({@code --project})
+ * @param scope the scope it is for ({@code --scope}; {@code {scope}} in the command), or null
  * @param env extra environment for it
  */
 public record LaunchRequest(
@@ -26,6 +27,7 @@ public record LaunchRequest(
     List<String> command,
     String healthPath,
     Path cwd,
+    String scope,
     Map<String, String> env) {
 
   /** Copies the lists. */

@@ -161,6 +161,7 @@ final class Launches {
               explicit,
               req.healthPath(),
               cwd,
+              req.scope(),
               req.env(),
               restarts,
               registry,
@@ -209,6 +210,7 @@ final class Launches {
       Integer explicit,
       String healthPath,
       Path cwd,
+      String scope,
       Map<String, String> env,
       int restarts,
       LaunchRegistry registry,
@@ -237,7 +239,7 @@ final class Launches {
               family,
               run,
               port,
-              null,
+              scope,
               recordFile,
               env,
               launchId,
@@ -266,6 +268,8 @@ final class Launches {
                         Instant.now().toString(),
                         null,
                         restarts,
+                        null,
+                        scope,
                         null);
                 registry.write(intent[0]);
               });
@@ -306,7 +310,9 @@ final class Launches {
             intent[0].startedAt(),
             null,
             restarts,
-            null);
+            null,
+            scope,
+            launched.token());
     registry.write(r);
     registry.history(event, r, "pid " + main + (wrapped ? ", wrapper " + root : ""));
     return r;
@@ -458,7 +464,11 @@ final class Launches {
         if (m.pid() == root.pid()) {
           continue;
         }
-        (m.shellWrapper() ? wrappers : rest).add(target(family, m));
+        // The recorded wrapper counts as one even where its arguments cannot be read (Windows).
+        boolean wrapper =
+            m.shellWrapper()
+                || (m.pid() == r.wrapperPid() && m.startTicks() == r.wrapperStartTicks());
+        (wrapper ? wrappers : rest).add(target(family, m));
       }
       StopExecutor.Result result =
           executor.stopLaunch(
@@ -638,6 +648,7 @@ final class Launches {
         explicit,
         r.healthPath(),
         r.cwd() == null ? null : Path.of(r.cwd()),
+        r.scope(),
         env,
         restarts,
         registry,

@@ -8,6 +8,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.kitty.api.ListenerView;
 import dev.kitty.api.ProcessView;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -368,9 +369,62 @@ class StopSafetyTest {
     assertTrue(w.processes.isEmpty(), "nothing of the tree is left: " + w.processes.keySet());
   }
 
+  @Test
+  void theWebuiPlanKillsTheCmdExeWrappersBeforeAnythingElseIsSignalled() {
+    // The same recorded table as above, with the webui family's own plan (ADR 19): the wrappers
+    // get KILL while the tree is frozen (where the platform can freeze), before the server or a
+    // worker gets anything but STOP.
+    World w =
+        new World()
+            .family("webui", 7860, 7900)
+            .process(17532, 1, World.UID, "cmd.exe", "/c", "webui-user.bat")
+            .process(35368, 17532, World.UID, "cmd.exe", "/c", "python", "launch.py")
+            .process(40880, 35368, World.UID, "stale:webui", "launch.py")
+            .listener(7860, 40880L)
+            .process(40900, 40880, World.UID, "python.exe", "worker")
+            .process(40901, 40880, World.UID, "python.exe", "worker");
+    dev.kitty.api.PortRange range = new dev.kitty.api.PortRange(7860, 7900);
+    w.families.set(
+        0,
+        new FamilyInfo(
+            new WrapperNamingFamily(
+                "webui", range, dev.kitty.api.StopPlan.wrappersFirst(Duration.ofMillis(50))),
+            range,
+            "m",
+            "builtin",
+            "1"));
+    StopReport r = w.kitty().cleanup(List.of("webui"), false, StopProgress.NONE);
+    assertEquals(1, r.swept().size(), r.toString());
+    List<World.Sent> acted =
+        w.sent.stream()
+            .filter(
+                x ->
+                    x.sig() != dev.kitty.engine.internal.signal.SignalGate.Sig.STOP
+                        && x.sig() != dev.kitty.engine.internal.signal.SignalGate.Sig.CONT)
+            .toList();
+    assertEquals(
+        List.of(17532L, 35368L),
+        acted.subList(0, 2).stream().map(World.Sent::pid).toList(),
+        "the wrappers first: " + acted);
+    assertTrue(
+        acted.subList(0, 2).stream()
+            .allMatch(x -> x.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.KILL),
+        acted.toString());
+    assertEquals(
+        Set.of(40880L, 40900L, 40901L),
+        new HashSet<>(acted.subList(2, acted.size()).stream().map(World.Sent::pid).toList()),
+        "then the server and its workers: " + acted);
+    assertTrue(w.processes.isEmpty(), "nothing of the tree is left: " + w.processes.keySet());
+  }
+
   /** Like the webui family: names the shell wrappers above its listener. */
-  record WrapperNamingFamily(String id, dev.kitty.api.PortRange defaultRange)
+  record WrapperNamingFamily(
+      String id, dev.kitty.api.PortRange defaultRange, dev.kitty.api.StopPlan plan)
       implements dev.kitty.api.Family {
+    WrapperNamingFamily(String id, dev.kitty.api.PortRange defaultRange) {
+      this(id, defaultRange, World.TREE_PLAN);
+    }
+
     @Override
     public String description() {
       return "wrapper-naming fixture";
@@ -378,7 +432,7 @@ class StopSafetyTest {
 
     @Override
     public dev.kitty.api.StopPlan stopPlan() {
-      return World.TREE_PLAN;
+      return plan;
     }
 
     @Override

@@ -55,8 +55,17 @@ final class StartCommand implements Callable<Integer> {
       description = "An HTTP path that must answer 2xx (default: the port listening).")
   String health;
 
-  @Option(names = "--cwd", paramLabel = "DIR", description = "The folder to run it in.")
+  @Option(
+      names = {"--project", "--cwd"},
+      paramLabel = "DIR",
+      description = "The folder to run it in.")
   Path cwd;
+
+  @Option(
+      names = "--scope",
+      paramLabel = "SCOPE",
+      description = "What it serves, kept in its record; {scope} in the command.")
+  String scope;
 
   @Override
   public Integer call() {
@@ -68,7 +77,7 @@ final class StartCommand implements Callable<Integer> {
     LaunchReport r =
         root.kitty()
             .start(
-                new LaunchRequest(family, name, port, shell, command, health, cwd, env),
+                new LaunchRequest(family, name, port, shell, command, health, cwd, scope, env),
                 StopText.progress(root));
     root.session().started(family, name);
     return LaunchText.print(root, r, "started");

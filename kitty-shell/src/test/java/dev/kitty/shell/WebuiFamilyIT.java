@@ -138,9 +138,18 @@ class WebuiFamilyIT {
 
   /** Seed 6.1: the wrapper dies first, so nothing it would respawn comes back. */
   @Test
-  void stopKillsTheRespawningWrapperFirstAndNothingComesBackWithin5Seconds() {
+  void stopKillsTheRespawningWrapperFirstAndNothingComesBackWithin5Seconds() throws Exception {
     JsonNode started =
-        runJson("start", "webui", "--name", "ui", "--shell", "--", respawning("--workers 4"));
+        runJson(
+            "start",
+            "webui",
+            "--name",
+            "ui",
+            "--scope",
+            "project-x",
+            "--shell",
+            "--",
+            respawning("--workers 4"));
     int port = started.get("port").asInt();
     long wrapper = started.get("wrapper_pid").asLong();
     long main = started.get("pid").asLong();
@@ -151,6 +160,14 @@ class WebuiFamilyIT {
     Set<Long> tree = memberPids(st);
     assertEquals(6, tree.size(), "wrapper, server, 4 workers: " + st);
     assertEquals(tree, launchProcesses(started.get("launch_id").asString()));
+    JsonNode record =
+        KittyRun.JSON.readTree(
+            Files.readString(home.resolve("state/records/launch.webui.ui.json")));
+    String token = record.get("token").asString();
+    assertTrue(token.matches("[0-9a-f]{32}"), "the record keeps the launch's token: " + record);
+    assertEquals("project-x", record.get("scope").asString());
+    assertFalse(run("--json", "status", "webui").out().contains(token), "status never prints it");
+    assertFalse(run("--json", "doctor", "webui").out().contains(token), "doctor never prints it");
 
     SyncDaemons.Result stop = run("--json", "stop", "webui", "ui");
     assertEquals(0, stop.code(), stop.out() + stop.err());

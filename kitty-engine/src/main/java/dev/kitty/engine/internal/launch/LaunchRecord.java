@@ -35,6 +35,10 @@ import java.util.Map;
  * @param stoppedAt when kitty stopped it, or null
  * @param restarts how often it was restarted under this name
  * @param error why it failed, or null
+ * @param scope the scope it was started for ({@code --scope}, {@code {scope}} in the command), or
+ *     null
+ * @param token the launch's shutdown token ({@code KITTY_TOKEN} in its environment; the file is
+ *     private to kitty's user and the token is never printed)
  */
 public record LaunchRecord(
     String family,
@@ -58,7 +62,9 @@ public record LaunchRecord(
     String startedAt,
     String stoppedAt,
     int restarts,
-    String error) {
+    String error,
+    String scope,
+    String token) {
 
   /** The record format's version; older versions are read, newer ones refused by name. */
   public static final int SCHEMA_VERSION = 1;
@@ -100,7 +106,9 @@ public record LaunchRecord(
         startedAt,
         newStoppedAt,
         restarts,
-        newError);
+        newError,
+        scope,
+        token);
   }
 
   /** The record as its file holds it. */
@@ -130,6 +138,8 @@ public record LaunchRecord(
     m.put("stopped_at", stoppedAt);
     m.put("restarts", restarts);
     m.put("error", error);
+    m.put("scope", scope);
+    m.put("token", token);
     return JsonText.write(m) + "\n";
   }
 
@@ -174,7 +184,9 @@ public record LaunchRecord(
         text(m, "started_at", true),
         text(m, "stopped_at", true),
         (int) number(m, "restarts"),
-        text(m, "error", true));
+        text(m, "error", true),
+        text(m, "scope", true),
+        text(m, "token", true));
   }
 
   private static long number(Map<String, Object> m, String key) {

@@ -42,7 +42,9 @@ class LaunchRecordTest {
         "2026-11-24T10:00:00Z",
         null,
         2,
-        null);
+        null,
+        "project-a",
+        "0123abcd");
   }
 
   @Test
