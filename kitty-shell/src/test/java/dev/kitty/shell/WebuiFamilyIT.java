@@ -310,7 +310,35 @@ class WebuiFamilyIT {
     assertEquals("stopped", status("big").get("status").asString());
     assertTrue(status("big").get("error").asString().startsWith("watchdog: runaway"));
     assertEquals(0, run("--json", "watch", "webui", "--once").code(), "below the policy now");
-    assertEquals(0, run("stop", "webui", "small").code());
+    // Seed fix 5.4's kill_all: every launch of the family on record, each verified.
+    SyncDaemons.Result all = run("--json", "stop", "webui", "--all");
+    assertEquals(0, all.code(), all.out() + all.err());
+    assertEquals(Set.of(), launchProcesses(small.get("launch_id").asString()));
+    assertTrue(stranger.isAlive(), "--all is every launch on record, nothing else");
+  }
+
+  /** Seed 6.2's connection loss: the port accepts, the health path no longer answers. */
+  @Test
+  void ensureRestartsAWebuiWhoseHealthPathStoppedAnswering() throws Exception {
+    Path hang = home.resolve("hang");
+    List<String> words =
+        new ArrayList<>(List.of(direct("ui", "--workers", "1", "--hang-if", hang.toString())));
+    words.addAll(2, List.of("--health", "/health"));
+    JsonNode first = runJson(words.toArray(String[]::new));
+    assertTrue(runJson("ensure", "webui", "ui").get("reused").asBoolean());
+    // From now on this server accepts connections and never answers them.
+    Files.writeString(hang, Long.toString(first.get("pid").asLong()));
+    SyncDaemons.Result st = run("status", "webui");
+    assertEquals(3, st.code(), st.out());
+    assertTrue(st.out().contains("unhealthy"), st.out());
+
+    JsonNode again = runJson("ensure", "webui", "ui");
+    assertFalse(again.get("reused").asBoolean());
+    assertTrue(again.get("notes").toString().contains("health /health"), again.toString());
+    assertEquals(Set.of(), launchProcesses(first.get("launch_id").asString()));
+    assertEquals(2, launchProcesses(again.get("launch_id").asString()).size());
+    assertEquals("running", status("ui").get("state").asString());
+    assertEquals(0, run("stop", "webui", "ui").code());
   }
 
   @Test
