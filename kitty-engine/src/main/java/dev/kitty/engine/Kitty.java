@@ -192,7 +192,7 @@ public final class Kitty {
       }
     }
     List<String> runaway = new ArrayList<>();
-    for (RunawayFinding f : launches().runaway(ids, false, false, StopProgress.NONE)) {
+    for (RunawayFinding f : watch().check(ids, false, false, StopProgress.NONE)) {
       runaway.add(
           f.family()
               + ": "
@@ -589,6 +589,10 @@ public final class Kitty {
         this, platform, new StateStore(options.stateDir()), this::gate, this::signallerUsed);
   }
 
+  private RunawayWatch watch() {
+    return new RunawayWatch(this, platform, new StateStore(options.stateDir()), launches());
+  }
+
   /**
    * {@code kitty start FAMILY}: starts the named launch (or reuses it when it is running and
    * healthy), recording its intent before the spawn and its processes once it is healthy.
@@ -638,7 +642,7 @@ public final class Kitty {
    */
   public List<RunawayFinding> runaway(
       List<String> ids, boolean autoClean, boolean writeBundle, StopProgress progress) {
-    return launches().runaway(ids, autoClean, writeBundle, progress);
+    return watch().check(ids, autoClean, writeBundle, progress);
   }
 
   /**

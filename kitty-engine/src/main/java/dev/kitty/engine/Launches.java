@@ -6,7 +6,6 @@ import dev.kitty.api.IdentitySource;
 import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.ListenerView;
 import dev.kitty.api.ProcessView;
-import dev.kitty.api.RunawayPolicy;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessSnapshot;
 import dev.kitty.engine.internal.identity.LoopbackHttp;
@@ -727,88 +726,10 @@ final class Launches {
     return out;
   }
 
-  // ---------------------------------------------------------------- runaway
-
-  /**
-   * The runaway watchdog (seed 002 fix 5.2): for each named family with a policy, counts the
-   * processes of its launches on record. When a limit is exceeded it writes a diagnostic bundle
-   * ({@code writeBundle}) and, with {@code autoClean}, stops the launches that are to blame through
-   * the gate: leftovers of launches kitty no longer means to run, then every launch whose own
-   * members break the policy. Processes that claim the family but carry no recorded cookie are
-   * listed, never stopped.
-   */
-  List<RunawayFinding> runaway(
-      List<String> ids, boolean autoClean, boolean writeBundle, StopProgress progress) {
-    LaunchRegistry registry = new LaunchRegistry(store);
-    List<RunawayFinding> out = new ArrayList<>();
-    List<ProcessView> claimed = null;
-    for (FamilyInfo family : kitty.select(ids)) {
-      RunawayPolicy policy = family.family().runawayPolicy();
-      if (policy.equals(RunawayPolicy.NONE) || family.family().launchSpec().isEmpty()) {
-        continue;
-      }
-      List<LaunchRecord> records = registry.all(family.id());
-      Map<LaunchRecord, List<ProcessView>> byLaunch = new LinkedHashMap<>();
-      Set<Long> attributed = new HashSet<>();
-      for (LaunchRecord r : records) {
-        List<ProcessView> m =
-            LaunchMembers.find(platform.processes(), r.launchId(), r.notBeforeTicks(), r.sid());
-        byLaunch.put(r, m);
-        m.forEach(v -> attributed.add(v.pid()));
-      }
-      List<ProcessView> members = byLaunch.values().stream().flatMap(List::stream).toList();
-      List<String> fired = fired(policy, members);
-      if (fired.isEmpty()) {
-        continue;
-      }
-      if (claimed == null) {
-        claimed = claimedProcesses();
-      }
-      List<ProcessView> unattributed =
-          claimed.stream()
-              .filter(v -> family.id().equals(v.cookies().get("KITTY_FAMILY")))
-              .filter(v -> !attributed.contains(v.pid()))
-              .toList();
-      String bundle = writeBundle ? bundle(family, policy, fired, byLaunch, unattributed) : null;
-      StopReport cleaned = null;
-      if (autoClean) {
-        List<StopReport> parts = new ArrayList<>();
-        for (var e : byLaunch.entrySet()) {
-          LaunchRecord r = e.getKey();
-          if (e.getValue().isEmpty()) {
-            continue;
-          }
-          boolean leftovers = !r.meantToRun();
-          boolean toBlame = !fired(policy, e.getValue()).isEmpty();
-          if (leftovers || toBlame) {
-            parts.add(
-                stopForRunaway(
-                    family,
-                    r,
-                    progress,
-                    leftovers ? "leftovers" : "runaway: " + fired(policy, e.getValue())));
-          }
-        }
-        cleaned = merge(parts);
-      }
-      out.add(
-          new RunawayFinding(
-              family.id(),
-              fired,
-              (int) members.stream().filter(v -> !v.shellWrapper()).count(),
-              (int) members.stream().filter(ProcessView::shellWrapper).count(),
-              members.stream().mapToLong(ProcessView::rssBytes).sum(),
-              members,
-              unattributed,
-              bundle,
-              cleaned));
-    }
-    return out;
-  }
+  // ---------------------------------------------------------------- watchdog
 
   @SuppressWarnings("try") // the lock is held for the body's duration, never read
-  private StopReport stopForRunaway(
-      FamilyInfo family, LaunchRecord r, StopProgress progress, String why) {
+  StopReport stopForRunaway(FamilyInfo family, LaunchRecord r, StopProgress progress, String why) {
     LaunchRegistry registry = new LaunchRegistry(store);
     try (StateStore.Held held = registry.lock(family.id(), r.name())) {
       // Another command may have changed it since the count: act on what is on record now.
@@ -823,99 +744,6 @@ final class Launches {
       }
       return s;
     }
-  }
-
-  /** Which limits {@code members} break, one line each. */
-  static List<String> fired(RunawayPolicy policy, List<ProcessView> members) {
-    List<String> out = new ArrayList<>();
-    long wrappers = members.stream().filter(ProcessView::shellWrapper).count();
-    long processes = members.size() - wrappers;
-    long rss = members.stream().mapToLong(ProcessView::rssBytes).sum();
-    if (processes > policy.maxProcesses()) {
-      out.add(processes + " processes > " + policy.maxProcesses());
-    }
-    if (wrappers > policy.maxWrappers()) {
-      out.add(wrappers + " shell wrappers > " + policy.maxWrappers());
-    }
-    if (rss > policy.maxRssBytes()) {
-      out.add(rss + " bytes RSS > " + policy.maxRssBytes());
-    }
-    return out;
-  }
-
-  /** Every live process that names a family in {@code KITTY_FAMILY}. */
-  private List<ProcessView> claimedProcesses() {
-    List<ProcessView> out = new ArrayList<>();
-    long me = ProcessHandle.current().pid();
-    for (var n : platform.processes().nodes().values()) {
-      if (n.zombie() || n.pid() == me) {
-        continue;
-      }
-      platform
-          .processes()
-          .view(n.pid())
-          .filter(v -> v.cookies().containsKey("KITTY_FAMILY"))
-          .ifPresent(out::add);
-    }
-    return out;
-  }
-
-  private String bundle(
-      FamilyInfo family,
-      RunawayPolicy policy,
-      List<String> fired,
-      Map<LaunchRecord, List<ProcessView>> byLaunch,
-      List<ProcessView> unattributed) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("schema_version", 1);
-    doc.put("kind", "runaway");
-    doc.put("family", family.id());
-    doc.put("at", Instant.now().toString());
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("max_processes", policy.maxProcesses());
-    p.put("max_wrappers", policy.maxWrappers());
-    p.put("max_rss_bytes", policy.maxRssBytes());
-    doc.put("policy", p);
-    doc.put("fired", fired);
-    List<Object> launches = new ArrayList<>();
-    for (var e : byLaunch.entrySet()) {
-      Map<String, Object> l = new LinkedHashMap<>();
-      l.put("name", e.getKey().name());
-      l.put("launch_id", e.getKey().launchId());
-      l.put("status", e.getKey().status());
-      l.put("pid", e.getKey().pid());
-      l.put("wrapper_pid", e.getKey().wrapperPid());
-      l.put("port", e.getKey().port());
-      l.put("processes", e.getValue().stream().map(Launches::processJson).toList());
-      launches.add(l);
-    }
-    doc.put("launches", launches);
-    doc.put("unattributed", unattributed.stream().map(Launches::processJson).toList());
-    String stamp = Instant.now().toString().replace(":", "").replace(".", "-");
-    Path file =
-        store
-            .dir()
-            .resolve("diagnostics")
-            .resolve("runaway-" + family.id() + "-" + stamp + ".json");
-    store.writeAtomically(file, dev.kitty.api.JsonText.write(doc) + "\n");
-    return file.toString();
-  }
-
-  private static Map<String, Object> processJson(ProcessView v) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("pid", v.pid());
-    m.put("ppid", v.ppid());
-    m.put("pgid", v.pgid());
-    m.put("sid", v.sid());
-    m.put("start_time", v.startTime() == null ? null : v.startTime().toString());
-    m.put("start_ticks", v.startTicks());
-    m.put("rss_bytes", v.rssBytes());
-    m.put("state", v.state());
-    m.put("shell_wrapper", v.shellWrapper());
-    m.put("command", v.command());
-    m.put("args", v.args());
-    m.put("cwd", v.cwd());
-    return m;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -940,7 +768,7 @@ final class Launches {
     return new StopReport(List.of(), List.of(), List.of(), false, signallerUsed.get());
   }
 
-  private StopReport merge(List<StopReport> parts) {
+  StopReport merge(List<StopReport> parts) {
     List<StopReport.Entry> swept = new ArrayList<>();
     List<StopReport.Entry> skipped = new ArrayList<>();
     List<StopReport.Entry> failed = new ArrayList<>();

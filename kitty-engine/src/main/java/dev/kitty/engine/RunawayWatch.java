@@ -1,0 +1,209 @@
+package dev.kitty.engine;
+
+import dev.kitty.api.JsonText;
+import dev.kitty.api.ProcessView;
+import dev.kitty.api.RunawayPolicy;
+import dev.kitty.engine.internal.discovery.Platform;
+import dev.kitty.engine.internal.launch.LaunchMembers;
+import dev.kitty.engine.internal.launch.LaunchRecord;
+import dev.kitty.engine.internal.launch.LaunchRegistry;
+import dev.kitty.engine.internal.state.StateStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The runaway watchdog (seed 002, fix 5.2; ADR 19): counts the processes of each family's launches
+ * on record against the family's {@link RunawayPolicy}, writes a diagnostic bundle when a limit is
+ * broken, and with auto-clean has {@link Launches} stop the launches to blame. It reports, never
+ * guesses: processes that claim a family without a recorded launch are listed, not stopped.
+ */
+final class RunawayWatch {
+
+  private final Kitty kitty;
+  private final Platform platform;
+  private final StateStore store;
+  private final Launches launches;
+
+  RunawayWatch(Kitty kitty, Platform platform, StateStore store, Launches launches) {
+    this.kitty = kitty;
+    this.platform = platform;
+    this.store = store;
+    this.launches = launches;
+  }
+
+  /**
+   * The runaway watchdog (seed 002 fix 5.2): for each named family with a policy, counts the
+   * processes of its launches on record. When a limit is exceeded it writes a diagnostic bundle
+   * ({@code writeBundle}) and, with {@code autoClean}, stops the launches that are to blame through
+   * the gate: leftovers of launches kitty no longer means to run, then every launch whose own
+   * members break the policy. Processes that claim the family but carry no recorded cookie are
+   * listed, never stopped.
+   */
+  List<RunawayFinding> check(
+      List<String> ids, boolean autoClean, boolean writeBundle, StopProgress progress) {
+    LaunchRegistry registry = new LaunchRegistry(store);
+    List<RunawayFinding> out = new ArrayList<>();
+    List<ProcessView> claimed = null;
+    for (FamilyInfo family : kitty.select(ids)) {
+      RunawayPolicy policy = family.family().runawayPolicy();
+      if (policy.equals(RunawayPolicy.NONE) || family.family().launchSpec().isEmpty()) {
+        continue;
+      }
+      List<LaunchRecord> records = registry.all(family.id());
+      Map<LaunchRecord, List<ProcessView>> byLaunch = new LinkedHashMap<>();
+      Set<Long> attributed = new HashSet<>();
+      for (LaunchRecord r : records) {
+        List<ProcessView> m =
+            LaunchMembers.find(platform.processes(), r.launchId(), r.notBeforeTicks(), r.sid());
+        byLaunch.put(r, m);
+        m.forEach(v -> attributed.add(v.pid()));
+      }
+      List<ProcessView> members = byLaunch.values().stream().flatMap(List::stream).toList();
+      List<String> fired = fired(policy, members);
+      if (fired.isEmpty()) {
+        continue;
+      }
+      if (claimed == null) {
+        claimed = claimedProcesses();
+      }
+      List<ProcessView> unattributed =
+          claimed.stream()
+              .filter(v -> family.id().equals(v.cookies().get("KITTY_FAMILY")))
+              .filter(v -> !attributed.contains(v.pid()))
+              .toList();
+      String bundle = writeBundle ? bundle(family, policy, fired, byLaunch, unattributed) : null;
+      StopReport cleaned = null;
+      if (autoClean) {
+        List<StopReport> parts = new ArrayList<>();
+        for (var e : byLaunch.entrySet()) {
+          LaunchRecord r = e.getKey();
+          if (e.getValue().isEmpty()) {
+            continue;
+          }
+          boolean leftovers = !r.meantToRun();
+          boolean toBlame = !fired(policy, e.getValue()).isEmpty();
+          if (leftovers || toBlame) {
+            parts.add(
+                launches.stopForRunaway(
+                    family,
+                    r,
+                    progress,
+                    leftovers ? "leftovers" : "runaway: " + fired(policy, e.getValue())));
+          }
+        }
+        cleaned = launches.merge(parts);
+      }
+      out.add(
+          new RunawayFinding(
+              family.id(),
+              fired,
+              (int) members.stream().filter(v -> !v.shellWrapper()).count(),
+              (int) members.stream().filter(ProcessView::shellWrapper).count(),
+              members.stream().mapToLong(ProcessView::rssBytes).sum(),
+              members,
+              unattributed,
+              bundle,
+              cleaned));
+    }
+    return out;
+  }
+
+  /** Which limits {@code members} break, one line each. */
+  static List<String> fired(RunawayPolicy policy, List<ProcessView> members) {
+    List<String> out = new ArrayList<>();
+    long wrappers = members.stream().filter(ProcessView::shellWrapper).count();
+    long processes = members.size() - wrappers;
+    long rss = members.stream().mapToLong(ProcessView::rssBytes).sum();
+    if (processes > policy.maxProcesses()) {
+      out.add(processes + " processes > " + policy.maxProcesses());
+    }
+    if (wrappers > policy.maxWrappers()) {
+      out.add(wrappers + " shell wrappers > " + policy.maxWrappers());
+    }
+    if (rss > policy.maxRssBytes()) {
+      out.add(rss + " bytes RSS > " + policy.maxRssBytes());
+    }
+    return out;
+  }
+
+  /** Every live process that names a family in {@code KITTY_FAMILY}. */
+  private List<ProcessView> claimedProcesses() {
+    List<ProcessView> out = new ArrayList<>();
+    long me = ProcessHandle.current().pid();
+    for (var n : platform.processes().nodes().values()) {
+      if (n.zombie() || n.pid() == me) {
+        continue;
+      }
+      platform
+          .processes()
+          .view(n.pid())
+          .filter(v -> v.cookies().containsKey("KITTY_FAMILY"))
+          .ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private String bundle(
+      FamilyInfo family,
+      RunawayPolicy policy,
+      List<String> fired,
+      Map<LaunchRecord, List<ProcessView>> byLaunch,
+      List<ProcessView> unattributed) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("schema_version", 1);
+    doc.put("kind", "runaway");
+    doc.put("family", family.id());
+    doc.put("at", Instant.now().toString());
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("max_processes", policy.maxProcesses());
+    p.put("max_wrappers", policy.maxWrappers());
+    p.put("max_rss_bytes", policy.maxRssBytes());
+    doc.put("policy", p);
+    doc.put("fired", fired);
+    List<Object> launches = new ArrayList<>();
+    for (var e : byLaunch.entrySet()) {
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("name", e.getKey().name());
+      l.put("launch_id", e.getKey().launchId());
+      l.put("status", e.getKey().status());
+      l.put("pid", e.getKey().pid());
+      l.put("wrapper_pid", e.getKey().wrapperPid());
+      l.put("port", e.getKey().port());
+      l.put("processes", e.getValue().stream().map(RunawayWatch::processJson).toList());
+      launches.add(l);
+    }
+    doc.put("launches", launches);
+    doc.put("unattributed", unattributed.stream().map(RunawayWatch::processJson).toList());
+    String stamp = Instant.now().toString().replace(":", "").replace(".", "-");
+    Path file =
+        store
+            .dir()
+            .resolve("diagnostics")
+            .resolve("runaway-" + family.id() + "-" + stamp + ".json");
+    store.writeAtomically(file, JsonText.write(doc) + "\n");
+    return file.toString();
+  }
+
+  private static Map<String, Object> processJson(ProcessView v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pid", v.pid());
+    m.put("ppid", v.ppid());
+    m.put("pgid", v.pgid());
+    m.put("sid", v.sid());
+    m.put("start_time", v.startTime() == null ? null : v.startTime().toString());
+    m.put("start_ticks", v.startTicks());
+    m.put("rss_bytes", v.rssBytes());
+    m.put("state", v.state());
+    m.put("shell_wrapper", v.shellWrapper());
+    m.put("command", v.command());
+    m.put("args", v.args());
+    m.put("cwd", v.cwd());
+    return m;
+  }
+}
