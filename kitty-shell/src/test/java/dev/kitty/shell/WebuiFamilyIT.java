@@ -396,7 +396,14 @@ class WebuiFamilyIT {
     assertEquals("failed", status("x").get("status").asString());
 
     SyncDaemons.Result exits =
-        run("start", "webui", "--name", "y", "--shell", "--", webui("--workers 2 --exit-after 0"));
+        run(
+            "start",
+            "webui",
+            "--name",
+            "y",
+            "--shell",
+            "--",
+            webui("--workers 2 --die-before-listen"));
     assertEquals(1, exits.code(), exits.err());
     assertTrue(exits.err().contains("before it was healthy"), exits.err());
     assertEquals(Set.of(), webuiProcesses(), "the workers of a failed start are stopped too");
