@@ -18,7 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 final class CommandCompleter implements org.jline.reader.Completer {
 
-  private static final Set<String> TAKE_FAMILIES = Set.of("scan", "doctor", "map");
+  private static final Set<String> TAKE_FAMILIES =
+      Set.of(
+          "scan", "doctor", "map", "cleanup", "start", "stop", "restart", "ensure", "status",
+          "watch");
 
   private final CommandSpec spec;
   private final Session session;

@@ -9,8 +9,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "ensure",
     description = {
-      "Nothing when the named launch is healthy; otherwise stop what is left of it and start it",
-      "again, retrying with exponential backoff (0, 0.5, 1, 2, 4 s). Exit 1 when all attempts fail."
+      "Start a named launch again only if it is not healthy.",
+      "Stops what is left of it first; retries with exponential backoff (0, 0.5, 1, 2, 4 s).",
+      "Exit 1 when all attempts fail."
     })
 final class EnsureCommand implements Callable<Integer> {
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "restart",
     description = {
-      "Stop a named launch (verified: nothing of it left), then start it again as recorded.",
+      "Stop a named launch (verified), then start it again as recorded.",
       "Exit 1 when the stop leaves survivors (nothing is started then) or the start fails."
     })
 final class RestartCommand implements Callable<Integer> {

@@ -14,8 +14,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "status",
     description = {
-      "Every named launch on record (also those whose kitty process died): its record, its state",
-      "on the machine, its processes. Exit 0 when all that should run does, 3 otherwise."
+      "Show every named launch on record and what is alive of it.",
+      "Also launches whose kitty process died: record, state on the machine, processes, zombies.",
+      "Exit 0 when all that should run does, 3 otherwise."
     })
 final class StatusCommand implements Callable<Integer> {
 

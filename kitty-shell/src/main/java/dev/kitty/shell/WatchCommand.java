@@ -22,8 +22,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "watch",
     description = {
-      "Watch the families' launches against their runaway policy (webui: more than 10 processes or",
-      "3 shell wrappers); write a diagnostic bundle when one fires, stop the excess with --auto-clean.",
+      "Watch the families' launches for runaway process counts.",
+      "The policy is the family's (webui: more than 10 processes or 3 shell wrappers); a finding",
+      "writes a diagnostic bundle to the state dir; --auto-clean stops the launches to blame.",
       "Processes that claim a family without a recorded launch are listed, never stopped.",
       "With --once: exit 0 when nothing fired, 3 when something did (1 when a clean-up failed)."
     })
