@@ -86,4 +86,46 @@ public interface ProbeContext {
   default Optional<LaunchView> launch(String launchId) {
     return Optional.empty();
   }
+
+  /**
+   * What kitty's launch registry proves about {@code p} for family {@code familyId}, the same way
+   * for every family that launches daemons: a member of the live launch on record is recorded live;
+   * a member of a launch kitty stopped, or whose start failed, is a leftover kitty proved it
+   * started ({@code safe_auto}); a process carrying the cookie but older than the launch copied it
+   * ({@code operator_required}). Empty when {@code p} carries no cookie of a launch of this family
+   * on record. Adds {@code service} (the launch's name) and {@code recorded_pid} (its main process
+   * on record, which {@code kitty ghosts} compares with the socket's holders) to {@code attrs}.
+   */
+  default Optional<Identity> launchIdentity(
+      ProcessView p, String familyId, java.util.Map<String, Object> attrs) {
+    String cookie = p.cookies().get(ProcessView.LAUNCH_COOKIE);
+    Optional<LaunchView> record = cookie == null ? Optional.empty() : launch(cookie);
+    if (record.isEmpty() || !record.get().family().equals(familyId)) {
+      return Optional.empty();
+    }
+    LaunchView r = record.get();
+    attrs.put("service", r.name());
+    if (r.pid() > 0) {
+      attrs.put("recorded_pid", r.pid());
+    }
+    if (p.startTicks() < r.notBeforeTicks()) {
+      return Optional.of(
+          Identity.operatorRequired(
+              IdentitySource.REGISTRY,
+              "carries the cookie of launch "
+                  + r.name()
+                  + " but started before it: the cookie was copied, not inherited",
+              attrs));
+    }
+    if (r.meantToRun()) {
+      return Optional.of(
+          Identity.recordedLive(
+              IdentitySource.REGISTRY,
+              "the live " + familyId + " launch '" + r.name() + "' on record",
+              attrs));
+    }
+    // Kitty stopped this launch (or its start failed): what still carries its cookie is a leftover
+    // kitty proved it started.
+    return Optional.of(Identity.safeAuto(IdentitySource.REGISTRY, attrs));
+  }
 }

@@ -30,8 +30,8 @@ import java.util.Objects;
  * @param rssBytes resident set size in bytes, -1 when unknown
  * @param state the scheduler state letter (R, S, D, Z, T, ...), or "?" when unknown
  * @param cookies the kitty cookies from its environment ({@code KITTY_LAUNCH_ID}, {@code
- *     KITTY_SERVICE}, {@code KITTY_FAMILY}, {@code KITTY_TEST}); never null, empty when none or
- *     unreadable
+ *     KITTY_SERVICE}, {@code KITTY_STACK}, {@code KITTY_FAMILY}, {@code KITTY_TEST}); never null,
+ *     empty when none or unreadable
  * @param environmentReadable whether the environment could be read at all
  */
 public record ProcessView(

@@ -38,6 +38,34 @@ public record StopPlan(List<StopStep> steps) {
   }
 
   /**
+   * For a service that runs in a process group of its own (seed 003): TERM the group, and every
+   * member outside it (a descendant that called {@code setsid}), wait {@code grace}; freeze what is
+   * left and KILL it; then wait up to {@code verify} for every member to be gone and the port free.
+   */
+  public static StopPlan group(Duration grace, Duration verify) {
+    return new StopPlan(
+        List.of(
+            new Signal(SignalKind.TERM, Reach.GROUP, grace),
+            new StopStep.FreezeTree(),
+            new Signal(SignalKind.KILL, Reach.TREE, verify),
+            new StopStep.VerifyNoMembers(verify),
+            new StopStep.VerifyPortFree(verify)));
+  }
+
+  /**
+   * No grace ({@code kitty down --force}): freeze the whole tree so nothing can start anything new,
+   * KILL it, and verify.
+   */
+  public static StopPlan forced(Duration verify) {
+    return new StopPlan(
+        List.of(
+            new StopStep.FreezeTree(),
+            new Signal(SignalKind.KILL, Reach.TREE, verify),
+            new StopStep.VerifyNoMembers(verify),
+            new StopStep.VerifyPortFree(verify)));
+  }
+
+  /**
    * For daemons behind a respawning wrapper (seed 002): freeze the whole tree first, so nothing can
    * start new processes, then TERM it, KILL what is left after {@code grace}, and verify.
    */

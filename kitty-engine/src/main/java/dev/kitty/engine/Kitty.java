@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -268,7 +269,7 @@ public final class Kitty {
                             + inheritors));
               } else if (c.identity().attributes().get("recorded_pid") instanceof Number recorded
                   && !holders.contains(recorded.longValue())
-                  && snapshot.view(recorded.longValue()).isEmpty()) {
+                  && gone(snapshot, recorded.longValue())) {
                 ghosts.add(
                     new GhostSocket(
                         c.daemonFamily(),
@@ -283,6 +284,12 @@ public final class Kitty {
               }
             });
     return ghosts;
+  }
+
+  /** A zombie is gone too: it holds no socket and only waits for its parent to reap it. */
+  private static boolean gone(ProcessSnapshot snapshot, long pid) {
+    ProcessNode n = snapshot.nodes().get(pid);
+    return n == null || n.zombie();
   }
 
   /**
@@ -587,6 +594,79 @@ public final class Kitty {
   private Launches launches() {
     return new Launches(
         this, platform, new StateStore(options.stateDir()), this::gate, this::signallerUsed);
+  }
+
+  private Stacks stacks() {
+    return new Stacks(this, platform, new StateStore(options.stateDir()), launches());
+  }
+
+  /**
+   * {@code kitty up FILE}: starts the services of a stack file that are not running, dependencies
+   * first, each healthy before what depends on it starts; on a failure stops what it started.
+   *
+   * @param env extra environment for every service
+   * @param progress told a line per service as it starts
+   * @throws KittyException.BadInput for a stack file that is wrong (file and line named), before
+   *     anything starts
+   * @throws KittyException.Failed when a service does not become healthy (everything this call
+   *     started is stopped again)
+   */
+  public StackReport up(
+      Path file, Map<String, String> env, java.util.function.Consumer<String> progress) {
+    return stacks().up(file, env, progress);
+  }
+
+  /**
+   * {@code kitty down FILE}: stops every service of the stack on record, dependents first, and
+   * reports what still carries the stack's cookie (nothing, when it worked).
+   */
+  public StackReport down(
+      Path file, boolean force, java.util.function.Consumer<String> progress, StopProgress waits) {
+    return stacks().down(file, force, progress, waits);
+  }
+
+  /** {@code kitty ps FILE}: the stack's services with their processes, memory and CPU. */
+  public StackReport ps(Path file) {
+    return stacks().ps(file);
+  }
+
+  /** The log file of one service of the stack on record ({@code kitty logs}). */
+  public Path stackLog(Path file, String service) {
+    return stacks().log(file, service);
+  }
+
+  /**
+   * For {@code kitty up --foreground}: makes this process the subreaper of what it starts (Linux,
+   * {@code PR_SET_CHILD_SUBREAPER}) and reaps, every {@code interval}, the adopted orphans that
+   * exited, so none lingers as a zombie. Returns false, doing nothing, where that is not possible.
+   */
+  public boolean adoptOrphans(Duration interval) {
+    if (!SignalGate.Reaper.becomeSubreaper()) {
+      return false;
+    }
+    long me = ProcessHandle.current().pid();
+    Thread reaper =
+        Thread.ofPlatform()
+            .daemon()
+            .name("kitty-subreaper")
+            .start(
+                () -> {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    for (ProcessNode n : platform.processes().nodes().values()) {
+                      if (n.ppid() == me
+                          && n.zombie()
+                          && !dev.kitty.engine.internal.launch.Launcher.SPAWNED.contains(n.pid())) {
+                        SignalGate.Reaper.reap(n.pid());
+                      }
+                    }
+                    try {
+                      Thread.sleep(interval);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
+    return reaper.isAlive();
   }
 
   private RunawayWatch watch() {

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param cwd the folder to run it in ({@code --project})
  * @param scope the scope it is for ({@code --scope}; {@code {scope}} in the command), or null
  * @param env extra environment for it
+ * @param startTimeout how long it may take to become healthy, or null for the family's default
  */
 public record LaunchRequest(
     String family,
@@ -28,7 +29,22 @@ public record LaunchRequest(
     String healthPath,
     Path cwd,
     String scope,
-    Map<String, String> env) {
+    Map<String, String> env,
+    java.time.Duration startTimeout) {
+
+  /** A request with the family's start timeout. */
+  public LaunchRequest(
+      String family,
+      String name,
+      String port,
+      boolean shell,
+      List<String> command,
+      String healthPath,
+      Path cwd,
+      String scope,
+      Map<String, String> env) {
+    this(family, name, port, shell, command, healthPath, cwd, scope, env, null);
+  }
 
   /** Copies the lists. */
   public LaunchRequest {

@@ -6,6 +6,7 @@ import dev.kitty.api.IdentitySource;
 import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.ListenerView;
 import dev.kitty.api.ProcessView;
+import dev.kitty.api.StopPlan;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessSnapshot;
 import dev.kitty.engine.internal.identity.LoopbackHttp;
@@ -52,6 +53,9 @@ final class Launches {
    * next.
    */
   private static final int STOP_ROUNDS = 3;
+
+  /** The port request of a launch that listens on no port (a stack's worker service). */
+  static final String NO_PORT = "none";
 
   private final Kitty kitty;
   private final Platform platform;
@@ -162,6 +166,7 @@ final class Launches {
               cwd,
               req.scope(),
               req.env(),
+              req.startTimeout() == null ? spec.startTimeout() : req.startTimeout(),
               restarts,
               registry,
               gate,
@@ -182,9 +187,13 @@ final class Launches {
         || w.endsWith(".cmd");
   }
 
+  /** {@code port} is {@code auto} (null: the first free one), {@code none} (0) or a number. */
   private Integer parsePort(FamilyInfo family, String port) {
     if (port == null || port.equals("auto")) {
       return null;
+    }
+    if (port.equals(NO_PORT)) {
+      return 0;
     }
     int p;
     try {
@@ -211,12 +220,13 @@ final class Launches {
       Path cwd,
       String scope,
       Map<String, String> env,
+      Duration startTimeout,
       int restarts,
       LaunchRegistry registry,
       SignalGate gate,
       String event) {
     int port = explicit == null ? freePort(family) : explicit;
-    if (explicit != null && Kitty.portTaken(port)) {
+    if (explicit != null && port > 0 && Kitty.portTaken(port)) {
       throw new KittyException.Failed(
           "port "
               + port
@@ -229,7 +239,7 @@ final class Launches {
     String launchId = UUID.randomUUID().toString();
     Path recordFile = registry.file(family.id(), name);
     LaunchRecord[] intent = new LaunchRecord[1];
-    LaunchSpec run = new LaunchSpec(command, shell, healthPath, spec.startTimeout());
+    LaunchSpec run = new LaunchSpec(command, shell, healthPath, startTimeout);
     Launcher launcher = new Launcher(platform, store, gate);
     Launcher.Launched launched;
     try {
@@ -373,10 +383,10 @@ final class Launches {
         || node.get().startTicks() != r.startTicks()) {
       return "its main process " + r.pid() + " is gone";
     }
-    if (!listeningMember(r)) {
+    if (r.port() > 0 && !listeningMember(r)) {
       return "nothing of it listens on port " + r.port();
     }
-    if (r.healthPath() != null) {
+    if (r.healthPath() != null && r.port() > 0) {
       HttpAnswer a = LoopbackHttp.get("127.0.0.1", r.port(), r.healthPath(), Duration.ofSeconds(1));
       if (a.error() != null) {
         return "health " + r.healthPath() + ": " + a.error();
@@ -410,6 +420,15 @@ final class Launches {
    */
   @SuppressWarnings("try") // the lock is held for the body's duration, never read
   StopReport stop(String familyId, String name, StopProgress progress) {
+    return stop(familyId, name, null, progress, "stopped by the operator");
+  }
+
+  /**
+   * As {@link #stop(String, String, StopProgress)} with {@code plan} instead of the family's (null:
+   * the family's), recording {@code why}.
+   */
+  @SuppressWarnings("try") // the lock is held for the body's duration, never read
+  StopReport stop(String familyId, String name, StopPlan plan, StopProgress progress, String why) {
     FamilyInfo family = family(familyId);
     LaunchRegistry registry = new LaunchRegistry(store);
     List<String> names = new ArrayList<>();
@@ -432,7 +451,7 @@ final class Launches {
                   + family.id()
                   + " lists them");
         }
-        parts.add(stopLocked(family, r.get(), gates.get(), progress, "stopped by the operator"));
+        parts.add(stopLocked(family, r.get(), gates.get(), progress, why, plan));
       }
     }
     return merge(parts);
@@ -444,6 +463,16 @@ final class Launches {
    */
   private StopReport stopLocked(
       FamilyInfo family, LaunchRecord r, SignalGate gate, StopProgress progress, String why) {
+    return stopLocked(family, r, gate, progress, why, null);
+  }
+
+  private StopReport stopLocked(
+      FamilyInfo family,
+      LaunchRecord r,
+      SignalGate gate,
+      StopProgress progress,
+      String why,
+      StopPlan plan) {
     LaunchRegistry registry = new LaunchRegistry(store);
     gate.admitLaunch(r.launchId(), family.id(), r.notBeforeTicks(), r.sid());
     StopExecutor executor = new StopExecutor(gate, platform, progress, store);
@@ -471,7 +500,13 @@ final class Launches {
       }
       StopExecutor.Result result =
           executor.stopLaunch(
-              family, candidate(family, r, root), target(family, root), wrappers, rest);
+              family,
+              plan == null ? family.family().stopPlan() : plan,
+              candidate(family, r, root),
+              target(family, root),
+              wrappers,
+              rest,
+              r.port() > 0);
       switch (result.kind()) {
         case SWEPT -> swept.add(result.entry());
         case SKIPPED -> {
@@ -484,7 +519,7 @@ final class Launches {
     }
     List<ProcessView> left =
         LaunchMembers.find(platform.processes(), r.launchId(), r.notBeforeTicks(), r.sid());
-    boolean portHeld = listeningMember(r);
+    boolean portHeld = r.port() > 0 && listeningMember(r);
     LaunchRecord after;
     if (left.isEmpty() && !portHeld) {
       failed.clear();
@@ -649,6 +684,7 @@ final class Launches {
         r.cwd() == null ? null : Path.of(r.cwd()),
         r.scope(),
         env,
+        spec.startTimeout(),
         restarts,
         registry,
         gate,

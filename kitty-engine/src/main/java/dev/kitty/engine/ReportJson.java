@@ -312,6 +312,39 @@ public final class ReportJson {
     return root;
   }
 
+  /** The {@code kitty up}, {@code down} and {@code ps} document. */
+  public static ObjectNode stack(StackReport r) {
+    ObjectNode root = object();
+    root.put("stack", r.stack());
+    root.put("file", r.file());
+    ArrayNode services = root.putArray("services");
+    for (StackReport.Service s : r.services()) {
+      ObjectNode o = services.addObject();
+      o.put("name", s.name());
+      o.put("launch", s.launch());
+      o.put("state", s.state());
+      o.put("pid", s.pid() > 0 ? s.pid() : null);
+      o.put("pgid", s.pgid() > 0 ? s.pgid() : null);
+      o.put("port", s.port() > 0 ? s.port() : null);
+      o.put("log", s.log());
+      o.put("millis", s.millis());
+      o.put("error", s.error());
+      o.put("processes", s.members().size());
+      o.put("rss_bytes", s.rssBytes());
+      o.put("cpu_percent", Math.round(s.cpuPercent() * 10) / 10.0);
+      ArrayNode members = o.putArray("members");
+      s.members().forEach(m -> members.add(process(m)));
+    }
+    ObjectNode totals = root.putObject("totals");
+    totals.put("processes", r.processes());
+    totals.put("rss_bytes", r.rssBytes());
+    ArrayNode survivors = root.putArray("survivors");
+    r.survivors().forEach(m -> survivors.add(process(m)));
+    root.set("stopped", stop(r.stopped()));
+    root.set("notes", value(r.notes()));
+    return root;
+  }
+
   /** The {@code kitty watch} document: one finding per family whose launches broke its policy. */
   public static ObjectNode runaway(List<RunawayFinding> findings) {
     ObjectNode root = object();

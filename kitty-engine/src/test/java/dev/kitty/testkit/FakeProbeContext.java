@@ -30,6 +30,7 @@ public final class FakeProbeContext implements ProbeContext {
   private final Map<String, FileEvidence> files = new HashMap<>();
   private final Map<String, java.util.function.Function<String, Object>> responders =
       new HashMap<>();
+  private final Map<String, dev.kitty.api.LaunchView> launches = new HashMap<>();
   private int uid = 1000;
 
   /** A context for a listener on {@code port} held by {@code holders}. */
@@ -60,6 +61,17 @@ public final class FakeProbeContext implements ProbeContext {
         "S",
         cookies,
         true);
+  }
+
+  /** Puts a launch on kitty's record, found by its cookie. */
+  public FakeProbeContext launch(dev.kitty.api.LaunchView l) {
+    launches.put(l.launchId(), l);
+    return this;
+  }
+
+  @Override
+  public Optional<dev.kitty.api.LaunchView> launch(String launchId) {
+    return Optional.ofNullable(launches.get(launchId));
   }
 
   /** Adds a process. */

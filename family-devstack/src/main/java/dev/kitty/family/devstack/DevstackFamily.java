@@ -3,11 +3,11 @@ package dev.kitty.family.devstack;
 import dev.kitty.api.Family;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
+import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
-import dev.kitty.api.StopStep;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,18 +37,23 @@ public final class DevstackFamily implements Family {
     return RANGE;
   }
 
+  /**
+   * Services are started by {@code kitty up} from a stack file, each through the platform shell as
+   * foreman runs Procfile lines; the command here is empty because the stack file gives it.
+   */
+  @Override
+  public Optional<LaunchSpec> launchSpec() {
+    return Optional.of(new LaunchSpec(List.of(), true, null, Duration.ofSeconds(30)));
+  }
+
   @Override
   public StopPlan stopPlan() {
-    return new StopPlan(
-        List.of(
-            new StopStep.Signal(
-                StopStep.SignalKind.TERM, StopStep.Reach.GROUP, Duration.ofSeconds(3)),
-            new StopStep.FreezeTree(),
-            new StopStep.Signal(
-                StopStep.SignalKind.KILL, StopStep.Reach.TREE, Duration.ofSeconds(2)),
-            new StopStep.VerifyNoMembers(Duration.ofSeconds(2)),
-            new StopStep.VerifyPortFree(Duration.ofSeconds(2))));
+    return StopPlan.group(Duration.ofSeconds(5), Duration.ofSeconds(2));
   }
+
+  /** Dev tools a seed-003 stack leaves behind; named only to report them, never to stop them. */
+  static final java.util.Set<String> DEV_TOOLS =
+      java.util.Set.of("node", "tsx", "vitest", "esbuild", "turbo", "vite", "npm", "npx");
 
   @Override
   public Identity identify(ProbeContext ctx) {
@@ -58,21 +63,35 @@ public final class DevstackFamily implements Family {
     }
     ProcessView p = process.get();
     String launch = p.cookies().get(ProcessView.LAUNCH_COOKIE);
-    String service = p.cookies().get("KITTY_SERVICE");
     String family = p.cookies().get("KITTY_FAMILY");
     List<Long> wrappers = ctx.shellWrappers(p);
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("launch_id", launch);
-    attrs.put("service", service);
+    attrs.put("service", p.cookies().get("KITTY_SERVICE"));
+    attrs.put("stack", p.cookies().get("KITTY_STACK"));
     attrs.put("wrapper_pids", wrappers);
     if (launch != null && family != null && !family.equals(id())) {
       return Identity.neverTouch(
           IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs);
     }
-    if (launch != null && service != null) {
+    Optional<Identity> recorded = ctx.launchIdentity(p, id(), attrs);
+    if (recorded.isPresent()) {
+      return recorded.get();
+    }
+    if (launch != null) {
       return Identity.operatorRequired(
           IdentitySource.PROCESS_SHAPE,
-          "service " + service + " of stack launch " + launch + ", which no stack record names",
+          "carries kitty launch cookie " + launch + " but no launch record names it",
+          attrs);
+    }
+    if (DEV_TOOLS.contains(p.command())) {
+      // The seed's pkill -f list is the anti-pattern: a name is a reason to look, never to kill.
+      return Identity.operatorRequired(
+          IdentitySource.PROCESS_SHAPE,
+          p.command()
+              + " without a kitty stack cookie (cwd "
+              + p.cwd()
+              + "): not started by kitty up; stop it yourself if it is yours",
           attrs);
     }
     return Identity.neverTouch(

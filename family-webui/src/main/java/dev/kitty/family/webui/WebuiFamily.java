@@ -4,7 +4,6 @@ import dev.kitty.api.Family;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
 import dev.kitty.api.LaunchSpec;
-import dev.kitty.api.LaunchView;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
@@ -76,25 +75,9 @@ public final class WebuiFamily implements Family {
       return Identity.neverTouch(
           IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs);
     }
-    Optional<LaunchView> record = launch == null ? Optional.empty() : ctx.launch(launch);
-    if (record.isPresent() && record.get().family().equals(id())) {
-      LaunchView r = record.get();
-      attrs.put("service", r.name());
-      if (p.startTicks() < r.notBeforeTicks()) {
-        return Identity.operatorRequired(
-            IdentitySource.REGISTRY,
-            "carries the cookie of launch "
-                + r.name()
-                + " but started before it: the cookie was copied, not inherited",
-            attrs);
-      }
-      if (r.meantToRun()) {
-        return Identity.recordedLive(
-            IdentitySource.REGISTRY, "the live webui '" + r.name() + "' on record", attrs);
-      }
-      // Kitty stopped this launch (or its start failed): what still carries its cookie is a
-      // leftover kitty proved it started.
-      return Identity.safeAuto(IdentitySource.REGISTRY, attrs);
+    Optional<Identity> recorded = ctx.launchIdentity(p, id(), attrs);
+    if (recorded.isPresent()) {
+      return recorded.get();
     }
     if (launch != null) {
       return Identity.operatorRequired(

@@ -23,7 +23,7 @@ final class LinuxProcessTable implements ProcessTable {
 
   /** Only these variables are ever kept from another process's environment. */
   static final Set<String> COOKIES =
-      Set.of("KITTY_LAUNCH_ID", "KITTY_SERVICE", "KITTY_FAMILY", "KITTY_TEST");
+      Set.of("KITTY_LAUNCH_ID", "KITTY_SERVICE", "KITTY_STACK", "KITTY_FAMILY", "KITTY_TEST");
 
   private final ProcFs fs;
   private final long bootEpochSeconds;
@@ -111,6 +111,14 @@ final class LinuxProcessTable implements ProcessTable {
             s.state(),
             cookies,
             environ.isPresent()));
+  }
+
+  @Override
+  public java.util.OptionalLong cpuMillis(long pid) {
+    Optional<ProcStat> s = stat(pid);
+    return s.isEmpty()
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(s.get().cpuTicks() * 1000 / CLOCK_TICKS_PER_SECOND);
   }
 
   @Override

@@ -11,6 +11,7 @@ package dev.kitty.engine.internal.discovery;
  * @param sid session
  * @param startTicks start time in clock ticks since boot
  * @param rssPages resident set size in pages
+ * @param cpuTicks user and system CPU time in clock ticks
  */
 record ProcStat(
     long pid,
@@ -20,4 +21,5 @@ record ProcStat(
     long pgid,
     long sid,
     long startTicks,
-    long rssPages) {}
+    long rssPages,
+    long cpuTicks) {}

@@ -20,7 +20,7 @@ final class ProcStatParser {
     Long pid = number(line.substring(0, open).strip());
     String comm = line.substring(open + 1, close);
     String[] f = line.substring(close + 1).strip().split("\\s+");
-    // f[0] is field 3 (state); starttime is field 22, rss field 24.
+    // f[0] is field 3 (state); utime and stime are fields 14 and 15, starttime 22, rss 24.
     if (pid == null || pid <= 0 || f.length < 22 || f[0].length() != 1) {
       return Optional.empty();
     }
@@ -29,10 +29,18 @@ final class ProcStatParser {
     Long sid = number(f[3]);
     Long start = number(f[19]);
     Long rss = number(f[21]);
-    if (ppid == null || pgid == null || sid == null || start == null || rss == null) {
+    Long utime = number(f[11]);
+    Long stime = number(f[12]);
+    if (ppid == null
+        || pgid == null
+        || sid == null
+        || start == null
+        || rss == null
+        || utime == null
+        || stime == null) {
       return Optional.empty();
     }
-    return Optional.of(new ProcStat(pid, comm, f[0], ppid, pgid, sid, start, rss));
+    return Optional.of(new ProcStat(pid, comm, f[0], ppid, pgid, sid, start, rss, utime + stime));
   }
 
   private static Long number(String s) {

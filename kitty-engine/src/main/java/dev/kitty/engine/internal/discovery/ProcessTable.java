@@ -26,6 +26,14 @@ public interface ProcessTable {
     return view(pid).map(ProcessView::uid).orElse(-1);
   }
 
+  /**
+   * The CPU time {@code pid} has used (user and system), empty when gone or where the platform does
+   * not say.
+   */
+  default java.util.OptionalLong cpuMillis(long pid) {
+    return java.util.OptionalLong.empty();
+  }
+
   /** The uid kitty runs as. */
   int currentUid();
 }

@@ -59,6 +59,18 @@ public final class Launcher {
       List<String> command,
       Path log) {}
 
+  /**
+   * A daemon without a port is healthy once it has stayed alive this long: long enough to catch a
+   * command that is not found or exits at once, short enough not to slow a stack's start (ADR 21).
+   */
+  static final Duration SETTLE = Duration.ofMillis(300);
+
+  /**
+   * Every process this JVM started as a launch root: the JDK's reaper collects their exit status,
+   * so a subreaper must never reap them itself.
+   */
+  public static final Set<Long> SPAWNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private static final Path[] SETSID = {Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")};
@@ -147,7 +159,9 @@ public final class Launcher {
     pb.environment().put(ProcessView.LAUNCH_COOKIE, launchId);
     pb.environment().put("KITTY_FAMILY", family.id());
     pb.environment().put("KITTY_TOKEN", token);
-    pb.environment().put("PORT", Integer.toString(port));
+    if (port > 0) {
+      pb.environment().put("PORT", Integer.toString(port));
+    }
     pb.redirectInput(
         ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")));
     // Interrupted (Ctrl-C, SIGTERM) at any moment before the daemon is healthy and recorded: stop
@@ -181,6 +195,7 @@ public final class Launcher {
       gate.admitLaunch(launchId, family.id(), floor);
       intent.beforeSpawn(launchId, floor);
       process = pb.start();
+      SPAWNED.add(process.pid());
       started.complete(process);
     } catch (IOException | RuntimeException e) {
       started.completeExceptionally(e);
@@ -220,7 +235,8 @@ public final class Launcher {
       String token,
       List<String> command,
       Path log) {
-    long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+    long started = System.nanoTime();
+    long deadline = started + spec.startTimeout().toNanos();
     String lastProblem = "no answer yet";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -235,7 +251,12 @@ public final class Launcher {
                 + " before it was healthy"
                 + tail(log));
       }
-      String problem = unhealthy(spec, port);
+      String problem =
+          port > 0
+              ? unhealthy(spec, port)
+              : System.nanoTime() - started < SETTLE.toNanos()
+                  ? "it has not been alive for " + SETTLE.toMillis() + " ms yet"
+                  : null;
       if (problem == null) {
         ProcessNode node = platform.processes().node(process.pid()).orElse(null);
         Instant start =

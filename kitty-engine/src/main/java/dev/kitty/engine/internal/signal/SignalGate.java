@@ -506,6 +506,12 @@ public final class SignalGate {
             new Outcome(new Verdict(true, false, "member of group " + pgid), error == null, error));
       }
       if (error == null) {
+        // Members that left the group (setsid) are part of the same daemon: they get it too.
+        for (Target t : members) {
+          if (!inGroup.contains(t.pid())) {
+            out.put(t.pid(), signal(t, sig));
+          }
+        }
         return out;
       }
     }
@@ -704,6 +710,67 @@ public final class SignalGate {
     @Override
     public String sendGroup(long pgid, Sig sig) {
       return "process groups are not supported by the fallback";
+    }
+  }
+
+  /**
+   * The other native process control kitty needs, kept here with the signals so that one class
+   * holds every native call (the architecture test): {@code prctl(PR_SET_CHILD_SUBREAPER)} for
+   * {@code kitty up --foreground}, so that orphaned grandchildren re-parent to kitty rather than to
+   * init, and {@code waitpid(pid, WNOHANG)} to reap them once they exit. Linux only; elsewhere (or
+   * without native access) both say no.
+   */
+  public static final class Reaper {
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int WNOHANG = 1;
+
+    private Reaper() {}
+
+    /** Makes this process the subreaper of its descendants; false where that is not possible. */
+    @SuppressWarnings("restricted")
+    public static boolean becomeSubreaper() {
+      if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        return false;
+      }
+      try {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle prctl =
+            linker.downcallHandle(
+                linker.defaultLookup().find("prctl").orElseThrow(),
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+        return (int) prctl.invokeExact(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L) == 0;
+      } catch (Throwable e) {
+        return false;
+      }
+    }
+
+    /**
+     * Reaps the exited child {@code pid} (a zombie this process adopted as subreaper); the caller
+     * never passes a child the JDK started, whose exit status the JDK's own reaper collects.
+     */
+    @SuppressWarnings("restricted")
+    public static boolean reap(long pid) {
+      try {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle waitpid =
+            linker.downcallHandle(
+                linker.defaultLookup().find("waitpid").orElseThrow(),
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT));
+        return (int) waitpid.invokeExact((int) pid, MemorySegment.NULL, WNOHANG) == (int) pid;
+      } catch (Throwable e) {
+        return false;
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.kitty.engine.internal.signal;
 
 import dev.kitty.api.ListenerView;
+import dev.kitty.api.StopPlan;
 import dev.kitty.api.StopStep;
 import dev.kitty.engine.Candidate;
 import dev.kitty.engine.FamilyInfo;
@@ -71,6 +72,9 @@ public final class StopExecutor {
     List<Target> descendants = List.of();
     boolean frozen;
 
+    /** Whether the daemon has a port of its own to verify (a stack's worker service has none). */
+    boolean hasPort = true;
+
     /** The path of the last action kitty took on the root: what ended it, if it is gone. */
     String lastPath;
 
@@ -125,7 +129,7 @@ public final class StopExecutor {
         job.descendants = approval.descendants();
       }
     }
-    run(family, jobs);
+    run(family.family().stopPlan(), jobs);
     List<Result> out = new ArrayList<>();
     for (Job job : jobs) {
       out.add(finish(job));
@@ -139,26 +143,31 @@ public final class StopExecutor {
    * that carries the launch's cookie or is in its session, as the caller found them. The gate must
    * have admitted the launch ({@link SignalGate#admitLaunch}); every signal is still checked.
    *
+   * @param plan the plan to run: the family's, or one the caller derived for this launch
    * @param candidate how the launch appears in the report (its port, or the recorded one)
+   * @param hasPort whether the launch has a port whose freedom the plan verifies
    */
   public Result stopLaunch(
       FamilyInfo family,
+      StopPlan plan,
       Candidate candidate,
       Target root,
       List<Target> wrappers,
-      List<Target> members) {
+      List<Target> members,
+      boolean hasPort) {
     Job job = new Job(candidate, root);
+    job.hasPort = hasPort;
     job.wrappers = List.copyOf(wrappers);
     job.descendants = List.copyOf(members);
     if (job.tree().stream().noneMatch(this::alive)) {
       return new Result(Kind.SKIPPED, new StopReport.Entry(candidate, null, "already gone"));
     }
-    run(family, List.of(job));
+    run(plan, List.of(job));
     return finish(job);
   }
 
-  private void run(FamilyInfo family, List<Job> jobs) {
-    for (StopStep step : family.family().stopPlan().steps()) {
+  private void run(StopPlan plan, List<Job> jobs) {
+    for (StopStep step : plan.steps()) {
       List<Job> open = jobs.stream().filter(Job::open).toList();
       if (open.isEmpty()) {
         break;
@@ -339,7 +348,8 @@ public final class StopExecutor {
   }
 
   /** One poll of the socket table per round for every job at once: no holder walk is needed. */
-  private void verifyPortFree(List<Job> open, Duration deadline) {
+  private void verifyPortFree(List<Job> all, Duration deadline) {
+    List<Job> open = all.stream().filter(j -> j.hasPort).toList();
     long end = System.nanoTime() + deadline.toNanos();
     Set<Integer> ports = new java.util.HashSet<>();
     open.forEach(j -> ports.add(j.candidate.port()));

@@ -43,7 +43,8 @@ public record StackFile(Path file, List<StackService> services) {
           "depends_on",
           "stop_grace",
           "max_processes",
-          "max_rss_mb");
+          "max_rss_mb",
+          "start_timeout");
 
   private static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
@@ -94,7 +95,7 @@ public record StackFile(Path file, List<StackService> services) {
       }
       out.add(
           new StackService(
-              name, command, null, Map.of(), 0, null, List.of(), DEFAULT_GRACE, 0, 0, i + 1));
+              name, command, null, Map.of(), 0, null, List.of(), DEFAULT_GRACE, 0, 0, null, i + 1));
     }
     return out;
   }
@@ -176,9 +177,15 @@ public record StackFile(Path file, List<StackService> services) {
               grace(number(file, s, where, "stop_grace", 0, 60)),
               (int) number(file, s, where, "max_processes", 0, 100_000),
               number(file, s, where, "max_rss_mb", 0, 1 << 24) * 1024 * 1024,
+              timeout(number(file, s, where, "start_timeout", 0, 600)),
               index));
     }
     return out;
+  }
+
+  /** {@code start_timeout} in seconds; 0 or absent: the family's default. */
+  private static Duration timeout(long seconds) {
+    return seconds == 0 ? null : Duration.ofSeconds(seconds);
   }
 
   /** {@code stop_grace} in seconds; 0 or absent: the default. */
@@ -232,6 +239,12 @@ public record StackFile(Path file, List<StackService> services) {
       if (byName.put(s.name(), s) != null) {
         throw bad(file, lineOf(file, line), "service " + s.name() + " is defined twice");
       }
+      if (s.healthPath() != null && s.port() == 0) {
+        throw bad(
+            file,
+            lineOf(file, line),
+            at + s.name() + ": health " + s.healthPath() + " needs a port");
+      }
       if (s.port() != 0) {
         if (!range.contains(s.port())) {
           throw bad(
@@ -264,6 +277,89 @@ public record StackFile(Path file, List<StackService> services) {
         }
       }
     }
+  }
+
+  /** Words that run the next word: skipped on the way to the program. */
+  private static final Set<String> PREFIX_WORDS =
+      Set.of("exec", "env", "nohup", "command", "time", "!", "{");
+
+  /** Words the shell runs itself: what runs after them is the shell's business. */
+  private static final Set<String> SHELL_WORDS =
+      Set.of(
+          "cd", "export", "set", "unset", ".", "source", "if", "for", "while", "until", "case",
+          "true", "false", "test", "[", "echo", "printf", "eval", "trap", "ulimit", "umask", "wait",
+          ":", "read", "(");
+
+  /**
+   * Checks that the program each service's command starts with exists (on the {@code PATH}, or as a
+   * path relative to the service's folder), so that a typo is an error naming the file and line
+   * before anything starts, not a service that dies at once after its dependencies were started.
+   * Words the shell runs itself ({@code cd}, {@code exec}, {@code export}, ...) and variable
+   * assignments are skipped to the next word; a command starting with {@code $} or a quote is left
+   * to the shell.
+   *
+   * @param env the environment the services get on top of kitty's (its {@code PATH} wins)
+   * @throws KittyException.BadInput naming the file, line and the program not found
+   */
+  public static void checkCommands(StackFile stack, Map<String, String> env) {
+    Path folder = stack.file().toAbsolutePath().getParent();
+    for (StackService s : stack.services()) {
+      String program = program(s.command());
+      if (program == null) {
+        continue;
+      }
+      Path cwd = s.cwd() == null ? folder : folder.resolve(s.cwd());
+      if (!Files.isDirectory(cwd)) {
+        throw bad(
+            stack.file(),
+            lineOf(stack.file(), s.line()),
+            "service " + s.name() + ": folder " + cwd + " does not exist");
+      }
+      String path = s.env().getOrDefault("PATH", env.getOrDefault("PATH", System.getenv("PATH")));
+      if (!found(program, cwd, path)) {
+        throw bad(
+            stack.file(),
+            lineOf(stack.file(), s.line()),
+            "service "
+                + s.name()
+                + ": command \""
+                + program
+                + "\" not found"
+                + (program.contains("/") ? " in " + cwd : " on the PATH"));
+      }
+    }
+  }
+
+  /** The program a shell command line runs first, or null when the shell must decide. */
+  static String program(String command) {
+    for (String word : command.strip().split("\\s+")) {
+      if (word.isEmpty()
+          || PREFIX_WORDS.contains(word)
+          || word.startsWith("-")
+          || word.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+        continue;
+      }
+      char c = word.charAt(0);
+      boolean shellDecides =
+          SHELL_WORDS.contains(word) || c == '$' || c == '"' || c == '\'' || c == '`' || c == '(';
+      return shellDecides ? null : word;
+    }
+    return null;
+  }
+
+  private static boolean found(String program, Path cwd, String path) {
+    if (program.contains("/")) {
+      return Files.isExecutable(cwd.resolve(program));
+    }
+    if (path == null) {
+      return true; // no PATH to look in: the shell will say
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Procfile lines are real line numbers; JSON services have none (their path names them). */

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param stopGrace how long {@code down} waits after TERM before KILL
  * @param maxProcesses the most processes it may have (0: no limit)
  * @param maxRssBytes the most resident memory it may use together (0: no limit)
+ * @param startTimeout how long it may take to become healthy, or null for the family's default
  * @param line where it is defined in its file (1-based), for messages
  */
 public record StackService(
@@ -31,6 +32,7 @@ public record StackService(
     Duration stopGrace,
     int maxProcesses,
     long maxRssBytes,
+    java.time.Duration startTimeout,
     int line) {
 
   /** Copies the collections. */

@@ -72,7 +72,7 @@ class ParsersTest {
   @Test
   void procStatReadsTheRecordedLine() {
     ProcStat s = ProcStatParser.parse(recorded("proc-pid-stat.txt")).orElseThrow();
-    assertEquals(new ProcStat(6008, "python3", "S", 1, 6004, 1063, 328876, 5302), s);
+    assertEquals(new ProcStat(6008, "python3", "S", 1, 6004, 1063, 328876, 5302, 8), s);
   }
 
   @Test

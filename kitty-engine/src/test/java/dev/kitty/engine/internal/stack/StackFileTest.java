@@ -162,6 +162,7 @@ class StackFileTest {
                         Duration.ofSeconds(1),
                         0,
                         0,
+                        null,
                         i));
               }
               Collections.shuffle(services, r);
@@ -177,5 +178,36 @@ class StackFileTest {
                 }
               }
             });
+  }
+
+  @Test
+  void theProgramOfACommandLineIsFoundPastPrefixesAndLeftToTheShellWhereItDecides() {
+    assertEquals("node", StackFile.program("node server.js"));
+    assertEquals("node", StackFile.program("exec node server.js"));
+    assertEquals("node", StackFile.program("NODE_ENV=dev PORT=1 env -i nohup node x.js"));
+    assertEquals("./bin/api", StackFile.program("  ./bin/api --port 3000"));
+    assertEquals(null, StackFile.program("cd web && npm run dev"));
+    assertEquals(null, StackFile.program("$RUNNER serve"));
+    assertEquals(null, StackFile.program("'my tool' serve"));
+    assertEquals(null, StackFile.program("echo hi; node x"));
+  }
+
+  @Test
+  void aCommandThatIsNotThereIsRefusedWithTheFileAndLineBeforeAnythingStarts(@TempDir Path dir)
+      throws Exception {
+    Path procfile = dir.resolve("Procfile");
+    Files.writeString(procfile, "# stack\napi: sh -c 'sleep 1'\nweb: ./missing --port 3001\n");
+    StackFile stack = StackFile.read(procfile, new PortRange(3000, 3100));
+    KittyException.BadInput e =
+        assertThrows(
+            KittyException.BadInput.class,
+            () -> StackFile.checkCommands(stack, Map.of("PATH", "/usr/bin:/bin")));
+    assertEquals(
+        "stack file " + procfile + ":3: service web: command \"./missing\" not found in " + dir,
+        e.getMessage());
+    Path missing = dir.resolve("missing");
+    Files.writeString(missing, "#!/bin/sh\n");
+    missing.toFile().setExecutable(true);
+    StackFile.checkCommands(stack, Map.of("PATH", "/usr/bin:/bin"));
   }
 }

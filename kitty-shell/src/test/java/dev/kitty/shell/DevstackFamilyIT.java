@@ -1,0 +1,404 @@
+package dev.kitty.shell;
+
+import static dev.kitty.shell.SyncDaemons.alive;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kitty.testkit.TrackedProcesses;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Seeds 003 (a dev stack that leaves 74 processes behind) and 004 (ghost sockets) on real Node
+ * services started by real kitty processes: workers from {@code child_process.fork}, a {@code sh
+ * -c} chain three levels deep, a detached grandchild that calls {@code setsid}, a child that
+ * inherits the listening socket. What is alive is read from {@code /proc} by the stack's cookie,
+ * and ports are probed, never through kitty's own view.
+ */
+class DevstackFamilyIT {
+
+  static final Path SERVER =
+      Path.of("src/test/resources/fixtures/stack/server.js").toAbsolutePath();
+
+  @RegisterExtension final TrackedProcesses procs = new TrackedProcesses();
+
+  @TempDir Path home;
+
+  private Path project;
+
+  @BeforeEach
+  void needsNode() throws IOException {
+    assumeTrue(TrackedProcesses.onPath("node"), "node is not installed: the stack tests need it");
+    project = Files.createDirectories(home.resolve("project"));
+    Files.copy(SERVER, project.resolve("server.js"));
+  }
+
+  private SyncDaemons.Result run(String... args) {
+    return SyncDaemons.kitty(procs, home, Map.of(), args);
+  }
+
+  private JsonNode runJson(int expected, String... args) {
+    List<String> all = new ArrayList<>(List.of("--json"));
+    all.addAll(List.of(args));
+    SyncDaemons.Result r = run(all.toArray(String[]::new));
+    assertEquals(expected, r.code(), String.join(" ", args) + "\n" + r.out() + r.err());
+    return r.json();
+  }
+
+  /** {@code n} distinct free ports in the devstack range. */
+  private static int[] ports(int n) {
+    int[] out = new int[n];
+    int from = 3000;
+    for (int i = 0; i < n; i++) {
+      out[i] = TrackedProcesses.freePort(from, 3100);
+      from = out[i] + 1;
+    }
+    return out;
+  }
+
+  /** The three services of the issue: workers, a deep sh -c chain, a detached setsid grandchild. */
+  private Path threeServiceStack(int api, int web) throws IOException {
+    return write(
+        "kitty-stack.json",
+        """
+        {"services": {
+          "api":  {"command": "node server.js --workers 2", "port": %d, "health": "/health"},
+          "web":  {"command": "sh -c 'sh -c \\"node server.js\\"'", "port": %d,
+                   "depends_on": ["api"], "stop_grace": 2},
+          "jobs": {"command": "node server.js --no-listen --detached", "depends_on": ["api"]}
+        }}
+        """
+            .formatted(api, web));
+  }
+
+  private Path write(String name, String text) throws IOException {
+    Path f = project.resolve(name);
+    Files.writeString(f, text);
+    return f;
+  }
+
+  /** Every live process carrying {@code KITTY_STACK=stack}, from /proc. */
+  private static Set<Long> stackProcesses(String stack) {
+    Set<Long> out = new HashSet<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path p : ds) {
+        try {
+          String env = new String(Files.readAllBytes(p.resolve("environ")), StandardCharsets.UTF_8);
+          long pid = Long.parseLong(p.getFileName().toString());
+          if (List.of(env.split("\0")).contains("KITTY_STACK=" + stack) && alive(pid)) {
+            out.add(pid);
+          }
+        } catch (IOException | RuntimeException gone) {
+          // Exited while we looked, or not readable: not ours.
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return out;
+  }
+
+  /** The session id of {@code pid} (field 6 of /proc/PID/stat), or -1 when it is gone. */
+  private static long sid(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The parent of {@code pid}, or -1 when it is gone. */
+  private static long ppid(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static boolean listening(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Map<String, JsonNode> byName(JsonNode report) {
+    Map<String, JsonNode> out = new HashMap<>();
+    report.get("services").forEach(s -> out.put(s.get("name").asString(), s));
+    return out;
+  }
+
+  @Test
+  void downLeavesZeroProcessesOfAThreeServiceNodeStackAndFreesEveryPort() throws Exception {
+    int[] p = ports(2);
+    Path file = threeServiceStack(p[0], p[1]);
+    JsonNode up = runJson(0, "up", file.toString());
+    String stack = up.get("stack").asString();
+    Map<String, JsonNode> services = byName(up);
+    assertEquals(
+        List.of("api", "web", "jobs"),
+        up.get("services").valueStream().map(s -> s.get("name").asString()).toList(),
+        "dependencies first");
+    services.values().forEach(s -> assertEquals("started", s.get("state").asString()));
+    assertTrue(listening(p[0]) && listening(p[1]));
+
+    Set<Long> before = stackProcesses(stack);
+    // api: sh + node + 2 workers; web: 3 sh + node; jobs: sh + node + detached grandchild.
+    assertEquals(11, before.size(), "the whole stack carries its cookie: " + before);
+    Set<Long> ownSession = new HashSet<>();
+    before.stream().filter(pid -> sid(pid) == pid).forEach(ownSession::add);
+    // Three service roots lead their sessions, and so does the grandchild that called setsid.
+    assertEquals(4, ownSession.size(), "sessions: " + ownSession);
+
+    JsonNode ps = runJson(0, "ps", file.toString());
+    assertEquals(11, ps.get("totals").get("processes").asInt());
+    assertTrue(ps.get("totals").get("rss_bytes").asLong() > 0);
+    byName(ps)
+        .values()
+        .forEach(s -> assertEquals("running", s.get("state").asString(), s.toString()));
+
+    // up twice: everything reused, not one process more.
+    JsonNode again = runJson(0, "up", file.toString());
+    byName(again).values().forEach(s -> assertEquals("reused", s.get("state").asString()));
+    assertEquals(before, stackProcesses(stack));
+
+    SyncDaemons.Result logs = run("logs", "api", "--file", file.toString());
+    assertEquals(0, logs.code(), logs.err());
+    assertTrue(logs.out().contains("listening on " + p[0]), logs.out());
+
+    JsonNode down = runJson(0, "down", file.toString());
+    assertEquals(0, down.get("survivors").size(), down.toString());
+    byName(down)
+        .values()
+        .forEach(s -> assertEquals("stopped", s.get("state").asString(), down.toString()));
+    assertEquals(Set.of(), stackProcesses(stack), "measured by cookie");
+    assertFalse(listening(p[0]) || listening(p[1]), "measured by port");
+
+    // The stack file is gone; down still works from the record, and there is nothing to do.
+    Files.delete(file);
+    JsonNode twice = runJson(0, "down", file.toString());
+    byName(twice).values().forEach(s -> assertEquals("not running", s.get("state").asString()));
+  }
+
+  @Test
+  void upWithOneFailingHealthCheckLeavesNothingRunning() throws Exception {
+    int[] p = ports(2);
+    Path file =
+        write(
+            "kitty-stack.json",
+            """
+            {"services": {
+              "api": {"command": "node server.js --workers 1", "port": %d},
+              "web": {"command": "node server.js --fail-health", "port": %d, "health": "/health",
+                      "depends_on": ["api"], "start_timeout": 3}
+            }}
+            """
+                .formatted(p[0], p[1]));
+    SyncDaemons.Result r = run("up", file.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("service web"), r.err());
+    assertTrue(r.err().contains("HTTP 503"), r.err());
+    assertTrue(r.err().contains("api (stopped)"), "what up started is rolled back: " + r.err());
+    String stack = stackId(file);
+    assertEquals(Set.of(), stackProcesses(stack));
+    assertFalse(listening(p[0]) || listening(p[1]));
+  }
+
+  @Test
+  void aGhostSocketIsReportedAndDownClearsIt() throws Exception {
+    int[] p = ports(1);
+    Path file =
+        write(
+            "kitty-stack.json",
+            """
+            {"services": {"ghost": {"command": "exec node server.js --ghost", "port": %d}}}
+            """
+                .formatted(p[0]));
+    JsonNode up = runJson(0, "up", file.toString());
+    String stack = up.get("stack").asString();
+    long server = byName(up).get("ghost").get("pid").asLong();
+    TrackedProcesses.await(
+        "the socket's inheritor", Duration.ofSeconds(10), () -> stackProcesses(stack).size() == 2);
+    // The server dies; its child keeps the listening socket open (seed 004).
+    ProcessHandle.of(server).orElseThrow().destroyForcibly();
+    TrackedProcesses.await("the server to die", Duration.ofSeconds(5), () -> !alive(server));
+    assertTrue(listening(p[0]), "the inheritor keeps the port listening");
+
+    JsonNode ghosts = runJson(0, "ghosts", "devstack");
+    assertEquals(
+        1,
+        ghosts.get("ghosts").size(),
+        ghosts + "\n" + runJson(3, "doctor", "devstack") + "\n" + runJson(0, "scan", "devstack"));
+    JsonNode g = ghosts.get("ghosts").get(0);
+    assertEquals(p[0], g.get("port").asInt());
+    assertEquals(server, g.get("owner_pid").asLong());
+    Set<Long> holders = new HashSet<>();
+    g.get("holder_pids").forEach(h -> holders.add(h.asLong()));
+    assertEquals(stackProcesses(stack), holders);
+
+    JsonNode down = runJson(0, "down", file.toString());
+    assertEquals(0, down.get("survivors").size());
+    assertEquals(Set.of(), stackProcesses(stack));
+    assertFalse(listening(p[0]));
+  }
+
+  @Test
+  void foregroundPrefixesOutputAdoptsOrphansAndTearsDownOnSigterm() throws Exception {
+    int[] p = ports(1);
+    Path file =
+        write(
+            "kitty-stack.json",
+            """
+            {"services": {
+              "api":  {"command": "node server.js", "port": %d},
+              "jobs": {"command": "exec node server.js --no-listen --detached"}
+            }}
+            """
+                .formatted(p[0]));
+    Process kitty =
+        SyncDaemons.startKitty(procs, home, Map.of(), "up", "--foreground", file.toString());
+    List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Void> reader =
+        CompletableFuture.runAsync(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(kitty.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            java.util.concurrent.Executors.newSingleThreadExecutor());
+    TrackedProcesses.await(
+        "api's output, prefixed: " + lines,
+        Duration.ofSeconds(30),
+        () -> lines.stream().anyMatch(l -> l.matches("api +\\| listening on " + p[0] + " .*")));
+    String stack = stackId(file);
+    TrackedProcesses.await(
+        "api's shell and node, jobs, its grandchild",
+        Duration.ofSeconds(10),
+        () -> stackProcesses(stack).size() == 4);
+    // jobs' node (exec'd by the shell, so kitty's child) dies: its setsid grandchild re-parents to
+    // kitty, the subreaper, not to init.
+    long jobs = -1;
+    long grandchild = -1;
+    for (long pid : stackProcesses(stack)) {
+      if (ppid(pid) == kitty.pid() && cmdline(pid).contains("--no-listen")) {
+        jobs = pid;
+      }
+    }
+    for (long pid : stackProcesses(stack)) {
+      if (ppid(pid) == jobs) {
+        grandchild = pid;
+      }
+    }
+    assertNotEquals(-1, grandchild, "the detached grandchild of jobs");
+    ProcessHandle.of(jobs).orElseThrow().destroyForcibly();
+    long orphan = grandchild;
+    TrackedProcesses.await(
+        "the orphan to re-parent", Duration.ofSeconds(5), () -> ppid(orphan) == kitty.pid());
+
+    kitty.toHandle().destroy(); // SIGTERM, as a closing terminal or a supervisor sends it
+    assertTrue(kitty.waitFor(30, TimeUnit.SECONDS), "kitty ends after bringing the stack down");
+    reader.get(5, TimeUnit.SECONDS);
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("down: nothing of the stack is left")),
+        String.join("\n", lines));
+    assertEquals(Set.of(), stackProcesses(stack));
+    assertFalse(listening(p[0]));
+  }
+
+  private static String cmdline(long pid) {
+    try {
+      return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** The stack id kitty derives from a stack file: 10 hex digits of SHA-256 of its path. */
+  private static String stackId(Path file) throws Exception {
+    byte[] d =
+        java.security.MessageDigest.getInstance("SHA-256")
+            .digest(file.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+    return java.util.HexFormat.of().formatHex(d).substring(0, 10);
+  }
+
+  @Test
+  void badStackFilesNameFileAndLineAndStartNothing() throws Exception {
+    Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put("Procfile", "web: node server.js\nthis line has no colon\n");
+    cases.put(
+        "kitty-stack.json",
+        """
+        {"services": {"a": {"command": "node server.js", "depends_on": ["b"]},
+                      "b": {"command": "node server.js", "depends_on": ["a"]}}}
+        """);
+    cases.put(
+        "unknown.json",
+        """
+        {"services": {"a": {"command": "node server.js", "depends_on": ["nope"]}}}
+        """);
+    cases.put(
+        "range.json",
+        """
+        {"services": {"a": {"command": "node server.js", "port": 8080}}}
+        """);
+    cases.put("typo/Procfile", "api: node server.js\nweb: nodee server.js\n");
+    Map<String, String> expected =
+        Map.of(
+            "Procfile", "Procfile:2: not \"name: command\"",
+            "kitty-stack.json", "dependency cycle: a -> b -> a",
+            "unknown.json", "depends on \"nope\"",
+            "range.json", "port 8080 is outside the devstack range",
+            "typo/Procfile", "Procfile:2: service web: command \"nodee\" not found on the PATH");
+    for (var c : cases.entrySet()) {
+      Files.createDirectories(project.resolve(c.getKey()).getParent());
+      Path f = write(c.getKey(), c.getValue());
+      SyncDaemons.Result r = run("up", f.toString());
+      assertEquals(2, r.code(), c.getKey() + ": " + r.out() + r.err());
+      assertTrue(r.err().contains(f.toString()), "names the file: " + r.err());
+      assertTrue(r.err().contains(expected.get(c.getKey())), c.getKey() + ": " + r.err());
+      assertEquals(Set.of(), stackProcesses(stackId(f)));
+      assertFalse(
+          Files.exists(home.resolve("state/records/stack." + stackId(f) + ".json")),
+          "nothing recorded for " + c.getKey());
+    }
+    SyncDaemons.Result unknown =
+        run("logs", "nope", "--file", project.resolve("range.json").toString());
+    assertEquals(2, unknown.code(), unknown.err());
+    assertTrue(unknown.err().contains("no stack on record"), unknown.err());
+  }
+}
