@@ -7,6 +7,7 @@ import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.launch.LaunchMembers;
 import dev.kitty.engine.internal.launch.LaunchRecord;
 import dev.kitty.engine.internal.launch.LaunchRegistry;
+import dev.kitty.engine.internal.stack.StackRecord;
 import dev.kitty.engine.internal.state.StateStore;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -110,6 +111,97 @@ final class RunawayWatch {
               unattributed,
               bundle,
               cleaned));
+    }
+    for (FamilyInfo family : kitty.select(ids)) {
+      if (family.id().equals(Stacks.FAMILY)) {
+        for (StackRecord stack : StackRecord.all(store)) {
+          checkStack(family, stack, registry, autoClean, writeBundle, progress).ifPresent(out::add);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A dev stack's own limits (seed 003 "Resource limits"): each service's {@code max_processes} and
+   * {@code max_rss_mb}, and the stack's {@code limits}. With {@code enforce}, the services that
+   * break their own limit are stopped through the gate; when only the stack's limit is broken, the
+   * service with the most processes (or memory) is — the one that made the stack run away.
+   */
+  private java.util.Optional<RunawayFinding> checkStack(
+      FamilyInfo family,
+      StackRecord stack,
+      LaunchRegistry registry,
+      boolean enforce,
+      boolean writeBundle,
+      StopProgress progress) {
+    Map<LaunchRecord, List<ProcessView>> byLaunch = new LinkedHashMap<>();
+    List<String> fired = new ArrayList<>();
+    List<LaunchRecord> toBlame = new ArrayList<>();
+    for (StackRecord.Service s : stack.services()) {
+      java.util.Optional<LaunchRecord> r = registry.read(family.id(), s.launch());
+      if (r.isEmpty()) {
+        continue;
+      }
+      List<ProcessView> m =
+          LaunchMembers.find(
+              platform.processes(), r.get().launchId(), r.get().notBeforeTicks(), r.get().sid());
+      byLaunch.put(r.get(), m);
+      List<String> own = limits("service " + s.name(), m, s.maxProcesses(), s.maxRssBytes());
+      fired.addAll(own);
+      if (!own.isEmpty()) {
+        toBlame.add(r.get());
+      }
+    }
+    List<ProcessView> members = byLaunch.values().stream().flatMap(List::stream).toList();
+    List<String> whole = limits("stack", members, stack.maxProcesses(), stack.maxRssBytes());
+    fired.addAll(whole);
+    if (fired.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    if (toBlame.isEmpty() && !byLaunch.isEmpty()) {
+      boolean byCount = whole.stream().anyMatch(w -> w.contains("processes"));
+      java.util.Comparator<Map.Entry<LaunchRecord, List<ProcessView>>> size =
+          byCount
+              ? java.util.Comparator.comparingInt(e -> e.getValue().size())
+              : java.util.Comparator.comparingLong(
+                  e -> e.getValue().stream().mapToLong(ProcessView::rssBytes).sum());
+      toBlame.add(byLaunch.entrySet().stream().max(size).orElseThrow().getKey());
+    }
+    List<String> lines = fired.stream().map(f -> "stack " + stack.id() + " " + f).toList();
+    String bundle =
+        writeBundle ? bundle(family, RunawayPolicy.NONE, lines, byLaunch, List.of()) : null;
+    StopReport cleaned = null;
+    if (enforce) {
+      List<StopReport> parts = new ArrayList<>();
+      for (LaunchRecord r : toBlame) {
+        parts.add(launches.stopForRunaway(family, r, progress, "limits: " + lines));
+      }
+      cleaned = launches.merge(parts);
+    }
+    return java.util.Optional.of(
+        new RunawayFinding(
+            family.id(),
+            lines,
+            (int) members.stream().filter(v -> !v.shellWrapper()).count(),
+            (int) members.stream().filter(ProcessView::shellWrapper).count(),
+            members.stream().mapToLong(ProcessView::rssBytes).sum(),
+            members,
+            List.of(),
+            bundle,
+            cleaned));
+  }
+
+  /** What of {@code members} breaks {@code maxProcesses} / {@code maxRss} (0: no limit). */
+  static List<String> limits(
+      String what, List<ProcessView> members, int maxProcesses, long maxRss) {
+    List<String> out = new ArrayList<>();
+    long rss = members.stream().mapToLong(ProcessView::rssBytes).sum();
+    if (maxProcesses > 0 && members.size() > maxProcesses) {
+      out.add(what + ": " + members.size() + " processes > " + maxProcesses);
+    }
+    if (maxRss > 0 && rss > maxRss) {
+      out.add(what + ": " + rss + " bytes RSS > " + maxRss);
     }
     return out;
   }

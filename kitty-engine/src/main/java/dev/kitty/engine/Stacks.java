@@ -214,7 +214,13 @@ final class Stacks {
               s.maxRssBytes()));
     }
     return new StackRecord(
-        id, abs.toString(), status, services, java.time.Instant.now().toString());
+        id,
+        abs.toString(),
+        status,
+        services,
+        java.time.Instant.now().toString(),
+        stack.maxProcesses(),
+        stack.maxRssBytes());
   }
 
   /** {@code now}'s services, then those only {@code before} had (so that down still stops them). */
@@ -228,7 +234,14 @@ final class Stacks {
         services.add(s);
       }
     }
-    return new StackRecord(now.id(), now.file(), now.status(), services, now.updatedAt());
+    return new StackRecord(
+        now.id(),
+        now.file(),
+        now.status(),
+        services,
+        now.updatedAt(),
+        now.maxProcesses(),
+        now.maxRssBytes());
   }
 
   // ---------------------------------------------------------------- down
@@ -431,7 +444,7 @@ final class Stacks {
                   0));
         }
       }
-      return Optional.of(new StackRecord(id, "?", "unknown", services, null));
+      return Optional.of(new StackRecord(id, "?", "unknown", services, null, 0, 0));
     }
   }
 

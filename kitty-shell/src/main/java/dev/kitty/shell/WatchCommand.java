@@ -44,7 +44,9 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--once", description = "One round, then exit.")
   boolean once;
 
-  @Option(names = "--auto-clean", description = "Stop the launches that break the policy.")
+  @Option(
+      names = {"--auto-clean", "--enforce"},
+      description = "Stop the launches (stack services) that break the policy or their limits.")
   boolean autoClean;
 
   @Override

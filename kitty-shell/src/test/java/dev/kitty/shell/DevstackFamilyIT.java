@@ -357,6 +357,117 @@ class DevstackFamilyIT {
   }
 
   @Test
+  void watchEnforcesAServicesOwnLimitAndLeavesTheRestOfTheStackRunning() throws Exception {
+    int[] p = ports(2);
+    Path file =
+        write(
+            "kitty-stack.json",
+            """
+            {"limits": {"max_processes": 40},
+             "services": {
+              "calm":   {"command": "exec node server.js", "port": %d},
+              "greedy": {"command": "exec node server.js --workers 4", "port": %d,
+                         "max_processes": 3}
+            }}
+            """
+                .formatted(p[0], p[1]));
+    JsonNode up = runJson(0, "up", file.toString());
+    String stack = up.get("stack").asString();
+    TrackedProcesses.await(
+        "calm + greedy and its 4 workers",
+        Duration.ofSeconds(10),
+        () -> stackProcesses(stack).size() == 6);
+
+    JsonNode warn = runJson(3, "watch", "devstack", "--once");
+    JsonNode finding = warn.get("runaway").get(0);
+    assertEquals(
+        "stack " + stack + " service greedy: 5 processes > 3",
+        finding.get("fired").get(0).asString());
+    assertTrue(Files.exists(Path.of(finding.get("bundle").asString())), "a diagnostic bundle");
+    assertEquals(6, stackProcesses(stack).size(), "without --enforce nothing is stopped");
+
+    JsonNode enforced = runJson(3, "watch", "devstack", "--once", "--enforce");
+    assertEquals(1, enforced.get("runaway").get(0).get("cleaned").get("swept").size());
+    Map<String, JsonNode> ps = byName(runJson(0, "ps", file.toString()));
+    assertEquals("running", ps.get("calm").get("state").asString());
+    assertEquals("stopped", ps.get("greedy").get("state").asString());
+    assertEquals(1, stackProcesses(stack).size(), "only calm is left");
+    assertTrue(listening(p[0]) && !listening(p[1]));
+
+    assertEquals(0, runJson(0, "watch", "devstack", "--once").get("runaway").size());
+    runJson(0, "down", file.toString());
+    assertEquals(Set.of(), stackProcesses(stack));
+  }
+
+  /**
+   * The real toolchain of seed 003: {@code npm run dev} (npm, sh, Vite and its esbuild service) and
+   * {@code vitest watch} with worker threads, installed from the npm registry by {@code
+   * scripts/npm-stack.sh} (which {@code .ci/run} calls).
+   */
+  @Test
+  void aRealViteDevServerAndVitestWatchRunGoDownToZero() throws Exception {
+    Path npm =
+        Path.of(
+            System.getenv()
+                .getOrDefault(
+                    "KITTY_NPM_STACK",
+                    Path.of(System.getProperty("user.home"), ".cache/kitty/npm-stack").toString()));
+    assumeTrue(
+        Files.isExecutable(npm.resolve("node_modules/.bin/vite"))
+            && Files.isExecutable(npm.resolve("node_modules/.bin/vitest")),
+        "Vite and Vitest are not installed in "
+            + npm
+            + ": scripts/npm-stack.sh installs them when the npm registry can be reached");
+    int[] p = ports(1);
+    Path file =
+        write(
+            "kitty-stack.json",
+            """
+            {"services": {
+              "vite":   {"command": "npm run dev -- --port %d", "cwd": "%s", "port": %d,
+                         "start_timeout": 60},
+              "vitest": {"command": "npm run test:watch", "cwd": "%s", "env": {"CI": ""},
+                         "start_timeout": 60}
+            }}
+            """
+                .formatted(p[0], npm, p[0], npm));
+    JsonNode up = runJson(0, "up", file.toString());
+    String stack = up.get("stack").asString();
+    String page = httpGet(p[0], "/");
+    assertTrue(page.startsWith("HTTP/1.1 200"), page);
+    assertTrue(page.contains("kitty's Vite fixture"), page);
+    TrackedProcesses.await(
+        "vitest's first run",
+        Duration.ofSeconds(60),
+        () -> logOf(file, "vitest").contains("1 passed"));
+    Set<Long> before = stackProcesses(stack);
+    assertTrue(before.size() >= 6, "npm, sh and node for each, and esbuild: " + before);
+
+    JsonNode down = runJson(0, "down", file.toString());
+    assertEquals(0, down.get("survivors").size(), down.toString());
+    assertEquals(Set.of(), stackProcesses(stack), "measured by cookie");
+    assertFalse(listening(p[0]), "measured by port");
+  }
+
+  /** A plain HTTP/1.0 GET on loopback: the whole answer, status line first. */
+  private static String httpGet(int port, String path) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      s.setSoTimeout(10_000);
+      s.getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private String logOf(Path file, String service) {
+    SyncDaemons.Result r = run("logs", service, "--file", file.toString());
+    return r.out();
+  }
+
+  @Test
   void badStackFilesNameFileAndLineAndStartNothing() throws Exception {
     Map<String, String> cases = new java.util.LinkedHashMap<>();
     cases.put("Procfile", "web: node server.js\nthis line has no colon\n");

@@ -29,8 +29,12 @@ import tools.jackson.databind.JsonNode;
  * @param file the file read
  * @param services the services in start order: every service after what it depends on, otherwise in
  *     the file's order
+ * @param maxProcesses the most processes the whole stack may have (0: no limit; JSON {@code
+ *     limits.max_processes})
+ * @param maxRssBytes the most resident memory the whole stack may use (0: no limit)
  */
-public record StackFile(Path file, List<StackService> services) {
+public record StackFile(
+    Path file, List<StackService> services, int maxProcesses, long maxRssBytes) {
 
   /** The {@code kitty-stack.json} keys of a service. */
   static final Set<String> SERVICE_KEYS =
@@ -66,13 +70,14 @@ public record StackFile(Path file, List<StackService> services) {
     } catch (IOException e) {
       throw bad(file, 0, "cannot be read: " + e.getMessage());
     }
-    List<StackService> services =
-        file.getFileName().toString().endsWith(".json") ? json(file, text) : procfile(file, text);
+    boolean json = file.getFileName().toString().endsWith(".json");
+    List<StackService> services = json ? json(file, text) : procfile(file, text);
     if (services.isEmpty()) {
       throw bad(file, 0, "defines no service");
     }
     check(file, services, range);
-    return new StackFile(file, order(file, services));
+    long[] limits = json ? limits(file, text) : new long[2];
+    return new StackFile(file, order(file, services), (int) limits[0], limits[1]);
   }
 
   /** Foreman's format: {@code name: command}; blank lines and {@code #} comments are skipped. */
@@ -115,8 +120,8 @@ public record StackFile(Path file, List<StackService> services) {
       throw bad(file, 0, "\"services\" must be an object of service name to settings");
     }
     for (String key : root.propertyNames()) {
-      if (!key.equals("services")) {
-        throw bad(file, 0, "unknown key \"" + key + "\" (known: services)");
+      if (!key.equals("services") && !key.equals("limits")) {
+        throw bad(file, 0, "unknown key \"" + key + "\" (known: limits, services)");
       }
     }
     List<StackService> out = new ArrayList<>();
@@ -181,6 +186,28 @@ public record StackFile(Path file, List<StackService> services) {
               index));
     }
     return out;
+  }
+
+  /** The stack-wide {@code limits}: max processes and max RSS bytes (0: none). */
+  static long[] limits(Path file, String text) {
+    JsonNode root = JsonSupport.mapper().readTree(text);
+    JsonNode l = root.get("limits");
+    if (l == null || l.isNull()) {
+      return new long[2];
+    }
+    if (!l.isObject()) {
+      throw bad(file, 0, "limits must be an object with max_processes and max_rss_mb");
+    }
+    for (String key : l.propertyNames()) {
+      if (!key.equals("max_processes") && !key.equals("max_rss_mb")) {
+        throw bad(
+            file, 0, "limits: unknown key \"" + key + "\" (known: max_processes, max_rss_mb)");
+      }
+    }
+    return new long[] {
+      number(file, l, "limits", "max_processes", 0, 100_000),
+      number(file, l, "limits", "max_rss_mb", 0, 1 << 24) * 1024 * 1024
+    };
   }
 
   /** {@code start_timeout} in seconds; 0 or absent: the family's default. */

@@ -25,9 +25,17 @@ import java.util.Optional;
  * @param status {@code starting}, {@code up}, {@code down} or {@code failed}
  * @param services the services in start order
  * @param updatedAt when the record was written (ISO-8601)
+ * @param maxProcesses the stack-wide process limit (0: none)
+ * @param maxRssBytes the stack-wide memory limit (0: none)
  */
 public record StackRecord(
-    String id, String file, String status, List<Service> services, String updatedAt) {
+    String id,
+    String file,
+    String status,
+    List<Service> services,
+    String updatedAt,
+    int maxProcesses,
+    long maxRssBytes) {
 
   /** The record format's version; newer ones are refused by name. */
   public static final int SCHEMA_VERSION = 1;
@@ -72,7 +80,14 @@ public record StackRecord(
 
   /** This record with another status, written now. */
   public StackRecord with(String newStatus) {
-    return new StackRecord(id, file, newStatus, services, java.time.Instant.now().toString());
+    return new StackRecord(
+        id,
+        file,
+        newStatus,
+        services,
+        java.time.Instant.now().toString(),
+        maxProcesses,
+        maxRssBytes);
   }
 
   /** Writes the record atomically. */
@@ -96,6 +111,8 @@ public record StackRecord(
     }
     m.put("services", list);
     m.put("updated_at", updatedAt);
+    m.put("max_processes", maxProcesses);
+    m.put("max_rss_bytes", maxRssBytes);
     store.writeAtomically(file(store, id), JsonText.write(m) + "\n");
   }
 
@@ -146,10 +163,35 @@ public record StackRecord(
               String.valueOf(m.get("file")),
               String.valueOf(m.get("status")),
               services,
-              String.valueOf(m.get("updated_at"))));
+              String.valueOf(m.get("updated_at")),
+              (int) number(m.get("max_processes")),
+              number(m.get("max_rss_bytes"))));
     } catch (IOException e) {
       throw new IllegalArgumentException("stack record " + f + " cannot be read: " + e);
     }
+  }
+
+  /** Every readable stack record; unreadable ones are left to the commands that name them. */
+  public static List<StackRecord> all(StateStore store) {
+    List<StackRecord> out = new ArrayList<>();
+    if (!Files.isDirectory(store.recordsDir())) {
+      return out;
+    }
+    try (var files = Files.newDirectoryStream(store.recordsDir(), "stack.*.json")) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        try {
+          read(store, name.substring("stack.".length(), name.length() - ".json".length()))
+              .ifPresent(out::add);
+        } catch (IllegalArgumentException unreadable) {
+          // down/ps/up name it and rebuild it; the watchdog only counts what it can read.
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    out.sort(java.util.Comparator.comparing(StackRecord::id));
+    return out;
   }
 
   private static long number(Object o) {
