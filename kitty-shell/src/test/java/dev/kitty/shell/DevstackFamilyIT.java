@@ -122,6 +122,32 @@ class DevstackFamilyIT {
     return out;
   }
 
+  /** The first process (the session leader) of {@code service} in {@code stack}. */
+  private static long firstOf(String stack, String service) {
+    for (long pid : stackProcesses(stack)) {
+      if (sid(pid) == pid && cookie(pid, "KITTY_SERVICE").equals(service)) {
+        return pid;
+      }
+    }
+    throw new AssertionError("no session leader of " + service);
+  }
+
+  private static String cookie(long pid, String name) {
+    try {
+      String env =
+          new String(
+              Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8);
+      for (String kv : env.split("\0")) {
+        if (kv.startsWith(name + "=")) {
+          return kv.substring(name.length() + 1);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone
+    }
+    return "";
+  }
+
   /** The session id of {@code pid} (field 6 of /proc/PID/stat), or -1 when it is gone. */
   private static long sid(long pid) {
     try {
@@ -178,6 +204,15 @@ class DevstackFamilyIT {
     before.stream().filter(pid -> sid(pid) == pid).forEach(ownSession::add);
     // Three service roots lead their sessions, and so does the grandchild that called setsid.
     assertEquals(4, ownSession.size(), "sessions: " + ownSession);
+
+    // Seed 004's prevention: a service's first process holds stdio and nothing else kitty had open.
+    long apiRoot = firstOf(stack, "api");
+    try (var fds = Files.list(Path.of("/proc/" + apiRoot + "/fd"))) {
+      assertEquals(
+          List.of("0", "1", "2"),
+          fds.map(f -> f.getFileName().toString()).sorted().toList(),
+          "descriptors of " + cmdline(apiRoot));
+    }
 
     JsonNode ps = runJson(0, "ps", file.toString());
     assertEquals(11, ps.get("totals").get("processes").asInt());
@@ -465,6 +500,78 @@ class DevstackFamilyIT {
   private String logOf(Path file, String service) {
     SyncDaemons.Result r = run("logs", service, "--file", file.toString());
     return r.out();
+  }
+
+  @Test
+  void aServiceThatIgnoresTermIsKilledAfterItsGraceAndForceSkipsTheGrace() throws Exception {
+    int[] p = ports(1);
+    Path file =
+        write(
+            "kitty-stack.json",
+            """
+            {"services": {"stubborn": {"command": "exec node server.js --ignore-term --workers 2",
+                                       "port": %d, "stop_grace": 1}}}
+            """
+                .formatted(p[0]));
+    String stack = runJson(0, "up", file.toString()).get("stack").asString();
+    long t0 = System.nanoTime();
+    JsonNode down = runJson(0, "down", file.toString());
+    long graced = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(Set.of(), stackProcesses(stack));
+    assertFalse(listening(p[0]));
+    assertTrue(graced >= 1000, "the grace was given: " + graced + " ms");
+    assertTrue(logOf(file, "stubborn").contains("ignoring SIGTERM"), "it did get TERM first");
+    assertEquals(0, down.get("survivors").size());
+
+    runJson(0, "up", file.toString());
+    JsonNode forced = runJson(0, "down", "--force", file.toString());
+    assertEquals("stopped", byName(forced).get("stubborn").get("state").asString());
+    assertEquals(Set.of(), stackProcesses(stack));
+    assertFalse(logOf(file, "stubborn").contains("ignoring SIGTERM"), "--force sends no TERM");
+  }
+
+  @Test
+  void leftoversOfAStoppedStackAreSafeToCleanAndANodeWithoutTheCookieIsOnlyListed()
+      throws Exception {
+    int[] p = ports(2);
+    Path file =
+        write(
+            "kitty-stack.json",
+            """
+            {"services": {"api": {"command": "exec node server.js --workers 1", "port": %d}}}
+            """
+                .formatted(p[0]));
+    String stack = runJson(0, "up", file.toString()).get("stack").asString();
+    // A stop that could not finish (its kitty was killed after recording it): the record says
+    // stopped while the service still runs. Simulated by editing the record, as such a crash
+    // leaves it.
+    Path record = home.resolve("state/records/launch.devstack." + stack + ".api.json");
+    Files.writeString(
+        record,
+        Files.readString(record).replace("\"status\":\"running\"", "\"status\":\"stopped\""));
+    // A node server a developer started by hand in the same range: no kitty cookie.
+    ProcessBuilder pb = new ProcessBuilder("node", "server.js").directory(project.toFile());
+    pb.environment().put("PORT", Integer.toString(p[1]));
+    Process stranger = procs.start(pb);
+    TrackedProcesses.awaitListening("127.0.0.1", p[1], Duration.ofSeconds(10));
+
+    JsonNode scan = runJson(0, "scan", "devstack");
+    Map<Integer, JsonNode> byPort = new HashMap<>();
+    scan.get("families")
+        .get(0)
+        .get("candidates")
+        .forEach(c -> byPort.put(c.get("port").asInt(), c));
+    assertEquals("safe_auto", byPort.get(p[0]).get("cleanup_class").asString(), scan.toString());
+    assertEquals("operator_required", byPort.get(p[1]).get("cleanup_class").asString());
+    assertTrue(
+        byPort.get(p[1]).get("skip_reason").asString().contains(project.toString()),
+        "listed with its cwd: " + byPort.get(p[1]));
+
+    JsonNode cleanup = runJson(0, "cleanup", "devstack");
+    assertEquals(1, cleanup.get("swept").size(), cleanup.toString());
+    assertEquals(p[0], cleanup.get("swept").get(0).get("port").asInt());
+    assertEquals(Set.of(), stackProcesses(stack), "the leftover and its worker are gone");
+    assertTrue(stranger.isAlive() && listening(p[1]), "never killed by its name");
   }
 
   @Test
