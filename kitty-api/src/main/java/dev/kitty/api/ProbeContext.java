@@ -89,19 +89,36 @@ public interface ProbeContext {
 
   /**
    * What kitty's launch registry proves about {@code p} for family {@code familyId}, the same way
-   * for every family that launches daemons: a member of the live launch on record is recorded live;
-   * a member of a launch kitty stopped, or whose start failed, is a leftover kitty proved it
-   * started ({@code safe_auto}); a process carrying the cookie but older than the launch copied it
-   * ({@code operator_required}). Empty when {@code p} carries no cookie of a launch of this family
-   * on record. Adds {@code service} (the launch's name) and {@code recorded_pid} (its main process
+   * for every family that launches daemons. For a process carrying a launch cookie: another
+   * family's launch is never touched; a member of this family's live launch on record is recorded
+   * live; a member of a launch kitty stopped, or whose start failed, is a leftover kitty proved it
+   * started ({@code safe_auto}); a process older than the launch whose cookie it carries copied it,
+   * and a cookie no record names proves nothing ({@code operator_required}). Empty when {@code p}
+   * carries no launch cookie: the family decides. Adds {@code launch_id}, {@code service} (the
+   * launch's name, or the {@code KITTY_SERVICE} cookie) and {@code recorded_pid} (the main process
    * on record, which {@code kitty ghosts} compares with the socket's holders) to {@code attrs}.
    */
   default Optional<Identity> launchIdentity(
       ProcessView p, String familyId, java.util.Map<String, Object> attrs) {
     String cookie = p.cookies().get(ProcessView.LAUNCH_COOKIE);
-    Optional<LaunchView> record = cookie == null ? Optional.empty() : launch(cookie);
-    if (record.isEmpty() || !record.get().family().equals(familyId)) {
+    String family = p.cookies().get("KITTY_FAMILY");
+    attrs.put("launch_id", cookie);
+    attrs.putIfAbsent("service", p.cookies().get("KITTY_SERVICE"));
+    if (cookie == null) {
       return Optional.empty();
+    }
+    if (family != null && !family.equals(familyId)) {
+      return Optional.of(
+          Identity.neverTouch(
+              IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs));
+    }
+    Optional<LaunchView> record = launch(cookie);
+    if (record.isEmpty() || !record.get().family().equals(familyId)) {
+      return Optional.of(
+          Identity.operatorRequired(
+              IdentitySource.PROCESS_SHAPE,
+              "carries kitty launch cookie " + cookie + " but no launch record names it",
+              attrs));
     }
     LaunchView r = record.get();
     attrs.put("service", r.name());

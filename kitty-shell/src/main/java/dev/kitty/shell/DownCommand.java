@@ -3,8 +3,8 @@ package dev.kitty.shell;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kitty down [FILE] [--force]}: every process of the stack gone, verified. */
@@ -19,18 +19,14 @@ final class DownCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
 
-  @Parameters(
-      arity = "0..1",
-      paramLabel = "FILE",
-      description = "The stack file (default: kitty-stack.json or Procfile here).")
-  Path file;
+  @Mixin StackFileArg stackFile;
 
   @Option(names = "--force", description = "No grace: freeze and KILL at once.")
   boolean force;
 
   @Override
   public Integer call() {
-    Path stack = StackText.resolve(file, false);
+    Path stack = stackFile.resolve(false);
     return StackText.print(
         root,
         root.kitty().down(stack, force, StackText.progress(root), StopText.progress(root)),

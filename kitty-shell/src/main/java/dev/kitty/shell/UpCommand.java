@@ -4,8 +4,8 @@ import dev.kitty.engine.StackReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kitty up [FILE] [--foreground]}: a dev stack started so that it can never be lost. */
@@ -20,11 +20,7 @@ final class UpCommand implements Callable<Integer> {
 
   @ParentCommand KittyCommand root;
 
-  @Parameters(
-      arity = "0..1",
-      paramLabel = "FILE",
-      description = "The stack file (default: kitty-stack.json or Procfile here).")
-  Path file;
+  @Mixin StackFileArg stackFile;
 
   @Option(
       names = "--foreground",
@@ -34,7 +30,7 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path stack = StackText.resolve(file, true);
+    Path stack = stackFile.resolve(true);
     if (foreground) {
       return new ForegroundStack(root, stack).run();
     }

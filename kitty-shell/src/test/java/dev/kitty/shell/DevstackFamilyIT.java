@@ -148,21 +148,21 @@ class DevstackFamilyIT {
     return "";
   }
 
-  /** The session id of {@code pid} (field 6 of /proc/PID/stat), or -1 when it is gone. */
+  /** The session id of {@code pid}, or -1 when it is gone. */
   private static long sid(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    return statField(pid, 3);
   }
 
   /** The parent of {@code pid}, or -1 when it is gone. */
   private static long ppid(long pid) {
+    return statField(pid, 1);
+  }
+
+  /** Field {@code index} after the state letter of /proc/PID/stat (1: ppid, 3: sid). */
+  private static long statField(long pid, int index) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[index]);
     } catch (IOException | RuntimeException e) {
       return -1;
     }

@@ -62,27 +62,12 @@ public final class DevstackFamily implements Family {
       return Identity.neverTouch("no process holding the socket is visible");
     }
     ProcessView p = process.get();
-    String launch = p.cookies().get(ProcessView.LAUNCH_COOKIE);
-    String family = p.cookies().get("KITTY_FAMILY");
-    List<Long> wrappers = ctx.shellWrappers(p);
     Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("launch_id", launch);
-    attrs.put("service", p.cookies().get("KITTY_SERVICE"));
     attrs.put("stack", p.cookies().get("KITTY_STACK"));
-    attrs.put("wrapper_pids", wrappers);
-    if (launch != null && family != null && !family.equals(id())) {
-      return Identity.neverTouch(
-          IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs);
-    }
-    Optional<Identity> recorded = ctx.launchIdentity(p, id(), attrs);
-    if (recorded.isPresent()) {
-      return recorded.get();
-    }
-    if (launch != null) {
-      return Identity.operatorRequired(
-          IdentitySource.PROCESS_SHAPE,
-          "carries kitty launch cookie " + launch + " but no launch record names it",
-          attrs);
+    attrs.put("wrapper_pids", ctx.shellWrappers(p));
+    Optional<Identity> launched = ctx.launchIdentity(p, id(), attrs);
+    if (launched.isPresent()) {
+      return launched.get();
     }
     if (DEV_TOOLS.contains(p.command())) {
       // The seed's pkill -f list is the anti-pattern: a name is a reason to look, never to kill.

@@ -65,25 +65,11 @@ public final class WebuiFamily implements Family {
     }
     ProcessView p = process.get();
     List<Long> wrappers = ctx.shellWrappers(p);
-    String launch = p.cookies().get(ProcessView.LAUNCH_COOKIE);
-    String family = p.cookies().get("KITTY_FAMILY");
     Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("launch_id", launch);
-    attrs.put("service", p.cookies().get("KITTY_SERVICE"));
     attrs.put("wrapper_pids", wrappers);
-    if (launch != null && family != null && !family.equals(id())) {
-      return Identity.neverTouch(
-          IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs);
-    }
-    Optional<Identity> recorded = ctx.launchIdentity(p, id(), attrs);
-    if (recorded.isPresent()) {
-      return recorded.get();
-    }
-    if (launch != null) {
-      return Identity.operatorRequired(
-          IdentitySource.PROCESS_SHAPE,
-          "carries kitty launch cookie " + launch + " but no launch record names it",
-          attrs);
+    Optional<Identity> launched = ctx.launchIdentity(p, id(), attrs);
+    if (launched.isPresent()) {
+      return launched.get();
     }
     if (!wrappers.isEmpty()) {
       return Identity.operatorRequired(
