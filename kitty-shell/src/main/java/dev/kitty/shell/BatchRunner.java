@@ -12,13 +12,20 @@ import java.util.List;
 /**
  * Batch mode: runs commands one after another through the same command tree as the CLI. With {@code
  * --json} each command writes one JSON document on one line, so the output is JSON Lines. The exit
- * code is the first non-zero code met (with {@code --fail-fast}, batch stops there).
+ * code is the first non-zero code met (with {@code --fail-fast}, batch stops there). {@code source
+ * FILE} runs another script in place (relative to the script that names it), at most {@link
+ * #MAX_DEPTH} deep so that a script sourcing itself ends with an error, not a stack overflow.
  */
 final class BatchRunner {
 
   private final Session session;
   private final KittyCommand.Globals globals;
   private final boolean failFast;
+
+  /** How deep {@code source} may nest. */
+  static final int MAX_DEPTH = 8;
+
+  private int depth;
 
   BatchRunner(Session session, KittyCommand.Globals globals, boolean failFast) {
     this.session = session;
@@ -43,7 +50,10 @@ final class BatchRunner {
         continue;
       }
       for (List<String> words : commands) {
-        int code = Cli.build(session, globals).execute(words.toArray(String[]::new));
+        int code =
+            words.getFirst().equals("source")
+                ? source(where, n, semicolons, words)
+                : Cli.build(session, globals).execute(words.toArray(String[]::new));
         session.out().flush();
         if (code != ExitCodes.OK) {
           session
@@ -66,6 +76,36 @@ final class BatchRunner {
       }
     }
     return first;
+  }
+
+  /** {@code source FILE}: the file's commands, as if they stood here. */
+  private int source(String where, int line, boolean semicolons, List<String> words) {
+    if (words.size() != 2) {
+      session.err().println("kitty: " + location(where, line, semicolons) + "usage: source FILE");
+      return ExitCodes.USAGE;
+    }
+    if (depth >= MAX_DEPTH) {
+      session
+          .err()
+          .println(
+              "kitty: "
+                  + location(where, line, semicolons)
+                  + "source nested more than "
+                  + MAX_DEPTH
+                  + " deep (does a script source itself?)");
+      return ExitCodes.USAGE;
+    }
+    Path file = Path.of(words.get(1));
+    Path here = where.startsWith("-") || where.equals("stdin") ? null : Path.of(where).getParent();
+    if (!file.isAbsolute() && here != null) {
+      file = here.resolve(file);
+    }
+    depth++;
+    try {
+      return runFile(file);
+    } finally {
+      depth--;
+    }
   }
 
   private static String location(String where, int line, boolean semicolons) {

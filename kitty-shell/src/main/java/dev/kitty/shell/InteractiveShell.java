@@ -48,6 +48,7 @@ final class InteractiveShell {
             .terminal(terminal)
             .appName("kitty")
             .completer(new CommandCompleter(cli.getCommandSpec(), shellSession, globals))
+            .highlighter(new CommandHighlighter(commandWords(cli), color(terminal)))
             .variable(LineReader.HISTORY_FILE, history)
             .build();
     out.println("kitty shell — Tab completes, Ctrl-C cancels a command, Ctrl-D or 'exit' leaves.");
@@ -55,7 +56,7 @@ final class InteractiveShell {
     while (true) {
       String line;
       try {
-        line = reader.readLine(last == ExitCodes.OK ? "kitty> " : "kitty[" + last + "]> ");
+        line = reader.readLine(prompt(shellSession, last));
       } catch (UserInterruptException e) {
         continue;
       } catch (EndOfFileException e) {
@@ -80,6 +81,16 @@ final class InteractiveShell {
           out.println("kitty: already in the shell");
           continue;
         }
+        if (words.getFirst().equals("source")) {
+          last =
+              words.size() == 2
+                  ? new BatchRunner(shellSession, globals, false).runFile(Path.of(words.get(1)))
+                  : ExitCodes.USAGE;
+          if (words.size() != 2) {
+            out.println("kitty: usage: source FILE");
+          }
+          continue;
+        }
         last = runCancellable(terminal, cli, words);
       }
       out.flush();
@@ -93,6 +104,40 @@ final class InteractiveShell {
       session.err().println("kitty: history not saved: " + e.getMessage());
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The state at a glance: how many daemons the last scan found to clean (safe_auto or
+   * operator_required, not the live ones on record), and the last command's exit code when it was
+   * not 0. E.g. {@code kitty (3 to clean) [1]> }.
+   */
+  static String prompt(Session session, int last) {
+    dev.kitty.engine.ScanReport scan = session.lastScan();
+    long toClean =
+        scan == null
+            ? 0
+            : scan.candidates()
+                .filter(c -> !c.identity().recorded())
+                .filter(c -> c.cleanupClass() != dev.kitty.api.CleanupClass.NEVER_TOUCH)
+                .count();
+    return "kitty"
+        + (toClean > 0 ? " (" + toClean + " to clean)" : "")
+        + (last != ExitCodes.OK ? " [" + last + "]" : "")
+        + "> ";
+  }
+
+  /** The words that start a command: every subcommand and the shell's own. */
+  static java.util.Set<String> commandWords(CommandLine cli) {
+    java.util.Set<String> out = new java.util.HashSet<>(cli.getSubcommands().keySet());
+    out.addAll(List.of("exit", "quit", "source"));
+    return out;
+  }
+
+  private boolean color(Terminal terminal) {
+    String noColor = session.env().get("NO_COLOR");
+    return !globals.noColor()
+        && (noColor == null || noColor.isEmpty())
+        && !Terminal.TYPE_DUMB.equals(terminal.getType());
   }
 
   /** Runs one command on a worker thread so that Ctrl-C interrupts the command, not the shell. */

@@ -63,8 +63,10 @@ final class KittyCommand implements Callable<Integer> {
       Path config,
       boolean noColor,
       boolean allUsers,
-      boolean nested) {
-    static final Globals NONE = new Globals(false, null, List.of(), null, false, false, false);
+      boolean nested,
+      boolean quiet) {
+    static final Globals NONE =
+        new Globals(false, null, List.of(), null, false, false, false, false);
 
     Globals {
       familyPaths = List.copyOf(familyPaths);
@@ -128,6 +130,12 @@ final class KittyCommand implements Callable<Integer> {
   boolean stopOnExit;
 
   @Option(
+      names = {"-q", "--quiet"},
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "No report on stdout (errors still on stderr; --json output is kept).")
+  boolean quiet;
+
+  @Option(
       names = "--no-color",
       scope = CommandLine.ScopeType.INHERIT,
       description = "No colour (NO_COLOR is honoured too).")
@@ -149,7 +157,8 @@ final class KittyCommand implements Callable<Integer> {
         config != null ? config : inherited.config(),
         noColor || inherited.noColor(),
         allUsers || inherited.allUsers(),
-        true);
+        true,
+        quiet || inherited.quiet());
   }
 
   Session session() {
@@ -173,8 +182,12 @@ final class KittyCommand implements Callable<Integer> {
   }
 
   PrintWriter out() {
-    return spec.commandLine().getOut();
+    Globals g = globals();
+    return g.quiet() && !g.json() ? QUIET : spec.commandLine().getOut();
   }
+
+  /** Where a report goes under {@code --quiet}: nowhere. The exit code still says how it went. */
+  private static final PrintWriter QUIET = new PrintWriter(java.io.Writer.nullWriter());
 
   @Override
   public Integer call() {

@@ -45,7 +45,7 @@ class InteractiveShellTest {
     assertEquals(2, screen.split("FAMILY ", -1).length - 1, screen);
     assertTrue(screen.contains("{\"families\":[{\"id\":\"dashboard\""), screen);
     assertTrue(screen.contains("Unmatched argument at index 0: 'sacn'"), screen);
-    assertTrue(screen.contains("kitty[2]> "), "the prompt shows the last exit code: " + screen);
+    assertTrue(screen.contains("kitty [2]> "), "the prompt shows the last exit code: " + screen);
     assertTrue(
         Files.readString(home.resolve("state/history")).contains("families --json"),
         "history is kept in the state dir");
@@ -75,5 +75,49 @@ class InteractiveShellTest {
     List<Candidate> options = new ArrayList<>();
     completer.complete(null, parser.parse("families --ex", 13), options);
     assertTrue(options.stream().anyMatch(c -> c.value().equals("--explain")), options.toString());
+  }
+
+  @Test
+  void theLineIsHighlightedAsItIsTypedAndPlainWithoutColour() {
+    CommandHighlighter on = new CommandHighlighter(java.util.Set.of("scan", "kill"), true);
+    String line = "scan --json; sacn 'x y'";
+    org.jline.utils.AttributedString known = on.highlight(line);
+    assertEquals(line, known.toString());
+    assertEquals(CommandHighlighter.KNOWN, known.styleAt(0), "a known command is bold green");
+    assertEquals(CommandHighlighter.OPTION, known.styleAt(line.indexOf("--json")));
+    assertEquals(CommandHighlighter.UNKNOWN, known.styleAt(line.indexOf("sacn")));
+    assertEquals(CommandHighlighter.QUOTED, known.styleAt(line.indexOf("'x y'") + 2));
+    CommandHighlighter off = new CommandHighlighter(java.util.Set.of("scan"), false);
+    assertEquals(org.jline.utils.AttributedStyle.DEFAULT, off.highlight("scan --json").styleAt(0));
+  }
+
+  @Test
+  void sourceRunsAnotherScriptInPlaceAndNamesFileAndLineOfAFailure() throws Exception {
+    Path main = home.resolve("main.kitty");
+    Path lib = Files.createDirectories(home.resolve("lib")).resolve("checks.kitty");
+    Files.writeString(main, "# a script\nsource lib/checks.kitty\nfamilies --json\n");
+    Files.writeString(lib, "families --json\n\nbogus\n");
+    KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--batch", main.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(2, r.out().lines().filter(l -> l.startsWith("{\"families\"")).count(), r.out());
+    assertTrue(r.err().contains(lib + ":3: 'bogus' exited 2"), r.err());
+
+    Path loop = home.resolve("loop.kitty");
+    Files.writeString(loop, "source loop.kitty\n");
+    KittyRun.Result l = KittyRun.run(KittyRun.env(home), "--batch", loop.toString());
+    assertEquals(2, l.code());
+    assertTrue(l.err().contains("source nested more than 8 deep"), l.err());
+  }
+
+  @Test
+  void quietPrintsNoReportButKeepsTheExitCodeAndJson() {
+    KittyRun.Result quiet = KittyRun.run(KittyRun.env(home), "-q", "families");
+    assertEquals(0, quiet.code());
+    assertEquals("", quiet.out());
+    KittyRun.Result json = KittyRun.run(KittyRun.env(home), "--quiet", "--json", "families");
+    assertTrue(json.out().startsWith("{\"families\""), json.out());
+    KittyRun.Result bad = KittyRun.run(KittyRun.env(home), "-q", "tree", "999999999");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("no visible process"), "errors still go to stderr: " + bad.err());
   }
 }
