@@ -51,6 +51,7 @@ import picocli.CommandLine.Spec;
       SyncCommand.class,
       DashboardCommand.class,
       ShellCommand.class,
+      GenerateDocsCommand.class,
       CommandLine.HelpCommand.class
     })
 final class KittyCommand implements Callable<Integer> {
