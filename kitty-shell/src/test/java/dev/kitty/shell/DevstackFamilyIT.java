@@ -66,7 +66,10 @@ class DevstackFamilyIT {
     all.addAll(List.of(args));
     SyncDaemons.Result r = run(all.toArray(String[]::new));
     assertEquals(expected, r.code(), String.join(" ", args) + "\n" + r.out() + r.err());
-    return r.json();
+    JsonNode doc = r.json();
+    // Every document a test reads is also held to its published schema (docs/schemas).
+    JsonSchemas.checkCommand(List.of(args), doc);
+    return doc;
   }
 
   /** {@code n} distinct free ports in the devstack range. */

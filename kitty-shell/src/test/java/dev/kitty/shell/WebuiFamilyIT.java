@@ -48,7 +48,10 @@ class WebuiFamilyIT {
     all.addAll(List.of(args));
     SyncDaemons.Result r = run(all.toArray(String[]::new));
     assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.out() + r.err());
-    return r.json();
+    JsonNode doc = r.json();
+    // Every document a test reads is also held to its published schema (docs/schemas).
+    JsonSchemas.checkCommand(List.of(args), doc);
+    return doc;
   }
 
   private static String webui(String extra) {
