@@ -41,6 +41,7 @@ final class InteractiveShell {
   int loop(Terminal terminal) {
     PrintWriter out = terminal.writer();
     Session shellSession = new Session(session.env(), out, out, true);
+    shellSession.screen(terminal);
     CommandLine cli = Cli.build(shellSession, globals);
     Path history = historyFile(shellSession);
     LineReader reader =

@@ -56,7 +56,12 @@ final class MapCommand implements Callable<Integer> {
       out.println(ReportJson.write(doc));
       return ExitCodes.OK;
     }
-    Ansi ansi = root.ansi();
+    draw(scan, out, root.ansi());
+    return ExitCodes.OK;
+  }
+
+  /** Each family's range as a grid of cells coloured by class, then the legend. */
+  static void draw(ScanReport scan, PrintWriter out, Ansi ansi) {
     for (FamilyScan fs : scan.families()) {
       Map<Integer, Candidate> byPort = worstPerPort(fs);
       out.println(
@@ -88,7 +93,6 @@ final class MapCommand implements Callable<Integer> {
             + " never_touch  "
             + legend(CleanupClass.OPERATOR_REQUIRED, true, ansi)
             + " recorded live");
-    return ExitCodes.OK;
   }
 
   /** When a port has several sockets (IPv4 and IPv6), the most cautious class is shown. */

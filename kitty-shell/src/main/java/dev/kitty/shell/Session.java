@@ -20,6 +20,7 @@ final class Session {
   private final PrintWriter out;
   private final PrintWriter err;
   private final boolean terminal;
+  private volatile org.jline.terminal.Terminal screen;
   private Kitty kitty;
   private KittyOptions kittyOptions;
   private volatile ScanReport lastScan;
@@ -41,6 +42,15 @@ final class Session {
 
   PrintWriter err() {
     return err;
+  }
+
+  /** The shell's open terminal, for full-screen views; null outside the shell. */
+  org.jline.terminal.Terminal screen() {
+    return screen;
+  }
+
+  void screen(org.jline.terminal.Terminal t) {
+    this.screen = t;
   }
 
   /** Whether stdin and stdout are a terminal (progress lines and the shell need one). */

@@ -17,7 +17,9 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code kitty watch [FAMILY...]}: the runaway watchdog (seed 002 fix 5.2). Each round counts the
  * processes of the families' launches against their runaway policy; a finding writes a diagnostic
- * bundle to the state dir and, with {@code --auto-clean}, stops the launches to blame.
+ * bundle to the state dir and, with {@code --auto-clean}, stops the launches to blame. On a
+ * terminal (without {@code --once} or {@code --json}) the rounds are a full-screen view with the
+ * port map ({@link WatchScreen}).
  */
 @Command(
     name = "watch",
@@ -26,6 +28,7 @@ import picocli.CommandLine.ParentCommand;
       "The policy is the family's (webui: more than 10 processes or 3 shell wrappers); a finding",
       "writes a diagnostic bundle to the state dir; --auto-clean stops the launches to blame.",
       "Processes that claim a family without a recorded launch are listed, never stopped.",
+      "On a terminal: a full-screen view of the port map and the findings; q quits.",
       "With --once: exit 0 when nothing fired, 3 when something did (1 when a clean-up failed)."
     })
 final class WatchCommand implements Callable<Integer> {
@@ -55,6 +58,9 @@ final class WatchCommand implements Callable<Integer> {
       throw new dev.kitty.engine.KittyException.Usage(
           "--interval must be more than 0 and at most 3600 seconds, got " + interval);
     }
+    if (!once && !root.jsonOutput() && root.session().terminal()) {
+      return new WatchScreen(root, families, autoClean, interval).run();
+    }
     while (true) {
       List<RunawayFinding> findings =
           root.kitty().runaway(families, autoClean, true, StopText.progress(root));
@@ -71,12 +77,15 @@ final class WatchCommand implements Callable<Integer> {
   }
 
   private void print(List<RunawayFinding> findings) {
-    PrintWriter out = root.out();
     if (root.jsonOutput()) {
-      out.println(ReportJson.write(ReportJson.runaway(findings)));
+      root.out().println(ReportJson.write(ReportJson.runaway(findings)));
       return;
     }
-    Ansi ansi = root.ansi();
+    print(findings, root.out(), root.ansi());
+  }
+
+  /** The findings as lines: what fired, the bundle, what was left alone, what was cleaned. */
+  static void print(List<RunawayFinding> findings, PrintWriter out, Ansi ansi) {
     String now = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
     if (findings.isEmpty()) {
       out.println(ansi.dim(now + "  no runaway"));

@@ -103,6 +103,17 @@ class ShellTmuxIT {
     tmux("send-keys", "-t", "k", "map --no-color", "Enter");
     awaitScreen("the port map", "ports held");
 
+    // The full-screen watch: map and findings, refreshed; q leaves and restores the screen.
+    tmux("send-keys", "-t", "k", "watch --interval 1", "Enter");
+    awaitScreen("the watch view", "q quits");
+    assertTrue(screen().contains("ports held"), "the map is part of the view: " + screen());
+    assertTrue(screen().contains("no runaway"), "and the findings: " + screen());
+    tmux("send-keys", "-t", "k", "q");
+    TrackedProcesses.await(
+        "the view to close", Duration.ofSeconds(15), () -> !screen().contains("q quits"));
+    tmux("send-keys", "-t", "k", "ghosts", "Enter");
+    awaitScreen("the shell, back after the view", "no ghost sockets");
+
     tmux("send-keys", "-t", "k", "exit", "Enter");
     TrackedProcesses.await(
         "the shell to leave", Duration.ofSeconds(15), () -> !screen().contains("kitty>"));
