@@ -324,6 +324,7 @@ class DevstackFamilyIT {
                 .formatted(p[0]));
     Process kitty =
         SyncDaemons.startKitty(procs, home, Map.of(), "up", "--foreground", file.toString());
+    // Read through copies (new ArrayList<>(lines)): the reader thread appends while the test looks.
     List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Void> reader =
         CompletableFuture.runAsync(
@@ -342,7 +343,9 @@ class DevstackFamilyIT {
     TrackedProcesses.await(
         "api's output, prefixed: " + lines,
         Duration.ofSeconds(30),
-        () -> lines.stream().anyMatch(l -> l.matches("api +\\| listening on " + p[0] + " .*")));
+        () ->
+            new ArrayList<>(lines)
+                .stream().anyMatch(l -> l.matches("api +\\| listening on " + p[0] + " .*")));
     String stack = stackId(file);
     TrackedProcesses.await(
         "api's shell and node, jobs, its grandchild",
@@ -372,7 +375,8 @@ class DevstackFamilyIT {
     assertTrue(kitty.waitFor(30, TimeUnit.SECONDS), "kitty ends after bringing the stack down");
     reader.get(5, TimeUnit.SECONDS);
     assertTrue(
-        lines.stream().anyMatch(l -> l.contains("down: nothing of the stack is left")),
+        new ArrayList<>(lines)
+            .stream().anyMatch(l -> l.contains("down: nothing of the stack is left")),
         String.join("\n", lines));
     assertEquals(Set.of(), stackProcesses(stack));
     assertFalse(listening(p[0]));
