@@ -226,19 +226,8 @@ final class RunawayWatch {
 
   /** Every live process that names a family in {@code KITTY_FAMILY}. */
   private List<ProcessView> claimedProcesses() {
-    List<ProcessView> out = new ArrayList<>();
-    long me = ProcessHandle.current().pid();
-    for (var n : platform.processes().nodes().values()) {
-      if (n.zombie() || n.pid() == me) {
-        continue;
-      }
-      platform
-          .processes()
-          .view(n.pid())
-          .filter(v -> v.cookies().containsKey("KITTY_FAMILY"))
-          .ifPresent(out::add);
-    }
-    return out;
+    return LaunchMembers.matching(
+        platform.processes(), v -> v.cookies().containsKey("KITTY_FAMILY"));
   }
 
   private String bundle(

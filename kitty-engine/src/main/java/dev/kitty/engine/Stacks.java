@@ -3,6 +3,7 @@ package dev.kitty.engine;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
 import dev.kitty.engine.internal.discovery.Platform;
+import dev.kitty.engine.internal.launch.LaunchMembers;
 import dev.kitty.engine.internal.launch.LaunchRecord;
 import dev.kitty.engine.internal.launch.LaunchRegistry;
 import dev.kitty.engine.internal.stack.StackFile;
@@ -90,7 +91,8 @@ final class Stacks {
                                   + abs.getFileName()
                                   + "; kitty down stops it with the rest")));
       // The services of the record before stay on it until down, even when the file dropped them.
-      merge(record, before).write(store);
+      StackRecord merged = merge(record, before);
+      merged.write(store);
       List<StackReport.Service> out = new ArrayList<>();
       List<StackService> startedNow = new ArrayList<>();
       for (StackService s : stack.services()) {
@@ -99,7 +101,7 @@ final class Stacks {
         serviceEnv.putAll(s.env());
         serviceEnv.put(STACK_COOKIE, id);
         serviceEnv.put(SERVICE_COOKIE, s.name());
-        Path cwd = s.cwd() == null ? abs.getParent() : abs.getParent().resolve(s.cwd());
+        Path cwd = s.folder(abs.getParent());
         progress.accept("starting " + s.name() + " …");
         long t0 = System.nanoTime();
         LaunchReport r;
@@ -119,8 +121,8 @@ final class Stacks {
                       s.startTimeout()),
                   StopProgress.NONE);
         } catch (KittyException.Failed e) {
-          List<StackReport.Service> rolledBack = rollBack(id, startedNow, progress);
-          merge(record, before).with("failed").write(store);
+          List<StackReport.Service> rolledBack = rollBack(merged, startedNow, progress);
+          merged.with("failed").write(store);
           throw new KittyException.Failed(
               "service "
                   + s.name()
@@ -165,40 +167,56 @@ final class Stacks {
                 millis,
                 null));
       }
-      merge(record, before).with("up").write(store);
+      merged.with("up").write(store);
       return new StackReport(id, abs.toString(), out, List.of(), empty(), notes);
     }
   }
 
   /** The services this up started, stopped again (dependents first), with their outcome. */
   private List<StackReport.Service> rollBack(
-      String id, List<StackService> started, Consumer<String> progress) {
+      StackRecord record, List<StackService> started, Consumer<String> progress) {
     List<StackReport.Service> out = new ArrayList<>();
     for (StackService s : started.reversed()) {
       progress.accept("stopping " + s.name() + " (the stack did not come up) …");
-      StopReport r =
-          launches.stop(
-              FAMILY,
-              StackRecord.launchName(id, s.name()),
-              StopPlan.group(s.stopGrace(), VERIFY),
-              StopProgress.NONE,
-              "kitty up failed: rolled back");
-      out.add(
-          new StackReport.Service(
-              s.name(),
-              StackRecord.launchName(id, s.name()),
-              r.failed().isEmpty() ? "stopped" : "failed",
-              -1,
-              -1,
-              0,
-              null,
-              List.of(),
-              0,
-              0,
-              0,
-              r.failed().isEmpty() ? null : r.failed().getFirst().reason()));
+      record.services().stream()
+          .filter(r -> r.name().equals(s.name()))
+          .findFirst()
+          .ifPresent(
+              r ->
+                  out.add(
+                      stopService(
+                          r, false, StopProgress.NONE, "kitty up failed: rolled back", null)));
     }
     return out;
+  }
+
+  /**
+   * Stops one service on record with its grace (none with {@code force}) and says how it ended:
+   * {@code stopped}, {@code failed} (with the reason) or {@code not running}.
+   *
+   * @param parts receives the stop report, or null
+   */
+  private StackReport.Service stopService(
+      StackRecord.Service s,
+      boolean force,
+      StopProgress waits,
+      String why,
+      List<StopReport> parts) {
+    long t0 = System.nanoTime();
+    StopReport r =
+        launches.stop(
+            FAMILY,
+            s.launch(),
+            force ? StopPlan.forced(VERIFY) : StopPlan.group(s.stopGrace(), VERIFY),
+            waits,
+            why);
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    if (parts != null) {
+      parts.add(r);
+    }
+    String state =
+        !r.failed().isEmpty() ? "failed" : r.swept().isEmpty() ? "not running" : "stopped";
+    return service(s, state, r.failed().isEmpty() ? null : r.failed().getFirst().reason(), millis);
   }
 
   private static StackRecord record(String id, Path abs, StackFile stack, String status) {
@@ -268,22 +286,10 @@ final class Stacks {
           continue;
         }
         progress.accept("stopping " + s.name() + " …");
-        long t0 = System.nanoTime();
-        StopReport r =
-            launches.stop(
-                FAMILY,
-                s.launch(),
-                force ? StopPlan.forced(VERIFY) : StopPlan.group(s.stopGrace(), VERIFY),
-                waits,
-                force ? "kitty down --force" : "kitty down");
-        long millis = (System.nanoTime() - t0) / 1_000_000;
-        parts.add(r);
-        String state =
-            !r.failed().isEmpty() ? "failed" : r.swept().isEmpty() ? "not running" : "stopped";
-        out.addFirst(
-            service(
-                s, state, r.failed().isEmpty() ? null : r.failed().getFirst().reason(), millis));
-        progress.accept(s.name() + " " + state + " (" + millis + " ms)");
+        StackReport.Service stopped =
+            stopService(s, force, waits, force ? "kitty down --force" : "kitty down", parts);
+        out.addFirst(stopped);
+        progress.accept(s.name() + " " + stopped.state() + " (" + stopped.millis() + " ms)");
       }
       notes.addAll(registry.warnings());
       List<ProcessView> survivors = carriers(id);
@@ -311,19 +317,8 @@ final class Stacks {
 
   /** Every live process carrying the stack's cookie. */
   private List<ProcessView> carriers(String id) {
-    List<ProcessView> out = new ArrayList<>();
-    long me = ProcessHandle.current().pid();
-    for (var n : platform.processes().nodes().values()) {
-      if (n.zombie() || n.pid() == me) {
-        continue;
-      }
-      platform
-          .processes()
-          .view(n.pid())
-          .filter(v -> id.equals(v.cookies().get(STACK_COOKIE)))
-          .ifPresent(out::add);
-    }
-    return out;
+    return LaunchMembers.matching(
+        platform.processes(), v -> id.equals(v.cookies().get(STACK_COOKIE)));
   }
 
   // ---------------------------------------------------------------- ps, logs

@@ -46,6 +46,19 @@ public final class LaunchMembers {
     return out;
   }
 
+  /** Every live process but kitty itself that {@code test} accepts (a cookie scan). */
+  public static List<ProcessView> matching(
+      ProcessTable table, java.util.function.Predicate<ProcessView> test) {
+    List<ProcessView> out = new ArrayList<>();
+    long me = ProcessHandle.current().pid();
+    for (ProcessNode n : table.nodes().values()) {
+      if (!n.zombie() && n.pid() != me) {
+        table.view(n.pid()).filter(test).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
   /**
    * The zombies among the children of {@code members}: workers that exited and that their parent
    * never waited for. They hold nothing; they go when their parent does (init reaps them), and a

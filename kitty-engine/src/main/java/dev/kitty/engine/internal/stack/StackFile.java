@@ -335,7 +335,7 @@ public record StackFile(
       if (program == null) {
         continue;
       }
-      Path cwd = s.cwd() == null ? folder : folder.resolve(s.cwd());
+      Path cwd = s.folder(folder);
       if (!Files.isDirectory(cwd)) {
         throw bad(
             stack.file(),

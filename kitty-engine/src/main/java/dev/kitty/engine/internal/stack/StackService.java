@@ -35,6 +35,11 @@ public record StackService(
     java.time.Duration startTimeout,
     int line) {
 
+  /** The folder it runs in: its {@code cwd} resolved against the stack file's folder. */
+  public java.nio.file.Path folder(java.nio.file.Path stackFolder) {
+    return cwd == null ? stackFolder : stackFolder.resolve(cwd);
+  }
+
   /** Copies the collections. */
   public StackService {
     env = Map.copyOf(env);
