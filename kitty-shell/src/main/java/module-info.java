@@ -4,6 +4,7 @@
  */
 module dev.kitty.shell {
   requires dev.kitty.engine;
+  requires java.logging;
   requires info.picocli;
   requires org.jline.reader;
   requires org.jline.terminal;

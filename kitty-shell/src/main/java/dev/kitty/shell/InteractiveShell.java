@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -29,7 +33,41 @@ final class InteractiveShell {
     this.globals = globals;
   }
 
+  /**
+   * jline's own logger. jline reports a terminal type without a terminfo entry (an unknown {@code
+   * TERM}) as a warning with a stack trace on the user's screen, then carries on with ANSI
+   * defaults; kitty says so in one line instead. Held here: the JDK keeps loggers weakly.
+   */
+  private static final Logger JLINE_LOG = Logger.getLogger("org.jline");
+
   int run() {
+    JLINE_LOG.setUseParentHandlers(false);
+    JLINE_LOG.addHandler(
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+              String m = r.getMessage();
+              session
+                  .err()
+                  .println(
+                      "kitty: terminal: "
+                          + m.substring(0, 1).toLowerCase(java.util.Locale.ROOT)
+                          + m.substring(1)
+                          + (m.contains("infocmp")
+                              ? " (no terminfo entry: the shell carries on with plain ANSI)"
+                              : ""));
+            }
+          }
+
+          @Override
+          public void flush() {
+            session.err().flush();
+          }
+
+          @Override
+          public void close() {}
+        });
     try (Terminal terminal = TerminalBuilder.builder().system(true).name("kitty").build()) {
       return loop(terminal);
     } catch (IOException e) {

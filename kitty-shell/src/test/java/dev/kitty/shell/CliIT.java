@@ -52,6 +52,18 @@ class CliIT {
     assertEquals("127.0.0.1", c.get("address").asString());
     assertEquals("python3", c.get("process").get("command").asString());
     assertTrue(c.get("skip_reason").asString().startsWith("not a dashboard"), c.toString());
+    JsonNode cell = null;
+    for (JsonNode p :
+        KittyRun.run(KittyRun.env(home), "--json", "map", "dashboard")
+            .json()
+            .get("families")
+            .get(0)
+            .get("ports")) {
+      cell = p.get("port").asInt() == port ? p : cell;
+    }
+    assertTrue(cell != null, "the map has a cell for port " + port);
+    assertEquals("never_touch", cell.get("cleanup_class").asString());
+    assertEquals(server.pid(), cell.get("pid").asLong());
     assertEquals(
         0,
         KittyRun.run(KittyRun.env(home), "doctor", "dashboard").code(),
@@ -194,6 +206,18 @@ class CliIT {
       }
     }
     assertTrue(jupyter != null, r.out());
+    JsonNode explained =
+        KittyRun.run(
+                KittyRun.env(home),
+                "--family-path",
+                plugins.toString(),
+                "--json",
+                "families",
+                "--explain")
+            .json();
+    assertTrue(
+        explained.get("families").get(0).get("stop_plan").size() > 0,
+        "--explain shows each family's stop plan: " + explained);
     assertEquals(
         "plugin:" + plugins.resolve(sample.getFileName()).toAbsolutePath(),
         jupyter.get("source").asString());

@@ -42,7 +42,7 @@ class DashboardFamilyIT {
     return Files.createDirectories(home.resolve(name)).toRealPath();
   }
 
-  private SyncDaemons.Result run(String... args) {
+  private KittyRun.Result run(String... args) {
     return kitty(procs, home, Map.of(), args);
   }
 
@@ -80,7 +80,7 @@ class DashboardFamilyIT {
   @Test
   void test_pid_tracked_in_dashboard_file() throws Exception {
     Path p = project("alpha");
-    SyncDaemons.Result r = run("--json", "dashboard", "--project", p.toString());
+    KittyRun.Result r = run("--json", "dashboard", "--project", p.toString());
     assertEquals(0, r.code(), r.err());
     JsonNode d = r.json();
     long pid = d.get("pid").asLong();
@@ -115,7 +115,7 @@ class DashboardFamilyIT {
     lines.set(2, "0".repeat(32));
     Files.write(p.resolve(".kittify/.dashboard"), lines);
 
-    SyncDaemons.Result stop = run("--json", "dashboard", "--project", p.toString(), "--stop");
+    KittyRun.Result stop = run("--json", "dashboard", "--project", p.toString(), "--stop");
     assertEquals(0, stop.code(), stop.out() + stop.err());
     JsonNode swept = stop.json().get("swept");
     assertEquals(Set.of(pid), pids(swept), stop.out());
@@ -134,7 +134,7 @@ class DashboardFamilyIT {
     }
     Files.delete(p.resolve(".kittify/.dashboard"));
 
-    SyncDaemons.Result r = run("--json", "dashboard", "--project", p.toString());
+    KittyRun.Result r = run("--json", "dashboard", "--project", p.toString());
     assertEquals(0, r.code(), r.err());
     Set<Long> expected = new HashSet<>();
     orphans.forEach(o -> expected.add(o.pid()));
@@ -167,7 +167,7 @@ class DashboardFamilyIT {
                 "/api/health",
                 Map.of("status", "ok", "project_path", spec.toString(), "token", "t")));
 
-    SyncDaemons.Result r = run("--json", "dashboard", "--cleanup");
+    KittyRun.Result r = run("--json", "dashboard", "--cleanup");
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode doc = r.json();
     assertEquals(Set.of(older.pid(), ofGone.pid()), pids(doc.get("swept")), doc.toString());
@@ -190,7 +190,7 @@ class DashboardFamilyIT {
     Files.writeString(
         p.resolve(".kittify/.dashboard"),
         "http://127.0.0.1:9310\n9310\n" + "a".repeat(32) + "\n" + unrelated.pid() + "\n");
-    SyncDaemons.Result stop = run("--json", "dashboard", "--project", p.toString(), "--stop");
+    KittyRun.Result stop = run("--json", "dashboard", "--project", p.toString(), "--stop");
     assertEquals(0, stop.json().get("swept").size(), stop.out());
     JsonNode started = run("--json", "dashboard", "--project", p.toString()).json();
     assertFalse(started.get("reused").asBoolean());
@@ -213,9 +213,9 @@ class DashboardFamilyIT {
       Path p = project("bad-" + i++);
       Path file = Files.createDirectories(p.resolve(".kittify")).resolve(".dashboard");
       Files.writeString(file, e.getKey());
-      SyncDaemons.Result stop = run("--json", "dashboard", "--project", p.toString(), "--stop");
+      KittyRun.Result stop = run("--json", "dashboard", "--project", p.toString(), "--stop");
       assertEquals(0, stop.code(), "nothing to stop is no failure: " + stop.err());
-      SyncDaemons.Result r = run("--json", "dashboard", "--project", p.toString());
+      KittyRun.Result r = run("--json", "dashboard", "--project", p.toString());
       assertEquals(0, r.code(), e.getKey() + ": " + r.err());
       String notes = r.json().get("notes").toString();
       assertTrue(notes.contains(file.toString()) && notes.contains(e.getValue()), notes);
@@ -252,7 +252,7 @@ class DashboardFamilyIT {
   void aProjectFolderKittyCannotWriteToGetsAClearErrorAndNothingStarts() throws Exception {
     Path notAFolder = project("kittify-is-a-file");
     Files.writeString(notAFolder.resolve(".kittify"), "a file, not a folder\n");
-    SyncDaemons.Result r = run("dashboard", "--project", notAFolder.toString());
+    KittyRun.Result r = run("dashboard", "--project", notAFolder.toString());
     assertEquals(2, r.code(), r.out());
     assertTrue(r.err().contains(notAFolder.resolve(".kittify") + " is not a folder"), r.err());
     assertTrue(r.err().contains("nothing was started"), r.err());
@@ -263,7 +263,7 @@ class DashboardFamilyIT {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         chattr.waitFor() == 0, "chattr +i is not supported here");
     try {
-      SyncDaemons.Result l = run("dashboard", "--project", locked.toString());
+      KittyRun.Result l = run("dashboard", "--project", locked.toString());
       assertEquals(2, l.code(), l.out());
       assertTrue(l.err().contains("project folder " + locked + " is not writable"), l.err());
     } finally {
@@ -332,10 +332,10 @@ class DashboardFamilyIT {
       Files.deleteIfExists(p.resolve(".kittify/.dashboard"));
     }
     Path fresh = project("fresh");
-    SyncDaemons.Result full = run("--json", "scan", "dashboard");
+    KittyRun.Result full = run("--json", "scan", "dashboard");
     assertEquals(100, full.json().get("families").get(0).get("candidates").size());
 
-    SyncDaemons.Result cleanup = run("--json", "dashboard", "--cleanup");
+    KittyRun.Result cleanup = run("--json", "dashboard", "--cleanup");
     assertEquals(0, cleanup.code(), cleanup.err());
     assertEquals(100, cleanup.json().get("swept").size(), cleanup.out());
     for (Process o : orphans) {
@@ -344,7 +344,7 @@ class DashboardFamilyIT {
     for (int port = 9237; port < 9337; port++) {
       assertFalse(TrackedProcessesPorts.listening(port), "port " + port + " is free again");
     }
-    SyncDaemons.Result started = run("--json", "dashboard", "--project", fresh.toString());
+    KittyRun.Result started = run("--json", "dashboard", "--project", fresh.toString());
     assertEquals(0, started.code(), started.err());
     assertEquals(9237, started.json().get("port").asInt());
   }
@@ -384,30 +384,8 @@ class DashboardFamilyIT {
     assertTrue(Files.size(shot) > 10_000, "a screenshot of the page: " + shot);
   }
 
-  /** Headless Chromium with the flags this closed network needs; answers its stdout. */
   private String chromium(String url, String... extra) throws Exception {
-    Path profile = Files.createTempDirectory(home, "chromium");
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "chromium",
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + profile,
-                "--virtual-time-budget=15000"));
-    cmd.addAll(List.of(extra));
-    cmd.add(url);
-    Process c = procs.start(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD));
-    String out =
-        new String(c.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(c.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "chromium finished");
-    return out;
+    return Chromium.run(procs, home, url, extra);
   }
 
   /** Whether something listens on a loopback port. */

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,29 +23,68 @@ final class JsonSchemas {
 
   static final Path DIR = Path.of("../docs/schemas");
 
-  /** The schema each command's document follows; commands not named here are not checked. */
-  static final java.util.Map<String, String> BY_COMMAND =
-      java.util.Map.ofEntries(
-          java.util.Map.entry("up", "stack"),
-          java.util.Map.entry("down", "stack"),
-          java.util.Map.entry("ps", "stack"),
-          java.util.Map.entry("scan", "scan"),
-          java.util.Map.entry("ghosts", "ghosts"),
-          java.util.Map.entry("watch", "runaway"),
-          java.util.Map.entry("cleanup", "stop"),
-          java.util.Map.entry("stop", "stop"),
-          java.util.Map.entry("start", "launch"),
-          java.util.Map.entry("restart", "launch"),
-          java.util.Map.entry("ensure", "launch"),
-          java.util.Map.entry("status", "status"));
+  /**
+   * The schema of the document {@code args} print (global options first, then the command, as ADR 9
+   * has it), or empty for a command without a published schema.
+   */
+  private static final Set<String> COMMANDS =
+      Set.of(
+          "up",
+          "down",
+          "ps",
+          "scan",
+          "ghosts",
+          "families",
+          "tree",
+          "map",
+          "status",
+          "watch",
+          "cleanup",
+          "stop",
+          "kill",
+          "start",
+          "restart",
+          "ensure",
+          "doctor",
+          "dashboard",
+          "sync");
 
-  /** Checks the document of the command in {@code args} (its first word not an option). */
+  static Optional<String> schemaFor(List<String> args) {
+    // The command is the first known command word: a global option's value (a --family-path
+    // folder) is skipped that way.
+    List<String> words =
+        args.stream()
+            .dropWhile(a -> !COMMANDS.contains(a))
+            .filter(a -> !a.startsWith("-"))
+            .toList();
+    if (words.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean stops =
+        args.contains("--reset") || args.contains("--stop") || args.contains("--cleanup");
+    String second = words.size() > 1 ? words.get(1) : "";
+    return Optional.ofNullable(
+        switch (words.getFirst()) {
+          case "up", "down", "ps" -> "stack";
+          case "scan", "ghosts", "families", "tree", "map", "status" -> words.getFirst();
+          case "watch" -> "runaway";
+          case "cleanup", "stop", "kill" -> "stop";
+          case "start", "restart", "ensure" -> "launch";
+          case "doctor" -> stops ? "stop" : "doctor";
+          case "dashboard" -> stops ? "stop" : "ensure";
+          case "sync" ->
+              switch (second) {
+                case "ensure" -> "ensure";
+                case "status" -> "sync-status";
+                default -> null;
+              };
+          default -> null;
+        });
+  }
+
+  /** Checks the document of the command in {@code args} against its schema, if it has one. */
   static void checkCommand(List<String> args, JsonNode doc) {
-    args.stream()
-        .filter(a -> !a.startsWith("-"))
-        .findFirst()
-        .map(BY_COMMAND::get)
-        .ifPresent(schema -> check(schema, doc));
+    schemaFor(args).ifPresent(schema -> check(schema, doc));
   }
 
   private static JsonNode load(String file) {
@@ -86,7 +127,8 @@ final class JsonSchemas {
           "additionalProperties",
           "items",
           "enum",
-          "minimum");
+          "minimum",
+          "anyOf");
 
   static void validate(
       JsonNode root, JsonNode schema, JsonNode value, String at, List<String> errors) {
@@ -107,6 +149,19 @@ final class JsonSchemas {
         throw new AssertionError("unresolved $ref " + path);
       }
       validate(target, def, value, at, errors);
+      return;
+    }
+    if (schema.get("anyOf") instanceof JsonNode anyOf) {
+      List<List<String>> tried = new ArrayList<>();
+      for (JsonNode branch : anyOf) {
+        List<String> branchErrors = new ArrayList<>();
+        validate(root, branch, value, at, branchErrors);
+        if (branchErrors.isEmpty()) {
+          return;
+        }
+        tried.add(branchErrors);
+      }
+      errors.add(at + ": matches none of anyOf: " + tried);
       return;
     }
     if (schema.get("type") instanceof JsonNode type) {

@@ -14,9 +14,16 @@ final class KittyRun {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
 
-  record Result(int code, String out, String err) {
+  /** What kitty answered to {@code args}. */
+  record Result(int code, String out, String err, List<String> args) {
+    /**
+     * The one JSON document printed, held to its published schema (docs/schemas): every document a
+     * test reads is also a test of the schema.
+     */
     JsonNode json() {
-      return JSON.readTree(out);
+      JsonNode doc = JSON.readTree(out);
+      JsonSchemas.checkCommand(args, doc);
+      return doc;
     }
 
     List<JsonNode> jsonLines() {
@@ -39,7 +46,7 @@ final class KittyRun {
     Session session =
         new Session(env, new PrintWriter(out, true), new PrintWriter(err, true), false);
     int code = Main.run(args, session);
-    return new Result(code, out.toString(), err.toString());
+    return new Result(code, out.toString(), err.toString(), List.of(args));
   }
 
   private KittyRun() {}

@@ -3,9 +3,11 @@ package dev.kitty.shell;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kitty.testkit.FixtureDaemons;
 import dev.kitty.testkit.TrackedProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +48,30 @@ class ShellTmuxIT {
     }
   }
 
+  /**
+   * The screen with its colours ({@code capture-pane -e}), written as a capture for the docs:
+   * {@code target/captures/NAME.{txt,html,png}} (docs/captures holds the copies the guide shows).
+   */
+  private String capture(String name) throws Exception {
+    String ansi = tmux("capture-pane", "-p", "-e", "-t", "k");
+    Path page = TerminalCapture.write(CAPTURES, name, ansi);
+    if (TrackedProcesses.onPath("chromium")) {
+      Path png = CAPTURES.resolve(name + ".png");
+      long lines = TerminalCapture.plain(ansi).lines().count();
+      Chromium.run(
+          procs,
+          home,
+          page.toUri().toString(),
+          "--screenshot=" + png,
+          "--window-size=1000," + (40 + 18 * lines));
+      assertTrue(Files.size(png) > 5_000, "a screenshot of the capture: " + png);
+    }
+    return ansi;
+  }
+
+  private static final Path CAPTURES =
+      Path.of(System.getProperty("user.dir"), "target", "captures");
+
   private void awaitScreen(String what, String text) {
     TrackedProcesses.await(
         what + " on screen:\n" + screen(), Duration.ofSeconds(30), () -> screen().contains(text));
@@ -59,16 +85,17 @@ class ShellTmuxIT {
     }
   }
 
-  @Test
-  void tabCompletesScanShowsTheMapAndTheShellLeavesOnExit() throws Exception {
-    assumeTrue(TrackedProcesses.onPath("tmux"), "tmux is installed by .ci/run");
+  /** kitty's shell in a 150×50 tmux pane whose terminal claims to be {@code term}. */
+  private void startShell(String term) throws Exception {
     String kitty =
         String.join(
             " ",
+            "env",
+            "TERM=" + term,
             SyncDaemons.java(),
             "-p",
             System.getProperty("kitty.module.path"),
-            "--enable-native-access=dev.kitty.engine",
+            "--enable-native-access=dev.kitty.engine,org.jline.terminal.ffm",
             "-m",
             "dev.kitty.shell/dev.kitty.shell.Main");
     ProcessBuilder pb =
@@ -88,9 +115,40 @@ class ShellTmuxIT {
             "50",
             kitty);
     pb.environment().putAll(KittyRun.env(home));
-    pb.environment().put("TERM", "xterm-256color");
     Process start = procs.start(pb);
     assertTrue(start.waitFor(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aTerminalOfUnknownTypeGetsOneLineAboutItAndAWorkingShell() throws Exception {
+    assumeTrue(TrackedProcesses.onPath("tmux"), "tmux is installed by .ci/run");
+    startShell("kitty-no-such-terminal");
+    awaitScreen("the shell's greeting", "kitty shell");
+    String greeting = screen();
+    assertTrue(
+        greeting.contains("kitty: terminal: unable to retrieve infocmp for type"),
+        "one line says what is missing:\n" + greeting);
+    assertTrue(!greeting.contains("Exception"), "and no stack trace:\n" + greeting);
+
+    tmux("send-keys", "-t", "k", "gho", "Tab");
+    awaitScreen("completion", "kitty> ghosts");
+    tmux("send-keys", "-t", "k", "Enter");
+    awaitScreen("the command's answer", "no ghost sockets");
+    tmux("send-keys", "-t", "k", "sacn", "Enter");
+    awaitScreen("the nearest command suggested", "Did you mean 'kitty scan'?");
+    tmux("send-keys", "-t", "k", "families", "Enter");
+    awaitScreen("the session kept after the typo", "FAMILY");
+    tmux("send-keys", "-t", "k", "exit", "Enter");
+    TrackedProcesses.await(
+        "the shell to leave", Duration.ofSeconds(15), () -> !screen().contains("FAMILY"));
+  }
+
+  @Test
+  void tabCompletesScanShowsTheMapAndTheShellLeavesOnExit() throws Exception {
+    assumeTrue(TrackedProcesses.onPath("tmux"), "tmux is installed by .ci/run");
+    // A third-party web server in the devstack range: the map draws it as never_touch.
+    FixtureDaemons.plainHttpServer(procs, TrackedProcesses.freePort(3000, 3100));
+    startShell("xterm-256color");
     awaitScreen("the shell's greeting", "kitty shell");
 
     tmux("send-keys", "-t", "k", "fam", "Tab");
@@ -103,16 +161,43 @@ class ShellTmuxIT {
     tmux("send-keys", "-t", "k", "map --no-color", "Enter");
     awaitScreen("the port map", "ports held");
 
+    // The coloured map on a clean screen: the third-party server's cell is red (never_touch).
+    tmux("send-keys", "-t", "k", "C-l");
+    TrackedProcesses.await(
+        "a cleared screen", Duration.ofSeconds(10), () -> !screen().contains("ports held"));
+    tmux("send-keys", "-t", "k", "map devstack webui", "Enter");
+    awaitScreen("the coloured port map", "legend");
+    String map = capture("map");
+    assertTrue(
+        java.util.regex.Pattern.compile("\u001b\\[(?:[0-9;]*;)?31m").matcher(map).find(),
+        "a never_touch cell is drawn red:\n" + map);
+
     // The full-screen watch: map and findings, refreshed; q leaves and restores the screen.
     tmux("send-keys", "-t", "k", "watch --interval 1", "Enter");
     awaitScreen("the watch view", "q quits");
     assertTrue(screen().contains("ports held"), "the map is part of the view: " + screen());
     assertTrue(screen().contains("no runaway"), "and the findings: " + screen());
+    capture("watch");
     tmux("send-keys", "-t", "k", "q");
     TrackedProcesses.await(
         "the view to close", Duration.ofSeconds(15), () -> !screen().contains("q quits"));
     tmux("send-keys", "-t", "k", "ghosts", "Enter");
     awaitScreen("the shell, back after the view", "no ghost sockets");
+
+    // A multi-line paste (bracketed, as terminals paste): every line runs, in order, on Enter.
+    tmux("send-keys", "-t", "k", "C-l");
+    TrackedProcesses.await(
+        "a cleared screen", Duration.ofSeconds(10), () -> !screen().contains("no ghost"));
+    tmux("set-buffer", "-b", "block", "families --json\nghosts\nstatus");
+    tmux("paste-buffer", "-p", "-b", "block", "-t", "k");
+    tmux("send-keys", "-t", "k", "Enter");
+    awaitScreen("the pasted block's last command", "no launches on record");
+    String pasted = screen();
+    int families = pasted.indexOf("{\"families\":[");
+    int ghosts = pasted.indexOf("no ghost sockets");
+    assertTrue(
+        families >= 0 && ghosts > families && pasted.indexOf("no launches on record") > ghosts,
+        "the three pasted commands ran in order:\n" + pasted);
 
     tmux("send-keys", "-t", "k", "exit", "Enter");
     TrackedProcesses.await(

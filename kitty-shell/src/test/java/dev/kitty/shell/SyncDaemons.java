@@ -27,12 +27,6 @@ final class SyncDaemons {
   private SyncDaemons() {}
 
   /** A result of a kitty process. */
-  record Result(int code, String out, String err) {
-    JsonNode json() {
-      return KittyRun.JSON.readTree(out);
-    }
-  }
-
   static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
@@ -57,18 +51,19 @@ final class SyncDaemons {
   }
 
   /** Runs kitty to the end. */
-  static Result kitty(TrackedProcesses procs, Path home, Map<String, String> env, String... args) {
-    return finish(startKitty(procs, home, env, args));
+  static KittyRun.Result kitty(
+      TrackedProcesses procs, Path home, Map<String, String> env, String... args) {
+    return finish(startKitty(procs, home, env, args), args);
   }
 
-  static Result finish(Process p) {
+  static KittyRun.Result finish(Process p, String... args) {
     try {
       var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
       String out = read(p.getInputStream());
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         throw new AssertionError("kitty did not finish in 60 s");
       }
-      return new Result(p.exitValue(), out, err.join());
+      return new KittyRun.Result(p.exitValue(), out, err.join(), List.of(args));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

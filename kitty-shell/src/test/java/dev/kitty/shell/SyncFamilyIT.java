@@ -52,11 +52,11 @@ class SyncFamilyIT {
     return state().resolve("sync").toAbsolutePath().normalize();
   }
 
-  private SyncDaemons.Result run(String... args) {
+  private KittyRun.Result run(String... args) {
     return kitty(procs, home, CURRENT, args);
   }
 
-  private SyncDaemons.Result run(Map<String, String> env, String... args) {
+  private KittyRun.Result run(Map<String, String> env, String... args) {
     Map<String, String> all = new HashMap<>(CURRENT);
     all.putAll(env);
     return kitty(procs, home, all, args);
@@ -126,7 +126,7 @@ class SyncFamilyIT {
   void as1_noRedundantSpawn_staleDaemonsOfThreeVersionsAreCleanedAndExactlyOneDaemonRemains() {
     Map<Long, Integer> stale = leaked("3.2.2", "3.2.3", "3.2.4");
 
-    SyncDaemons.Result first = run("--json", "sync", "ensure");
+    KittyRun.Result first = run("--json", "sync", "ensure");
     assertEquals(0, first.code(), first.err());
     JsonNode r = first.json();
     assertEquals(stale.keySet(), pids(r.get("cleaned").get("swept")), r.toString());
@@ -149,6 +149,10 @@ class SyncFamilyIT {
     assertTrue(again.get("reused").asBoolean());
     assertEquals(pid, again.get("pid").asLong());
     assertEquals(0, again.get("cleaned").get("swept").size());
+
+    KittyRun.Result status = run("--json", "sync", "status");
+    assertEquals(0, status.code(), status.err());
+    assertEquals(pid, status.json().get("singleton").get("pid").asLong(), status.out());
   }
 
   @Test
@@ -173,7 +177,7 @@ class SyncFamilyIT {
     lie.put("singleton_scope_id", root().toString());
     Process liar = FixtureDaemons.jsonServer(procs, liarPort, Map.of("/api/health", lie));
 
-    SyncDaemons.Result ensure = run("--json", "sync", "ensure");
+    KittyRun.Result ensure = run("--json", "sync", "ensure");
     assertEquals(0, ensure.code(), ensure.err());
     JsonNode skipped = ensure.json().get("cleaned").get("skipped");
     assertTrue(
@@ -182,7 +186,7 @@ class SyncFamilyIT {
     assertEquals(0, ensure.json().get("cleaned").get("swept").size());
     assertTrue(alive(preMarkerPid) && alive(crossRoot.pid()) && alive(liar.pid()));
 
-    SyncDaemons.Result doctor = run("--json", "doctor", "sync");
+    KittyRun.Result doctor = run("--json", "doctor", "sync");
     assertEquals(3, doctor.code(), doctor.err());
     JsonNode d = doctor.json();
     JsonNode pm = candidate(d, preMarker.get(preMarkerPid));
@@ -211,7 +215,7 @@ class SyncFamilyIT {
     }
     FixtureDaemons.plainHttpServer(procs, thirdPort);
 
-    SyncDaemons.Result doctor = run("--json", "doctor", "sync");
+    KittyRun.Result doctor = run("--json", "doctor", "sync");
     JsonNode d = doctor.json();
     int syncSeen = 0;
     for (JsonNode c : d.get("families").get(0).get("candidates")) {
@@ -290,7 +294,7 @@ class SyncFamilyIT {
         FixtureDaemons.forkedJsonServer(
             procs, stuckPort, Map.of("/api/health", SpecKittyFixtures.syncHealth(stuckPort)));
 
-    SyncDaemons.Result reset = run("--json", "doctor", "sync", "--reset");
+    KittyRun.Result reset = run("--json", "doctor", "sync", "--reset");
     assertEquals(1, reset.code(), reset.out() + reset.err());
     JsonNode r = reset.json();
     Set<Long> swept = pids(r.get("swept"));
@@ -387,7 +391,7 @@ class SyncFamilyIT {
       Map<Integer, Process> edges = edgeDaemons();
       List<String> args = new ArrayList<>(List.of("--json"));
       args.addAll(path);
-      SyncDaemons.Result r = run(args.toArray(String[]::new));
+      KittyRun.Result r = run(args.toArray(String[]::new));
       JsonNode doc = r.json();
       JsonNode report = doc.has("cleaned") ? doc.get("cleaned") : doc;
       if (doc.has("cleaned")) {
@@ -433,7 +437,7 @@ class SyncFamilyIT {
 
   @Test
   void as7_theDefaultIntentIsLocalOnlyAndHostedSyncIsNeverForced() {
-    SyncDaemons.Result hosted = run("--json", "sync", "ensure", "--intent", "hosted");
+    KittyRun.Result hosted = run("--json", "sync", "ensure", "--intent", "hosted");
     assertEquals(2, hosted.code(), hosted.out());
     assertTrue(hosted.err().contains("KITTY_ENABLE_HOSTED_SYNC=1"), hosted.err());
     assertTrue(daemonsOfThisScope().isEmpty(), "a refused request starts nothing");
@@ -454,7 +458,7 @@ class SyncFamilyIT {
     Set<Long> reported = new HashSet<>();
     int started = 0;
     for (Process p : calls) {
-      SyncDaemons.Result r = SyncDaemons.finish(p);
+      KittyRun.Result r = SyncDaemons.finish(p, "--json", "sync", "ensure");
       assertEquals(0, r.code(), r.err());
       reported.add(r.json().get("pid").asLong());
       started += r.json().get("reused").asBoolean() ? 0 : 1;
