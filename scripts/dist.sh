@@ -22,7 +22,7 @@ cat >"$out/bin/kitty" <<'LAUNCHER'
 #!/bin/sh
 # kitty's launcher: the runtime image next to it, the same JVM flags as the development launcher.
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-exec "$here/runtime/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx128m -Xshare:auto \
+exec "$here/runtime/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -Xshare:auto \
   --enable-native-access=org.jline.terminal.ffm,dev.kitty.engine \
   -m dev.kitty.shell/dev.kitty.shell.Main "$@"
 LAUNCHER

@@ -9,6 +9,7 @@ import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.discovery.ProcessSnapshot;
 import dev.kitty.engine.internal.identity.Classifier;
+import dev.kitty.engine.internal.identity.VerdictCache;
 import dev.kitty.engine.internal.launch.Launcher;
 import dev.kitty.engine.internal.registry.FamilyLoader;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
@@ -48,11 +49,13 @@ public final class Kitty {
   private final Platform platform;
   private final FamilyRegistry registry;
   private SignalGate.Signaller signaller;
+  private final VerdictCache verdicts;
 
   private Kitty(KittyOptions options, Platform platform, FamilyRegistry registry) {
     this.options = options;
     this.platform = platform;
     this.registry = registry;
+    this.verdicts = new VerdictCache(options.verdictTtl());
   }
 
   /**
@@ -139,7 +142,8 @@ public final class Kitty {
         options.stateDir().toString(),
         options.probeTimeout(),
         options.httpTimeout(),
-        options.allUsers());
+        options.allUsers(),
+        verdicts);
   }
 
   /** How this machine delivers signals (chosen once, on first need). */

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param httpTimeout the most time one loopback HTTP probe may take
  * @param allUsers whether other users' processes may be signalled ({@code --all-users}; honoured
  *     only when kitty runs as root)
+ * @param verdictTtl how long a {@code never_touch} verdict is reused by the next scans of the same
+ *     engine (ADR 23); zero for one-shot commands, a couple of seconds in the shell
  */
 public record KittyOptions(
     Path stateDir,
@@ -29,7 +31,8 @@ public record KittyOptions(
     boolean configRequired,
     Duration probeTimeout,
     Duration httpTimeout,
-    boolean allUsers) {
+    boolean allUsers,
+    Duration verdictTtl) {
 
   /** Copies the list. */
   public KittyOptions {
@@ -78,13 +81,34 @@ public record KittyOptions(
         configFile != null,
         Duration.ofSeconds(3),
         Duration.ofMillis(1500),
-        false);
+        false,
+        Duration.ZERO);
   }
 
   /** These options with {@code --all-users} as given. */
   public KittyOptions withAllUsers(boolean all) {
     return new KittyOptions(
-        stateDir, familyPaths, configFile, configRequired, probeTimeout, httpTimeout, all);
+        stateDir,
+        familyPaths,
+        configFile,
+        configRequired,
+        probeTimeout,
+        httpTimeout,
+        all,
+        verdictTtl);
+  }
+
+  /** These options with never_touch verdicts reused for {@code ttl} (ADR 23). */
+  public KittyOptions withVerdictTtl(Duration ttl) {
+    return new KittyOptions(
+        stateDir,
+        familyPaths,
+        configFile,
+        configRequired,
+        probeTimeout,
+        httpTimeout,
+        allUsers,
+        ttl);
   }
 
   private static boolean present(Map<String, String> env, String key) {

@@ -181,7 +181,8 @@ final class World {
             false,
             Duration.ofSeconds(5),
             Duration.ofMillis(50),
-            false);
+            false,
+            Duration.ZERO);
     return Kitty.of(options, platform(), new FamilyRegistry(families, List.of()), signaller());
   }
 

@@ -53,7 +53,7 @@ final class BatchRunner {
         int code =
             words.getFirst().equals("source")
                 ? source(where, n, semicolons, words)
-                : Cli.build(session, globals).execute(words.toArray(String[]::new));
+                : run(words.toArray(String[]::new));
         session.out().flush();
         if (code != ExitCodes.OK) {
           session
@@ -136,5 +136,9 @@ final class BatchRunner {
       session.err().println("kitty: stdin cannot be read: " + e.getMessage());
       return ExitCodes.USAGE;
     }
+  }
+
+  private int run(String[] words) {
+    return Cli.forArgs(session, globals, words).execute(words);
   }
 }

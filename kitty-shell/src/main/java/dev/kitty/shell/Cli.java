@@ -2,15 +2,98 @@ package dev.kitty.shell;
 
 import dev.kitty.engine.KittyException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** Builds the picocli tree for one front end, with kitty's error handling and exit codes. */
 final class Cli {
 
   private Cli() {}
 
+  /** Every command under {@code kitty}, in the order help lists them. */
+  static final List<Class<?>> COMMANDS =
+      List.of(
+          FamiliesCommand.class,
+          ScanCommand.class,
+          DoctorCommand.class,
+          CleanupCommand.class,
+          KillCommand.class,
+          GhostsCommand.class,
+          TreeCommand.class,
+          MapCommand.class,
+          StartCommand.class,
+          StopCommand.class,
+          RestartCommand.class,
+          EnsureCommand.class,
+          StatusCommand.class,
+          WatchCommand.class,
+          UpCommand.class,
+          DownCommand.class,
+          PsCommand.class,
+          LogsCommand.class,
+          SyncCommand.class,
+          DashboardCommand.class,
+          ShellCommand.class,
+          GenerateDocsCommand.class,
+          CommandLine.HelpCommand.class);
+
+  /** The whole tree: for the shell, completion, help and the generated docs. */
   static CommandLine build(Session session, KittyCommand.Globals inherited) {
     CommandLine cl = new CommandLine(new KittyCommand(session, inherited));
+    COMMANDS.forEach(c -> cl.addSubcommand(c));
+    return configure(cl, session);
+  }
+
+  /**
+   * The tree {@code args} need: the root and only the command they name. picocli reads every
+   * command class by reflection when it is added, and the JVM cannot keep picocli's classes linked
+   * in the AOT cache (class files of Java 5), so the whole tree costs a cold start ≈ 150 ms and one
+   * command a fraction of it (ADR 24). Anything else — no command, an unknown word (whose nearest
+   * command is suggested from the whole tree), {@code help} — gets the whole tree.
+   */
+  static CommandLine forArgs(Session session, KittyCommand.Globals inherited, String[] args) {
+    CommandLine cl = new CommandLine(new KittyCommand(session, inherited));
+    Class<?> named = named(cl, args);
+    if (named == null) {
+      COMMANDS.forEach(c -> cl.addSubcommand(c));
+    } else {
+      cl.addSubcommand(named);
+    }
+    // Settings reach only the subcommands present when they are set: configured last.
+    return configure(cl, session);
+  }
+
+  /** The command class the first command word of {@code args} names, or null for the tree. */
+  private static Class<?> named(CommandLine root, String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.startsWith("-")) {
+        var option =
+            root.getCommandSpec().findOption(a.contains("=") ? a.substring(0, a.indexOf('=')) : a);
+        if (option == null) {
+          return null;
+        }
+        if (option.arity().max() > 0 && !a.contains("=")) {
+          i++;
+        }
+        continue;
+      }
+      if (a.equals("help")) {
+        return null; // help COMMAND and help alone list from the tree
+      }
+      for (Class<?> c : COMMANDS) {
+        Command command = c.getAnnotation(Command.class);
+        if (command.name().equals(a) || List.of(command.aliases()).contains(a)) {
+          return c;
+        }
+      }
+      return null;
+    }
+    return null;
+  }
+
+  private static CommandLine configure(CommandLine cl, Session session) {
     cl.setOut(session.out());
     cl.setErr(session.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -33,6 +33,9 @@ final class InteractiveShell {
     this.globals = globals;
   }
 
+  /** How long the scans of a shell or batch session reuse a never_touch verdict (ADR 23). */
+  static final java.time.Duration SESSION_VERDICT_TTL = java.time.Duration.ofSeconds(2);
+
   /**
    * jline's own logger. jline reports a terminal type without a terminfo entry (an unknown {@code
    * TERM}) as a warning with a stack trace on the user's screen, then carries on with ANSI
@@ -80,6 +83,7 @@ final class InteractiveShell {
     PrintWriter out = terminal.writer();
     Session shellSession = new Session(session.env(), out, out, true);
     shellSession.screen(terminal);
+    shellSession.reuseNeverTouchVerdicts(SESSION_VERDICT_TTL);
     CommandLine cli = Cli.build(shellSession, globals);
     Path history = historyFile(shellSession);
     LineReader reader =

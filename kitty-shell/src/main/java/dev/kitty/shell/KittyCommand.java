@@ -28,31 +28,6 @@ import picocli.CommandLine.Spec;
       "Finds what holds a reserved port, proves whose it is, stops only what is provably safe.",
       "",
       "Exit codes: 0 ok, 1 an action failed, 2 usage or input error, 3 doctor found something to fix."
-    },
-    subcommands = {
-      FamiliesCommand.class,
-      ScanCommand.class,
-      DoctorCommand.class,
-      CleanupCommand.class,
-      KillCommand.class,
-      GhostsCommand.class,
-      TreeCommand.class,
-      MapCommand.class,
-      StartCommand.class,
-      StopCommand.class,
-      RestartCommand.class,
-      EnsureCommand.class,
-      StatusCommand.class,
-      WatchCommand.class,
-      UpCommand.class,
-      DownCommand.class,
-      PsCommand.class,
-      LogsCommand.class,
-      SyncCommand.class,
-      DashboardCommand.class,
-      ShellCommand.class,
-      GenerateDocsCommand.class,
-      CommandLine.HelpCommand.class
     })
 final class KittyCommand implements Callable<Integer> {
 
@@ -216,6 +191,9 @@ final class KittyCommand implements Callable<Integer> {
   }
 
   private int runSession() {
+    // A batch or a shell is one session of many commands: its scans share recent never_touch
+    // verdicts (ADR 23); a one-shot command keeps none.
+    session.reuseNeverTouchVerdicts(InteractiveShell.SESSION_VERDICT_TTL);
     BatchRunner batch = new BatchRunner(session, globals(), failFast);
     if (commands != null) {
       return batch.runScript("-c", commands, true);
@@ -233,11 +211,7 @@ final class KittyCommand implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v =
-          KittyCommand.class.getModule().getDescriptor() == null
-              ? "dev"
-              : KittyCommand.class.getModule().getDescriptor().rawVersion().orElse("dev");
-      return new String[] {"kitty " + v};
+      return new String[] {Main.version()};
     }
   }
 }

@@ -10,6 +10,12 @@ public final class Main {
 
   /** Runs kitty and exits with the contract's exit code. */
   public static void main(String[] args) {
+    // The one command that needs nothing of the rest: answered before the command tree (40 command
+    // classes read by reflection) is built. `kitty --version` is what tools call to find kitty.
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      System.out.println(version());
+      System.exit(ExitCodes.OK);
+    }
     // slf4j-simple: diagnostics to stderr, quiet unless something is wrong.
     System.setProperty(
         "org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("kitty.log", "warn"));
@@ -24,8 +30,14 @@ public final class Main {
     System.exit(code);
   }
 
+  /** {@code kitty VERSION}: the version of this module (of the build), "dev" without one. */
+  static String version() {
+    var descriptor = Main.class.getModule().getDescriptor();
+    return "kitty " + (descriptor == null ? "dev" : descriptor.rawVersion().orElse("dev"));
+  }
+
   /** Runs one kitty invocation in this JVM; the tests' entry point. */
   static int run(String[] args, Session session) {
-    return Cli.build(session, KittyCommand.Globals.NONE).execute(args);
+    return Cli.forArgs(session, KittyCommand.Globals.NONE, args).execute(args);
   }
 }

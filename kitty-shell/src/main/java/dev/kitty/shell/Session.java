@@ -23,6 +23,7 @@ final class Session {
   private volatile org.jline.terminal.Terminal screen;
   private Kitty kitty;
   private KittyOptions kittyOptions;
+  private java.time.Duration verdictTtl = java.time.Duration.ZERO;
   private volatile ScanReport lastScan;
 
   Session(Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
@@ -65,12 +66,22 @@ final class Session {
 
   synchronized Kitty kitty(Path stateDir, List<Path> familyPaths, Path config, boolean allUsers) {
     KittyOptions wanted =
-        KittyOptions.resolve(env, stateDir, familyPaths, config).withAllUsers(allUsers);
+        KittyOptions.resolve(env, stateDir, familyPaths, config)
+            .withAllUsers(allUsers)
+            .withVerdictTtl(verdictTtl);
     if (kitty == null || !Objects.equals(wanted, kittyOptions)) {
       kitty = Kitty.open(wanted);
       kittyOptions = wanted;
     }
     return kitty;
+  }
+
+  /**
+   * Lets the engine reuse never_touch verdicts for {@code ttl} across this session's scans (ADR
+   * 23): the shell, where {@code scan}, {@code map} and {@code watch} repeat within seconds.
+   */
+  synchronized void reuseNeverTouchVerdicts(java.time.Duration ttl) {
+    verdictTtl = ttl;
   }
 
   /** The engine already loaded, if any (for completion). */

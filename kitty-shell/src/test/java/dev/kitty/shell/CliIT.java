@@ -306,6 +306,14 @@ class CliIT {
     assertEquals(parent.pid(), doctor.json().get("ghosts").get(0).get("owner_pid").asLong());
   }
 
+  @Test
+  void versionAsAProcessAnswersBeforeTheCommandTreeAndAsTheCommandTreeWould() {
+    KittyRun.Result fast = SyncDaemons.kitty(procs, home, Map.of(), "--version");
+    assertEquals(0, fast.code(), fast.err());
+    assertEquals(KittyRun.run(KittyRun.env(home), "--version").out(), fast.out());
+    assertTrue(fast.out().matches("kitty \\S+\n"), fast.out());
+  }
+
   private static Map<String, Object> fixture(String name) {
     return SpecKittyFixtures.json(name);
   }

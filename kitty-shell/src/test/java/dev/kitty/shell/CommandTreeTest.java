@@ -153,4 +153,43 @@ class CommandTreeTest {
         List.of(List.of("scan", "a b"), List.of("tree", "12"), List.of("x", "it's")),
         Tokenizer.commands("scan 'a b'; tree 12 # trailing\n x \"it's\""));
   }
+
+  @Test
+  void aOneShotCommandGetsOnlyItsOwnCommandAndAnythingElseTheWholeTree() {
+    Session s =
+        new Session(
+            Map.of(),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter()),
+            false);
+    int all = Cli.COMMANDS.size();
+    assertEquals(
+        List.of("scan"),
+        List.copyOf(
+            Cli.forArgs(s, KittyCommand.Globals.NONE, new String[] {"--json", "scan"})
+                .getSubcommands()
+                .keySet()));
+    assertEquals(
+        List.of("families"),
+        List.copyOf(
+            Cli.forArgs(
+                    s,
+                    KittyCommand.Globals.NONE,
+                    new String[] {"--family-path", "scan", "families", "--explain"})
+                .getSubcommands()
+                .keySet()),
+        "an option's value is not taken for the command");
+    for (String[] args :
+        List.of(
+            new String[] {"sacn"},
+            new String[] {"help", "scan"},
+            new String[] {},
+            new String[] {"--no-such-option", "scan"})) {
+      assertEquals(
+          all,
+          Cli.forArgs(s, KittyCommand.Globals.NONE, args).getSubcommands().size(),
+          List.of(args) + " gets the whole tree");
+    }
+    assertEquals(all, Cli.build(s, KittyCommand.Globals.NONE).getSubcommands().size());
+  }
 }

@@ -38,6 +38,8 @@ final class SyncDaemons {
         new ArrayList<>(
             List.of(
                 java(),
+                // The launcher's heap (issue 9): every live test's kitty runs in 64 MB.
+                "-Xmx64m",
                 "-p",
                 System.getProperty("kitty.module.path"),
                 "--enable-native-access=dev.kitty.engine",

@@ -49,6 +49,9 @@ public class ScanBenchmark {
 
   private final List<Process> started = new ArrayList<>();
   private Classifier classifier;
+  private Classifier classifierInShell;
+  private List<dev.kitty.api.ListenerView> fixedListeners;
+  private dev.kitty.engine.internal.discovery.ProcessSnapshot fixedSnapshot;
   private Platform platform;
   private List<FamilyInfo> families;
 
@@ -86,7 +89,21 @@ public class ScanBenchmark {
             new FamilyRegistry(families, List.of()),
             "/tmp/kitty-bench-state",
             Duration.ofSeconds(3),
-            Duration.ofMillis(1500));
+            Duration.ofMillis(1500),
+            false,
+            dev.kitty.engine.internal.identity.VerdictCache.none());
+    classifierInShell =
+        new Classifier(
+            platform,
+            new FamilyRegistry(families, List.of()),
+            "/tmp/kitty-bench-state",
+            Duration.ofSeconds(3),
+            Duration.ofMillis(1500),
+            false,
+            new dev.kitty.engine.internal.identity.VerdictCache(Duration.ofSeconds(2)));
+    fixedListeners = classifier.listenersInRanges();
+    fixedSnapshot =
+        new dev.kitty.engine.internal.discovery.ProcessSnapshot(platform.processes());
     ScanReport check = classifier.scan(families);
     if (check.families().getFirst().candidates().size() != listeners) {
       throw new IllegalStateException(
@@ -111,6 +128,24 @@ public class ScanBenchmark {
   @Benchmark
   public ScanReport scanAllFamilies() {
     return classifier.scan(families);
+  }
+
+  /**
+   * The same scan as the shell runs it: never_touch verdicts of the previous scan reused (ADR
+   * 23), so the 100 third-party listeners are not probed again within 2 s.
+   */
+  @Benchmark
+  public ScanReport scanAllFamiliesInShell() {
+    return classifierInShell.scan(families);
+  }
+
+  /**
+   * Classification alone on a fixed discovery (listeners and process snapshot taken once): the
+   * families' probes and the engine's rules.
+   */
+  @Benchmark
+  public ScanReport classifyOnly() {
+    return classifier.classify(families, fixedListeners, fixedSnapshot);
   }
 
   /** Discovery alone: every listener in the ranges with all holders (the /proc walk). */

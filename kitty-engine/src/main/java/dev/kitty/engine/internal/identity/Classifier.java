@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +43,7 @@ public final class Classifier {
   private final Duration probeTimeout;
   private final Duration httpTimeout;
   private final boolean allUsers;
+  private final VerdictCache verdicts;
 
   /** A classifier over {@code platform} for the families of {@code registry}. */
   public Classifier(
@@ -50,12 +52,13 @@ public final class Classifier {
       String stateDir,
       Duration probeTimeout,
       Duration httpTimeout) {
-    this(platform, registry, stateDir, probeTimeout, httpTimeout, false);
+    this(platform, registry, stateDir, probeTimeout, httpTimeout, false, VerdictCache.none());
   }
 
   /**
    * As above; with {@code allUsers} (and kitty running as root) other users' processes are
-   * classified like kitty's own instead of {@code never_touch}.
+   * classified like kitty's own instead of {@code never_touch}; {@code verdicts} answers for
+   * listeners a recent scan found {@code never_touch} (ADR 23).
    */
   public Classifier(
       Platform platform,
@@ -63,8 +66,10 @@ public final class Classifier {
       String stateDir,
       Duration probeTimeout,
       Duration httpTimeout,
-      boolean allUsers) {
+      boolean allUsers,
+      VerdictCache verdicts) {
     this.allUsers = allUsers;
+    this.verdicts = verdicts;
     this.platform = platform;
     this.registry = registry;
     this.stateDir = stateDir;
@@ -95,7 +100,11 @@ public final class Classifier {
       }
     }
     record Task(
-        FamilyInfo family, ListenerView listener, Future<Identity> verdict, ProcessView owner) {}
+        FamilyInfo family,
+        ListenerView listener,
+        Future<Identity> verdict,
+        ProcessView owner,
+        boolean probed) {}
     List<Task> tasks = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     // One platform thread per probe, not a virtual thread: virtual threads that meet a class being
@@ -111,6 +120,11 @@ public final class Classifier {
             continue;
           }
           ProcessView owner = snapshot.owner(l.holderPids()).flatMap(snapshot::view).orElse(null);
+          var known = verdicts.get(f.id(), l, owner);
+          if (known.isPresent()) {
+            tasks.add(new Task(f, l, CompletableFuture.completedFuture(known.get()), owner, false));
+            continue;
+          }
           ScanProbeContext ctx =
               new ScanProbeContext(
                   f.range(),
@@ -123,14 +137,19 @@ public final class Classifier {
                   new StateStore(java.nio.file.Path.of(stateDir))
                       .singletonRecord(f.id())
                       .toString());
-          tasks.add(new Task(f, l, pool.submit(() -> f.family().identify(ctx)), owner));
+          tasks.add(new Task(f, l, pool.submit(() -> f.family().identify(ctx)), owner, true));
         }
       }
       long deadline = System.nanoTime() + probeTimeout.toNanos();
       Map<String, List<Candidate>> byFamily = new LinkedHashMap<>();
       scope.forEach(f -> byFamily.put(f.id(), new ArrayList<>()));
       for (Task t : tasks) {
+        int warned = warnings.size();
         Identity verdict = await(t.family(), t.verdict(), deadline, warnings);
+        if (t.probed() && warnings.size() == warned) {
+          // The probe's own answer, before the engine's rules: those are applied afresh each scan.
+          verdicts.put(t.family().id(), t.listener(), t.owner(), verdict);
+        }
         verdict = engineRules(t.family(), t.listener(), t.owner(), verdict, byHolder, uid);
         byFamily
             .get(t.family().id())

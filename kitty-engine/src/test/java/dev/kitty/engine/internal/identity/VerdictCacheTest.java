@@ -1,0 +1,132 @@
+package dev.kitty.engine.internal.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.kitty.api.CleanupClass;
+import dev.kitty.api.Identity;
+import dev.kitty.api.IdentitySource;
+import dev.kitty.api.ProcessView;
+import dev.kitty.engine.FamilyInfo;
+import dev.kitty.engine.ScanReport;
+import dev.kitty.engine.internal.registry.FamilyRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** ADR 23: only never_touch verdicts are reused, only for the same socket and process, briefly. */
+class VerdictCacheTest {
+
+  private final AtomicLong clock = new AtomicLong();
+  private final AtomicInteger thirdParty = new AtomicInteger();
+  private final AtomicInteger mine = new AtomicInteger();
+  private final AtomicInteger flaky = new AtomicInteger();
+
+  private final FamilyInfo[] families = {
+    ClassifierTest.fam(
+        "third",
+        5000,
+        5100,
+        ctx -> {
+          thirdParty.incrementAndGet();
+          return Identity.neverTouch("not ours");
+        }),
+    ClassifierTest.fam(
+        "mine",
+        6000,
+        6100,
+        ctx -> {
+          mine.incrementAndGet();
+          return Identity.safeAuto(IdentitySource.PROCESS_SHAPE, Map.of());
+        }),
+    ClassifierTest.fam(
+        "flaky",
+        7000,
+        7100,
+        ctx -> {
+          flaky.incrementAndGet();
+          throw new IllegalStateException("down");
+        })
+  };
+
+  private final FakePlatform world =
+      new FakePlatform()
+          .process(10, 1, FakePlatform.UID, "server")
+          .process(20, 1, FakePlatform.UID, "daemon")
+          .process(30, 1, FakePlatform.UID, "broken")
+          .listener(5001, 10L)
+          .listener(6001, 20L)
+          .listener(7001, 30L);
+
+  private final Classifier classifier =
+      new Classifier(
+          world.platform(),
+          new FamilyRegistry(List.of(families), List.of()),
+          "/tmp/state",
+          Duration.ofSeconds(2),
+          Duration.ofMillis(200),
+          false,
+          new VerdictCache(Duration.ofSeconds(2), clock::get));
+
+  private ScanReport scan() {
+    return classifier.scan(List.of(families));
+  }
+
+  @Test
+  void aNeverTouchVerdictIsReusedWithinItsTimeAndNothingElseEver() {
+    ScanReport first = scan();
+    ScanReport second = scan();
+    assertEquals(1, thirdParty.get(), "the third party was probed once");
+    assertEquals(2, mine.get(), "a safe_auto verdict is probed every scan");
+    assertEquals(2, flaky.get(), "a probe that failed is probed every scan");
+    assertEquals(first.families().getFirst(), second.families().getFirst());
+    assertEquals(
+        CleanupClass.NEVER_TOUCH,
+        second.families().getFirst().candidates().getFirst().cleanupClass());
+    assertEquals(
+        List.of("identity probe of family flaky failed: java.lang.IllegalStateException: down"),
+        second.warnings());
+
+    clock.addAndGet(Duration.ofMillis(2_001).toNanos());
+    scan();
+    assertEquals(2, thirdParty.get(), "after its time the verdict is probed again");
+  }
+
+  @Test
+  void aNewProcessOnTheSamePidAndPortIsProbedAfresh() {
+    scan();
+    ProcessView old = world.processes.get(10L);
+    world.processes.put(
+        10L,
+        new ProcessView(
+            old.pid(),
+            old.ppid(),
+            old.pgid(),
+            old.sid(),
+            old.uid(),
+            old.user(),
+            old.startTicks() + 1,
+            Instant.EPOCH.plusSeconds(60),
+            old.command(),
+            old.args(),
+            old.executable(),
+            old.cwd(),
+            old.rssBytes(),
+            old.state(),
+            old.cookies(),
+            old.environmentReadable()));
+    scan();
+    assertEquals(2, thirdParty.get(), "the pid was reused: its verdict is not the old one's");
+  }
+
+  @Test
+  void zeroTimeKeepsNothing() {
+    VerdictCache none = VerdictCache.none();
+    ProcessView p = world.processes.get(10L);
+    none.put("third", world.listeners.getFirst(), p, Identity.neverTouch("x"));
+    assertEquals(0, none.size());
+  }
+}
