@@ -33,9 +33,25 @@ done
 out=${OUT:-$root/bench/results/compare-$(date -u +%Y%m%dT%H%M%SZ).md}
 mkdir -p "$(dirname "$out")"
 . scripts/select-jdk.sh && kitty_select_jdk
-hyperfine --warmup 3 --runs "${RUNS:-20}" -N --export-markdown "$out" \
+scans=$(printf 'scan;%.0s' $(seq 21))
+hyperfine --warmup 3 --runs "${RUNS:-20}" -N --export-markdown "$out" --export-json "$out.json" \
   --command-name 'kitty scan --json (cold, whole process)' './kitty scan --json' \
+  --command-name 'kitty --version (cold)' './kitty --version' \
+  --command-name 'kitty -c scan (a session of 1 scan)' './kitty --json -c scan' \
+  --command-name 'kitty -c scan×21 (a session of 21 scans)' "./kitty --json -c '$scans'" \
   --command-name 'lsof -nP -iTCP -sTCP:LISTEN' 'lsof -nP -iTCP -sTCP:LISTEN' \
   --command-name 'ss -Hltnp' 'ss -Hltnp' \
   --command-name 'java -version (same JDK)' "$JAVA_HOME/bin/java -version"
+# The warm scan of a session (shell or batch): what 20 more scans cost, divided by 20.
+python3 - "$out.json" >>"$out" <<'PY'
+import json, sys
+r = {x["command"]: x["mean"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
+warm = (r["kitty -c scan×21 (a session of 21 scans)"] - r["kitty -c scan (a session of 1 scan)"]) / 20
+ss, java = r["ss -Hltnp"], r["java -version (same JDK)"]
+print(f"\nwarm scan in a session: {warm:.1f} ms = {warm / ss:.2f}× ss -Hltnp; "
+      f"kitty --version = {r['kitty --version (cold)'] / java:.2f}× java -version; "
+      f"cold scan = {r['kitty scan --json (cold, whole process)'] / ss:.1f}× ss, "
+      f"{r['kitty scan --json (cold, whole process)'] / r['lsof -nP -iTCP -sTCP:LISTEN']:.1f}× lsof")
+PY
+rm -f "$out.json"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(ls /proc | grep -c '^[0-9]') processes, $listeners listeners in [9237, 9337)" | tee -a "$out"

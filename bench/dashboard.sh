@@ -11,13 +11,7 @@
 # Every process started carries KITTY_TEST=$BENCH_COOKIE and is ended by PID at the end.
 # Usage: RUNS=20 REPS=3 bench/dashboard.sh      (needs hyperfine, lsof, curl, npm)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-export BENCH_COOKIE="bench-dash-$$"
-trap 'bench/fixtures/reap-cookie.sh >/dev/null' EXIT
-. scripts/select-jdk.sh
-kitty_select_jdk
-./kitty --version >/dev/null
+. "$(dirname "$0")/fixtures/preamble.sh" dash
 work=$(mktemp -d)
 export KITTY_STATE_DIR="$work/state"
 out=${OUT:-$root/bench/results/dashboard-$(date -u +%Y%m%dT%H%M%SZ).md}

@@ -12,14 +12,7 @@
 # Every process started carries KITTY_TEST=$BENCH_COOKIE and is ended by PID at the end.
 # Usage: REPS=5 bench/devstack-down.sh
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-export BENCH_COOKIE="bench-devstack-$$"
-
-trap 'bench/fixtures/reap-cookie.sh >/dev/null' EXIT
-. scripts/select-jdk.sh
-kitty_select_jdk
-./kitty --version >/dev/null
+. "$(dirname "$0")/fixtures/preamble.sh" devstack
 work=$(mktemp -d)
 export KITTY_STATE_DIR="$work/state"
 out=${OUT:-$root/bench/results/devstack-down-$(date -u +%Y%m%dT%H%M%SZ).md}

@@ -9,14 +9,8 @@
 # ended by PID (bench/fixtures/reap-cookie.sh).
 # Usage: RUNS=10 bench/scale.sh      (needs hyperfine, lsof)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-export BENCH_COOKIE="bench-scale-$$"
-trap 'bench/fixtures/reap-cookie.sh >/dev/null' EXIT
-. scripts/select-jdk.sh
-kitty_select_jdk
+. "$(dirname "$0")/fixtures/preamble.sh" scale
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
-./kitty --version >/dev/null
 
 start_fixture() { # python3 SCRIPT ARGS…: waits for its "ready"
   exec 3< <(KITTY_TEST=$BENCH_COOKIE python3 "$@")

@@ -6,14 +6,8 @@
 # The 8-hour figure is extrapolated from the slope; the default soak is 10 minutes.
 # Usage: bench/soak-watch.sh [MINUTES]
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+. "$(dirname "$0")/fixtures/preamble.sh" soak
 minutes=${1:-10}
-export BENCH_COOKIE="bench-soak-$$"
-trap 'bench/fixtures/reap-cookie.sh >/dev/null' EXIT
-. scripts/select-jdk.sh
-kitty_select_jdk
-./kitty --version >/dev/null
 exec 3< <(KITTY_TEST=$BENCH_COOKIE python3 bench/fixtures/many_listeners.py 9237 100)
 read -r ready <&3
 [ "$ready" = ready ] || { echo "listener fixture failed" >&2; exit 1; }
@@ -33,8 +27,10 @@ end=$(( $(date +%s) + minutes * 60 ))
 t0=$(date +%s)
 while :; do
   "$JAVA_HOME/bin/jcmd" "$kitty" GC.run >/dev/null
-  heap=$("$JAVA_HOME/bin/jcmd" "$kitty" GC.heap_info | awk '/total/ {for (i=1;i<=NF;i++) if ($i=="used") print $(i+1); exit}')
-  committed=$("$JAVA_HOME/bin/jcmd" "$kitty" GC.heap_info | awk '/total/ {print $2; exit}')
+  info=$("$JAVA_HOME/bin/jcmd" "$kitty" GC.heap_info)
+  # Serial GC: a line per generation (DefNew, Tenured), "total NK, used MK": summed.
+  heap=$(awk '/^[A-Za-z].*total/ {gsub(/[K,]/, ""); for (i = 1; i <= NF; i++) if ($i == "used") u += $(i + 1)} END {print u "K"}' <<<"$info")
+  committed=$(awk '/^[A-Za-z].*total/ {gsub(/[K,]/, ""); for (i = 1; i <= NF; i++) if ($i == "total") t += $(i + 1)} END {print t "K"}' <<<"$info")
   threads=$(awk '/^Threads:/ {print $2}' "/proc/$kitty/status")
   rss=$(awk '/^VmRSS:/ {print $2 " " $3}' "/proc/$kitty/status")
   fds=$(ls "/proc/$kitty/fd" | wc -l)

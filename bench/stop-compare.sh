@@ -9,20 +9,9 @@
 # ended by PID at the end (bench/fixtures/reap-cookie.sh).
 # Usage: RUNS=10 bench/stop-compare.sh       (needs hyperfine, lsof, fuser, npm)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-export BENCH_COOKIE="bench-stop-$$"
-trap 'bench/fixtures/reap-cookie.sh >/dev/null' EXIT
-. scripts/select-jdk.sh
-kitty_select_jdk
-./kitty --version >/dev/null
+. "$(dirname "$0")/fixtures/preamble.sh" stop
 
-work=bench/target
-mkdir -p "$work/plugins" "$work/bench-family-classes"
-api=$(ls kitty-api/target/kitty-api-*.jar | grep -v tests | head -n 1)
-"$JAVA_HOME/bin/javac" -Xlint:none --release 25 -p "$api" -d "$work/bench-family-classes" $(find bench/family-bench -name '*.java')
-"$JAVA_HOME/bin/jar" --create --file "$work/plugins/bench-family.jar" -C "$work/bench-family-classes" .
-[ -x "$work/node/node_modules/.bin/kill-port" ] || npm install --silent --prefix "$work/node" kill-port@2.0.1 >/dev/null
+. bench/fixtures/bench-family.sh
 ports=$(seq -s ' ' 9500 9599)
 kitty_cmd="./kitty --family-path $work/plugins cleanup bench >/dev/null"
 declare -A tools=(

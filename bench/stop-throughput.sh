@@ -1,27 +1,16 @@
 #!/usr/bin/env bash
-# Stop throughput (issue 9): 10, 100 and 1,000 orphaned listeners (light-orphans.sh: detached
+# Stop throughput (issue 9): 10, 100 and 1,000 orphaned listeners (orphans.sh light: detached
 # netcat processes in [20000, 21000)), time until every port is free — cold `kitty cleanup bench`
 # (the benchmark family, its range widened by a config file) against `lsof | xargs kill`,
 # `fuser -k` and `npx kill-port`, alternated by hyperfine on a fresh fixture each run. Every tool
 # is also checked for survivors (ports still listening, processes of the run left).
 # Usage: RUNS=5 bench/stop-throughput.sh [COUNTS…]     (needs hyperfine, lsof, fuser, nc, npm)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-export BENCH_COOKIE="bench-throughput-$$"
-trap 'bench/fixtures/reap-cookie.sh >/dev/null' EXIT
-. scripts/select-jdk.sh
-kitty_select_jdk
-./kitty --version >/dev/null
+. "$(dirname "$0")/fixtures/preamble.sh" throughput
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(10 100 1000)
 
-work=bench/target
-mkdir -p "$work/plugins" "$work/bench-family-classes"
-api=$(ls kitty-api/target/kitty-api-*.jar | grep -v tests | head -n 1)
-"$JAVA_HOME/bin/javac" -Xlint:none --release 25 -p "$api" -d "$work/bench-family-classes" $(find bench/family-bench -name '*.java')
-"$JAVA_HOME/bin/jar" --create --file "$work/plugins/bench-family.jar" -C "$work/bench-family-classes" .
-[ -x "$work/node/node_modules/.bin/kill-port" ] || npm install --silent --prefix "$work/node" kill-port@2.0.1 >/dev/null
+. bench/fixtures/bench-family.sh
 echo '{"families": {"bench": {"port_range": {"from": 20000, "to": 21000}}}}' > "$work/throughput-config.json"
 
 out=${OUT:-$root/bench/results/stop-throughput-$(date -u +%Y%m%dT%H%M%SZ).md}
@@ -39,13 +28,13 @@ for n in "${counts[@]}"; do
   kp_runs=$([ "$n" -ge 1000 ] && echo 1 || echo "$runs")
   echo "## $n orphans: until every port is free" >> "$out"
   hyperfine --runs "$runs" --export-markdown "$out.tmp" \
-    --prepare "bench/fixtures/reap-cookie.sh >/dev/null; bench/fixtures/light-orphans.sh $n 20000" \
+    --prepare "bench/fixtures/reap-cookie.sh >/dev/null; bench/fixtures/orphans.sh $n 20000 0 light" \
     -n "kitty cleanup bench (cold)" "$kitty; bench/fixtures/await-free.sh 20000 $n" \
     -n "lsof -t | xargs kill" "$lsof; bench/fixtures/await-free.sh 20000 $n" \
     -n "fuser -k" "$fuser; bench/fixtures/await-free.sh 20000 $n"
   cat "$out.tmp" >> "$out"
   hyperfine --runs "$kp_runs" --export-markdown "$out.tmp" \
-    --prepare "bench/fixtures/reap-cookie.sh >/dev/null; bench/fixtures/light-orphans.sh $n 20000" \
+    --prepare "bench/fixtures/reap-cookie.sh >/dev/null; bench/fixtures/orphans.sh $n 20000 0 light" \
     -n "npx kill-port" "$killport; bench/fixtures/await-free.sh 20000 $n"
   tail -n 1 "$out.tmp" >> "$out"
   echo "" >> "$out"
@@ -53,7 +42,7 @@ for n in "${counts[@]}"; do
   echo "| --- | ---: | ---: |" >> "$out"
   for tool in kitty lsof fuser killport; do
     bench/fixtures/reap-cookie.sh >/dev/null
-    bench/fixtures/light-orphans.sh "$n" 20000
+    bench/fixtures/orphans.sh "$n" 20000 0 light
     eval "${!tool}" || true
     sleep 1
     listening=$(ss -Hltn "sport >= :20000 and sport <= :$last" | wc -l)

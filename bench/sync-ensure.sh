@@ -11,13 +11,7 @@
 # and is ended by PID at the end.
 # Usage: RUNS=30 REPS=5 bench/sync-ensure.sh        (needs hyperfine, lsof, curl)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-export BENCH_COOKIE="bench-sync-$$"
-trap 'bench/fixtures/reap-cookie.sh >/dev/null' EXIT
-. scripts/select-jdk.sh
-kitty_select_jdk
-./kitty --version >/dev/null
+. "$(dirname "$0")/fixtures/preamble.sh" sync
 work=$(mktemp -d)
 out=${OUT:-$root/bench/results/sync-ensure-$(date -u +%Y%m%dT%H%M%SZ).md}
 mkdir -p "$(dirname "$out")"

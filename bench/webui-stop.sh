@@ -8,14 +8,7 @@
 # Every process started carries KITTY_TEST=$BENCH_COOKIE and is ended by PID at the end.
 # Usage: REPS=10 bench/webui-stop.sh
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-export BENCH_COOKIE="bench-webui-$$"
-
-trap 'bench/fixtures/reap-cookie.sh >/dev/null' EXIT
-. scripts/select-jdk.sh
-kitty_select_jdk
-./kitty --version >/dev/null
+. "$(dirname "$0")/fixtures/preamble.sh" webui
 work=$(mktemp -d)
 export KITTY_STATE_DIR="$work/state"
 out=${OUT:-$root/bench/results/webui-stop-$(date -u +%Y%m%dT%H%M%SZ).md}

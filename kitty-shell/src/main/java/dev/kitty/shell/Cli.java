@@ -97,6 +97,8 @@ final class Cli {
     cl.setOut(session.out());
     cl.setErr(session.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // `kitty -c scan`: a one-word script that is a command name is the script, not a command.
+    cl.setAllowSubcommandsAsOptionParameters(true);
     cl.setParameterExceptionHandler(Cli::parameterError);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {

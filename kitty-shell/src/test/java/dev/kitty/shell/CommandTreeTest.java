@@ -192,4 +192,11 @@ class CommandTreeTest {
     }
     assertEquals(all, Cli.build(s, KittyCommand.Globals.NONE).getSubcommands().size());
   }
+
+  @Test
+  void aOneWordScriptThatIsACommandNameRunsAsTheScript() {
+    KittyRun.Result r = KittyRun.run(KittyRun.env(home), "--json", "-c", "families");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("{\"families\":["), r.out());
+  }
 }

@@ -72,6 +72,13 @@ class ShellTmuxIT {
   private static final Path CAPTURES =
       Path.of(System.getProperty("user.dir"), "target", "captures");
 
+  /** Ctrl-L, then waits until {@code gone} (something the screen showed) is off it. */
+  private void clearScreen(String gone) throws Exception {
+    tmux("send-keys", "-t", "k", "C-l");
+    TrackedProcesses.await(
+        "a cleared screen", Duration.ofSeconds(10), () -> !screen().contains(gone));
+  }
+
   private void awaitScreen(String what, String text) {
     TrackedProcesses.await(
         what + " on screen:\n" + screen(), Duration.ofSeconds(30), () -> screen().contains(text));
@@ -162,9 +169,7 @@ class ShellTmuxIT {
     awaitScreen("the port map", "ports held");
 
     // The coloured map on a clean screen: the third-party server's cell is red (never_touch).
-    tmux("send-keys", "-t", "k", "C-l");
-    TrackedProcesses.await(
-        "a cleared screen", Duration.ofSeconds(10), () -> !screen().contains("ports held"));
+    clearScreen("ports held");
     tmux("send-keys", "-t", "k", "map devstack webui", "Enter");
     awaitScreen("the coloured port map", "legend");
     String map = capture("map");
@@ -185,9 +190,7 @@ class ShellTmuxIT {
     awaitScreen("the shell, back after the view", "no ghost sockets");
 
     // A multi-line paste (bracketed, as terminals paste): every line runs, in order, on Enter.
-    tmux("send-keys", "-t", "k", "C-l");
-    TrackedProcesses.await(
-        "a cleared screen", Duration.ofSeconds(10), () -> !screen().contains("no ghost"));
+    clearScreen("no ghost");
     tmux("set-buffer", "-b", "block", "families --json\nghosts\nstatus");
     tmux("paste-buffer", "-p", "-b", "block", "-t", "k");
     tmux("send-keys", "-t", "k", "Enter");

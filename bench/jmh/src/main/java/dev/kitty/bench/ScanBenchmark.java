@@ -83,27 +83,13 @@ public class ScanBenchmark {
             .map(f -> new FamilyInfo(f, f.defaultRange(), "bench", "builtin", "bench"))
             .toList();
     platform = Platform.detect();
-    classifier =
-        new Classifier(
-            platform,
-            new FamilyRegistry(families, List.of()),
-            "/tmp/kitty-bench-state",
-            Duration.ofSeconds(3),
-            Duration.ofMillis(1500),
-            false,
-            dev.kitty.engine.internal.identity.VerdictCache.none());
+    FamilyRegistry registry = new FamilyRegistry(families, List.of());
+    classifier = classifier(registry, dev.kitty.engine.internal.identity.VerdictCache.none());
     classifierInShell =
-        new Classifier(
-            platform,
-            new FamilyRegistry(families, List.of()),
-            "/tmp/kitty-bench-state",
-            Duration.ofSeconds(3),
-            Duration.ofMillis(1500),
-            false,
-            new dev.kitty.engine.internal.identity.VerdictCache(Duration.ofSeconds(2)));
+        classifier(
+            registry, new dev.kitty.engine.internal.identity.VerdictCache(Duration.ofSeconds(2)));
     fixedListeners = classifier.listenersInRanges();
-    fixedSnapshot =
-        new dev.kitty.engine.internal.discovery.ProcessSnapshot(platform.processes());
+    fixedSnapshot = new dev.kitty.engine.internal.discovery.ProcessSnapshot(platform.processes());
     ScanReport check = classifier.scan(families);
     if (check.families().getFirst().candidates().size() != listeners) {
       throw new IllegalStateException(
@@ -112,6 +98,18 @@ public class ScanBenchmark {
               + " dashboard candidates, got "
               + check.families().getFirst().candidates().size());
     }
+  }
+
+  private Classifier classifier(
+      FamilyRegistry registry, dev.kitty.engine.internal.identity.VerdictCache verdicts) {
+    return new Classifier(
+        platform,
+        registry,
+        "/tmp/kitty-bench-state",
+        Duration.ofSeconds(3),
+        Duration.ofMillis(1500),
+        false,
+        verdicts);
   }
 
   @TearDown(Level.Trial)
@@ -131,8 +129,8 @@ public class ScanBenchmark {
   }
 
   /**
-   * The same scan as the shell runs it: never_touch verdicts of the previous scan reused (ADR
-   * 23), so the 100 third-party listeners are not probed again within 2 s.
+   * The same scan as the shell runs it: never_touch verdicts of the previous scan reused (ADR 23),
+   * so the 100 third-party listeners are not probed again within 2 s.
    */
   @Benchmark
   public ScanReport scanAllFamiliesInShell() {

@@ -193,6 +193,12 @@ final class ProcNetListenerScanner implements ListenerScanner {
     }
     long ino = fs.inode(fs.pidDir(pid));
     long count = fs.fdCount(fs.pidDir(pid));
+    if (count == 0) {
+      // No open file (a kernel thread, a process closing down): nothing to read. The walk cannot
+      // stop early once every listener has a holder: ghost sockets and the other-family rule need
+      // every holder of each socket, so skipping what holds nothing is the saving there is.
+      return new long[0];
+    }
     FdTable cached = fdTables.get(pid);
     if (useCache
         && cached != null

@@ -16,9 +16,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The parsers of discovery on recorded real output (kitty-engine's test resources): the Linux
  * socket table, a {@code /proc/PID/stat} line, macOS {@code lsof -F} and Windows {@code netstat
- * -ano}. The socket table is also measured at 10,000 rows (the recorded rows repeated), the size
- * of a busy machine's table in the scale benchmark. Lives in the parsers' package: they are not
- * public API.
+ * -ano}. The socket table is also measured at 10,000 rows (the recorded rows repeated), the size of
+ * a busy machine's table in the scale benchmark. Lives in the parsers' package: they are not public
+ * API.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,8 +37,7 @@ public class ParserBenchmark {
   @Setup
   public void load() throws IOException {
     Path dir =
-        Path.of(
-            System.getProperty("kitty.recorded", "kitty-engine/src/test/resources/recorded"));
+        Path.of(System.getProperty("kitty.recorded", "kitty-engine/src/test/resources/recorded"));
     procNetTcp = Files.readString(dir.resolve("proc-net-tcp.txt"));
     lsof = Files.readString(dir.resolve("lsof-F-listen.txt"));
     netstat = Files.readString(dir.resolve("netstat-ano-windows.txt"));
