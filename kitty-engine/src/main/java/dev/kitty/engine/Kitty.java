@@ -477,7 +477,14 @@ public final class Kitty {
       // Only now: a live recorded daemon proves its record sound, and the reuse path stays fast.
       String problem = recordProblem(recordFile);
       if (problem != null) {
-        notes.add("singleton record " + recordFile + " " + problem + "; it will be rebuilt");
+        notes.add(
+            "singleton record "
+                + recordFile
+                + " "
+                + problem
+                + " and "
+                + store.quarantine(recordFile)
+                + "; it will be rebuilt");
       }
       if (scope != null) {
         notes.addAll(family.family().recordNotes(scope));
@@ -528,17 +535,32 @@ public final class Kitty {
       return null;
     }
     try {
-      return dev.kitty.engine.internal.JsonSupport.objectOrNull(Files.readString(file)) == null
-          ? "is corrupt (not a JSON object)"
-          : null;
+      Map<String, Object> m =
+          dev.kitty.engine.internal.JsonSupport.objectOrNull(Files.readString(file));
+      if (m == null) {
+        return "is corrupt (not a JSON object)";
+      }
+      // Records before schema versions had none: read as version 1. A newer one is not guessed at.
+      Object v = m.getOrDefault("schema_version", SINGLETON_SCHEMA_VERSION);
+      return v instanceof Number n && n.longValue() <= SINGLETON_SCHEMA_VERSION
+          ? null
+          : "has schema_version "
+              + v
+              + ", which this kitty does not read (up to "
+              + SINGLETON_SCHEMA_VERSION
+              + ")";
     } catch (IOException | UncheckedIOException e) {
       return "cannot be read (" + e.getMessage() + ")";
     }
   }
 
+  /** The version of the singleton record's layout; records without one are version 1. */
+  private static final int SINGLETON_SCHEMA_VERSION = 1;
+
   private static String singletonRecord(FamilyInfo family, Launcher.Launched l, StateStore store) {
     // Flat on purpose: the daemon reads it to know whether it is still the singleton.
     Map<String, Object> r = new java.util.LinkedHashMap<>();
+    r.put("schema_version", SINGLETON_SCHEMA_VERSION);
     r.put("family", family.id());
     r.put("scope", l.scope() != null ? l.scope() : store.dir().toString());
     r.put("pid", l.node().pid());

@@ -364,6 +364,90 @@ class DashboardFamilyIT {
   }
 
   @Test
+  void parallelCleanupsAndResetsSignalEachOrphanOnceAndReportItInOneArray() throws Exception {
+    List<Process> orphans = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Path gone = project("vanished-" + i);
+      orphans.add(orphan(gone, 9310 + i));
+      // The project folder is gone: its dashboard is an orphan, provably kitty's own (safe_auto).
+      Files.delete(gone.resolve(".kittify/.dashboard"));
+      Files.delete(gone.resolve(".kittify"));
+      Files.delete(gone);
+    }
+    List<List<String>> commands =
+        List.of(
+            List.of("--json", "dashboard", "--cleanup"),
+            List.of("--json", "cleanup", "dashboard"),
+            List.of("--json", "doctor", "dashboard", "--reset"));
+    List<Process> calls = new ArrayList<>();
+    for (List<String> c : commands) {
+      calls.add(SyncDaemons.startKitty(procs, home, Map.of(), c.toArray(String[]::new)));
+    }
+    Map<Long, Integer> sweptBy = new java.util.HashMap<>();
+    for (int i = 0; i < calls.size(); i++) {
+      KittyRun.Result r = SyncDaemons.finish(calls.get(i), commands.get(i).toArray(String[]::new));
+      JsonNode doc = r.json();
+      Set<Long> swept = pids(doc.get("swept"));
+      Set<Long> skipped = pids(doc.get("skipped"));
+      Set<Long> failed = pids(doc.get("failed"));
+      for (Set<Long> a : List.of(swept, skipped)) {
+        for (Set<Long> b : List.of(skipped, failed)) {
+          if (a != b) {
+            Set<Long> both = new HashSet<>(a);
+            both.retainAll(b);
+            assertTrue(both.isEmpty(), commands.get(i) + " reports " + both + " twice: " + doc);
+          }
+        }
+      }
+      swept.forEach(pid -> sweptBy.merge(pid, 1, Integer::sum));
+    }
+    for (Process o : orphans) {
+      awaitGone(o.pid(), Duration.ofSeconds(10));
+      long terms =
+          Files.readAllLines(home.resolve("state/audit.log")).stream()
+              .filter(l -> l.contains("\"pid\":" + o.pid() + ","))
+              .filter(l -> l.contains("\"signal\":\"TERM\"") && l.contains("\"outcome\":\"sent\""))
+              .count();
+      assertTrue(terms <= 1, "orphan " + o.pid() + " got " + terms + " TERMs");
+      assertEquals(
+          1, sweptBy.getOrDefault(o.pid(), 0), "orphan " + o.pid() + " is swept by one run");
+    }
+  }
+
+  @Test
+  void aProcessThatCopiesALiveDashboardsHealthAnswerWordForWordIsNeverSafeAuto() throws Exception {
+    Path p = project("copied");
+    JsonNode real = run("--json", "dashboard", "--project", p.toString()).json();
+    int realPort = real.get("port").asInt();
+    JsonNode health = SyncDaemons.health(realPort);
+    assertTrue(health != null, "the live dashboard answers its health endpoint");
+    // The spoof answers the same bytes (pid, port, project, token proof) on another port of the
+    // range; it has everything a scanner can read over HTTP, not the marker kitty wrote.
+    int spoofPort = TrackedProcesses.freePort(9237, 9337);
+    Process spoof =
+        FixtureDaemons.jsonServer(
+            procs, spoofPort, Map.of("/api/health", KittyRun.JSON.convertValue(health, Map.class)));
+
+    JsonNode scan = run("--json", "scan", "dashboard").json();
+    for (JsonNode c : scan.get("families").get(0).get("candidates")) {
+      if (c.get("port").asInt() == spoofPort) {
+        assertTrue(
+            !c.get("cleanup_class").asString().equals("safe_auto")
+                && !c.get("recorded").asBoolean(),
+            "a copied answer proves nothing: " + c);
+      }
+      if (c.get("port").asInt() == realPort) {
+        assertTrue(c.get("recorded").asBoolean(), "the real one is still the recorded one: " + c);
+      }
+    }
+    KittyRun.Result cleanup = run("--json", "dashboard", "--cleanup");
+    assertEquals(0, cleanup.code(), cleanup.out() + cleanup.err());
+    assertTrue(spoof.isAlive(), "the spoof was not stopped by the cleanup: " + cleanup.out());
+    assertTrue(
+        TrackedProcessesPorts.listening(realPort), "nor was the live dashboard: " + cleanup.out());
+  }
+
+  @Test
   void thePageLoadsInHeadlessChromiumAndShowsThePortMap() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         TrackedProcesses.onPath("chromium"), "chromium is installed by .ci/run");

@@ -501,6 +501,15 @@ class SyncFamilyIT {
 
     JsonNode second = run("--json", "sync", "ensure").json();
     assertTrue(second.get("notes").toString().contains("is corrupt"), second.toString());
+    // Moved aside, not lost: the corrupt bytes wait in the quarantine folder for a person.
+    assertTrue(second.get("notes").toString().contains("was moved to "), second.toString());
+    try (var q = Files.list(state().resolve("quarantine"))) {
+      Path kept =
+          q.filter(f -> f.getFileName().toString().startsWith("sync.json."))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no quarantined record"));
+      assertEquals("{\"pid\": 12", Files.readString(kept));
+    }
     assertNotEquals(firstPid, second.get("pid").asLong());
     assertTrue(Files.readString(record).contains("\"pid\":" + second.get("pid").asLong()));
     assertTrue(alive(firstPid), "an unprovable daemon is never killed by startup");

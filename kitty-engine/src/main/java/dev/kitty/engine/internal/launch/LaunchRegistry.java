@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,22 +107,11 @@ public final class LaunchRegistry {
         "launch record "
             + f
             + " "
-            + (quarantine ? moveAside(f) : "is unusable")
+            + (quarantine ? store.quarantine(f) : "is unusable")
             + " ("
             + problem
             + ")");
     return Optional.empty();
-  }
-
-  private String moveAside(Path f) {
-    try {
-      Path dir = Files.createDirectories(store.dir().resolve("quarantine"));
-      Path to = dir.resolve(f.getFileName() + "." + System.currentTimeMillis());
-      Files.move(f, to, StandardCopyOption.ATOMIC_MOVE);
-      return "was moved to " + to;
-    } catch (IOException e) {
-      return "is unusable and could not be moved aside: " + e.getMessage();
-    }
   }
 
   /** Writes {@code r} atomically. */

@@ -85,8 +85,39 @@ public final class StateStore {
         ch.force(true);
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDirectory(file.getParent());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Flushes a folder's entries to disk: without it, a rename that a crash interrupts can leave
+   * neither the old record nor the new one after a power loss (the file's data was flushed, the
+   * directory entry naming it was not). Where the platform cannot open a folder for it, skipped.
+   */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not every platform can fsync a folder (Windows); the rename itself is still atomic.
+    }
+  }
+
+  /**
+   * Moves an unusable record to {@code STATE/quarantine/} (its name and the time), so that what it
+   * held can still be read by a person and the command that found it can rebuild it.
+   *
+   * @return what happened, for the warning that names the file: "was moved to …", or why not
+   */
+  public String quarantine(Path file) {
+    try {
+      Path q = Files.createDirectories(dir.resolve("quarantine"), privateDir());
+      Path to = q.resolve(file.getFileName() + "." + System.currentTimeMillis());
+      Files.move(file, to, StandardCopyOption.ATOMIC_MOVE);
+      return "was moved to " + to;
+    } catch (IOException e) {
+      return "is unusable and could not be moved aside: " + e.getMessage();
     }
   }
 

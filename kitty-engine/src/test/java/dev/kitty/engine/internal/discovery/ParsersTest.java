@@ -58,6 +58,48 @@ class ParsersTest {
     assertEquals("fe80::1", ProcNetTcpParser.ipv6("000080FE000000000000000001000000"));
   }
 
+  /**
+   * A recorded real sample, mutated as a torn read or a hostile /proc would: a span cut out, random
+   * bytes put in, the text cut short, a line repeated. Real structure with damage in it reaches
+   * deeper into a parser than random text does.
+   */
+  static Gen<String> mutated(String sample) {
+    Gen<Integer> at = integers().between(0, sample.length());
+    Gen<String> junk = strings().allPossible().ofLengthBetween(0, 20);
+    Gen<Integer> kind = integers().between(0, 3);
+    return kind.zip(
+        at,
+        at,
+        junk,
+        (k, a, b, j) -> {
+          int from = Math.min(a, b);
+          int to = Math.max(a, b);
+          return switch (k) {
+            case 0 -> sample.substring(0, from) + sample.substring(to);
+            case 1 -> sample.substring(0, from) + j + sample.substring(from);
+            case 2 -> sample.substring(0, from);
+            default -> {
+              String line = sample.substring(from, to);
+              yield sample.substring(0, to) + line + line + sample.substring(to);
+            }
+          };
+        });
+  }
+
+  @Test
+  void mutatedRecordedSamplesNeverThrow() {
+    String tcp = recorded("proc-net-tcp.txt");
+    String tcp6 = recorded("proc-net-tcp6.txt");
+    String lsof = recorded("lsof-F-listen.txt");
+    String netstat = recorded("netstat-ano-windows.txt");
+    qt().withExamples(2000).forAll(mutated(tcp)).checkAssert(t -> ProcNetTcpParser.parse(t, false));
+    qt().withExamples(2000).forAll(mutated(tcp6)).checkAssert(t -> ProcNetTcpParser.parse(t, true));
+    qt().withExamples(2000).forAll(mutated(lsof)).checkAssert(LsofParser::parse);
+    qt().withExamples(2000).forAll(mutated(netstat)).checkAssert(NetstatParser::parse);
+    String stat = "4242 (python3) S 1 4242 4242 0 -1 4194560 1204 0 0 0 12 3 0 0 20 0 1 0 813245";
+    qt().withExamples(2000).forAll(mutated(stat)).checkAssert(ProcStatParser::parse);
+  }
+
   @Test
   void procNetTcpSurvivesArbitraryInput() {
     qt().withExamples(1000)

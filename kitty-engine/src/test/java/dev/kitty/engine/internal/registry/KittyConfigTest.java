@@ -67,4 +67,36 @@ class KittyConfigTest {
       }
     }
   }
+
+  @Test
+  void anyConfigTextIsReadOrRefusedNamingTheFileNothingElse() {
+    Path f = dir.resolve("fuzz.json");
+    String shape = "{\"families\": {\"dashboard\": {\"port_range\": {\"from\": 1, \"to\": 2}}}}";
+    org.quicktheories.QuickTheory.qt()
+        .withExamples(2000)
+        .forAll(
+            org.quicktheories.generators.SourceDSL.strings()
+                .allPossible()
+                .ofLengthBetween(0, 120)
+                .mix(
+                    org.quicktheories.generators.SourceDSL.integers()
+                        .between(0, shape.length())
+                        .zip(
+                            org.quicktheories.generators.SourceDSL.strings()
+                                .betweenCodePoints(0x20, 0x7e)
+                                .ofLengthBetween(0, 8),
+                            (at, junk) -> shape.substring(0, at) + junk + shape.substring(at))))
+        .checkAssert(
+            text -> {
+              try {
+                Files.write(f, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                KittyConfig.read(f, true);
+              } catch (KittyException.BadInput e) {
+                org.junit.jupiter.api.Assertions.assertTrue(
+                    e.getMessage().contains(f.toString()), "names the file: " + e.getMessage());
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+  }
 }
