@@ -7,6 +7,7 @@ import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.ListenerView;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
+import dev.kitty.engine.internal.CrashPoints;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessSnapshot;
 import dev.kitty.engine.internal.identity.LoopbackHttp;
@@ -322,6 +323,7 @@ final class Launches {
             null,
             scope,
             launched.token());
+    CrashPoints.reach("launch.healthy");
     registry.write(r);
     registry.history(event, r, "pid " + main + (wrapped ? ", wrapper " + root : ""));
     return r;
@@ -517,6 +519,7 @@ final class Launches {
         case FAILED -> failed.add(result.entry());
       }
     }
+    CrashPoints.reach("stop.signalled");
     List<ProcessView> left =
         LaunchMembers.find(platform.processes(), r.launchId(), r.notBeforeTicks(), r.sid());
     boolean portHeld = r.port() > 0 && listeningMember(r);

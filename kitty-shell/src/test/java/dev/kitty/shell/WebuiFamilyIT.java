@@ -88,7 +88,7 @@ class WebuiFamilyIT {
     return carriers("KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=webui");
   }
 
-  private static Set<Long> carriers(String... entries) {
+  static Set<Long> carriers(String... entries) {
     Set<Long> out = new HashSet<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path p : ds) {

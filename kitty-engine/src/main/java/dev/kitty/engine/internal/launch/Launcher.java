@@ -5,6 +5,7 @@ import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.ProcessView;
 import dev.kitty.engine.FamilyInfo;
 import dev.kitty.engine.KittyException;
+import dev.kitty.engine.internal.CrashPoints;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.identity.LoopbackHttp;
@@ -194,9 +195,11 @@ public final class Launcher {
               .orElse(-1L);
       gate.admitLaunch(launchId, family.id(), floor);
       intent.beforeSpawn(launchId, floor);
+      CrashPoints.reach("launch.intent-recorded");
       process = pb.start();
       SPAWNED.add(process.pid());
       started.complete(process);
+      CrashPoints.reach("launch.spawned");
     } catch (IOException | RuntimeException e) {
       started.completeExceptionally(e);
       removeHook(onInterrupt);

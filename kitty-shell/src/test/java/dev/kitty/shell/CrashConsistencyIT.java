@@ -1,0 +1,112 @@
+package dev.kitty.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kitty.testkit.TrackedProcesses;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Crash consistency (issue 10): kitty dies as with SIGKILL ({@code KITTY_CRASH_AT}, see {@code
+ * CrashPoints}: no shutdown hook, no finally) at each point of a named launch's start and stop, and
+ * the next command converges — one daemon, recorded, listening, nothing of the crashed attempt
+ * left; after a crashed stop, nothing at all.
+ */
+class CrashConsistencyIT {
+
+  @RegisterExtension final TrackedProcesses procs = new TrackedProcesses();
+
+  @TempDir Path home;
+
+  private KittyRun.Result run(Map<String, String> env, String... args) {
+    List<String> all = new ArrayList<>(List.of("--json"));
+    all.addAll(List.of(args));
+    return SyncDaemons.kitty(procs, home, env, all.toArray(String[]::new));
+  }
+
+  private Set<Long> daemons() {
+    return WebuiFamilyIT.carriers("KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=webui");
+  }
+
+  private JsonNode status() {
+    KittyRun.Result r = run(Map.of(), "status", "webui");
+    return r.json().get("launches").get(0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"launch.intent-recorded", "launch.spawned", "launch.healthy"})
+  void aStartKilledAtAnyPointConvergesOnTheNextEnsure(String point) {
+    KittyRun.Result crashed =
+        run(
+            Map.of("KITTY_CRASH_AT", point),
+            "start",
+            "webui",
+            "--name",
+            "app",
+            "--",
+            "python3",
+            WebuiFamilyIT.FIXTURE.toString(),
+            "{port}");
+    assertEquals(137, crashed.code(), crashed.out() + crashed.err());
+    assertTrue(crashed.err().contains("crash point " + point), crashed.err());
+
+    KittyRun.Result ensure = run(Map.of(), "ensure", "webui", "app");
+    assertEquals(0, ensure.code(), ensure.out() + ensure.err());
+    JsonNode s = status();
+    assertEquals("running", s.get("state").asString(), s.toString());
+    assertTrue(s.get("listening").asBoolean(), s.toString());
+    long pid = s.get("pid").asLong();
+    TrackedProcesses.await(
+        "only the recorded daemon's processes",
+        Duration.ofSeconds(10),
+        () -> daemons().stream().allMatch(p -> p == pid || isMember(s, p)));
+    assertTrue(daemons().contains(pid), "the recorded pid is alive: " + daemons());
+
+    KittyRun.Result stop = run(Map.of(), "stop", "webui", "app");
+    assertEquals(0, stop.code(), stop.out() + stop.err());
+    TrackedProcesses.await("nothing left", Duration.ofSeconds(10), () -> daemons().isEmpty());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aStopKilledAfterItsSignalsConvergesOnTheNextStop() {
+    KittyRun.Result start =
+        run(
+            Map.of(),
+            "start",
+            "webui",
+            "--name",
+            "app",
+            "--",
+            "python3",
+            WebuiFamilyIT.FIXTURE.toString(),
+            "{port}");
+    assertEquals(0, start.code(), start.out() + start.err());
+    KittyRun.Result crashed =
+        run(Map.of("KITTY_CRASH_AT", "stop.signalled"), "stop", "webui", "app");
+    assertEquals(137, crashed.code(), crashed.out() + crashed.err());
+
+    KittyRun.Result again = run(Map.of(), "stop", "webui", "app");
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertEquals("stopped", status().get("state").asString());
+    TrackedProcesses.await("nothing left", Duration.ofSeconds(10), () -> daemons().isEmpty());
+  }
+
+  private static boolean isMember(JsonNode status, long pid) {
+    for (JsonNode m : status.get("members")) {
+      if (m.get("pid").asLong() == pid) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
