@@ -323,6 +323,20 @@ public final class Kitty {
     List<Candidate> mine =
         scan.candidates().filter(c -> c.pid() != null && c.pid() == pid).toList();
     if (mine.isEmpty()) {
+      int me = platform.processes().currentUid();
+      Optional<ProcessView> target = platform.processes().view(pid);
+      if (me > 0 && target.isPresent() && target.get().uid() >= 0 && target.get().uid() != me) {
+        // Not root: another user's sockets are not even visible (its /proc/PID/fd is closed to
+        // us), so "holds no listener" would be a guess. Say what is actually in the way.
+        throw new KittyException.Usage(
+            "pid "
+                + pid
+                + " belongs to user "
+                + target.get().user()
+                + ": kitty, running as uid "
+                + me
+                + ", can neither see its sockets nor signal it (only root with --all-users can)");
+      }
       throw new KittyException.Usage(
           "pid "
               + pid

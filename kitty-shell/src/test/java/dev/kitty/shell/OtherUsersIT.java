@@ -120,4 +120,63 @@ class OtherUsersIT {
     assertEquals(node.pid(), allKill.json().get("swept").get(0).get("pid").asLong());
     TrackedProcesses.await("the server to end", Duration.ofSeconds(10), () -> !node.isAlive());
   }
+
+  @Test
+  void kittyRunAsAnotherUserCannotReachRootsProcessEvenWithAllUsers() throws Exception {
+    // --all-users is honoured only when kitty runs as root; here it runs as the second user.
+    int port = TrackedProcesses.freePort(3000, 3100);
+    Process rootsServer =
+        procs.start(
+            "node",
+            "-e",
+            "require('http').createServer((q, s) => s.end('hi')).listen("
+                + port
+                + ", '127.0.0.1')");
+    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(15));
+    // The second user's own state and config folders: kitty refuses folders it cannot own.
+    Path theirs = java.nio.file.Files.createTempDirectory("kitty-other-");
+    new ProcessBuilder("chown", "-R", USER + ":" + USER, theirs.toString()).start().waitFor();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            "setpriv",
+            "--reuid=" + USER,
+            "--regid=" + USER,
+            "--clear-groups",
+            SyncDaemons.java(),
+            "-Xmx64m",
+            "-p",
+            System.getProperty("kitty.module.path"),
+            "--enable-native-access=dev.kitty.engine",
+            "-m",
+            "dev.kitty.shell/dev.kitty.shell.Main",
+            "--json",
+            "--all-users",
+            "kill",
+            Long.toString(rootsServer.pid()),
+            "--family",
+            "devstack");
+    pb.environment().put("KITTY_STATE_DIR", theirs.resolve("state").toString());
+    pb.environment().put("XDG_CONFIG_HOME", theirs.resolve("config").toString());
+    pb.environment().put("HOME", theirs.toString());
+    KittyRun.Result r =
+        SyncDaemons.finish(
+            procs.start(pb.redirectError(ProcessBuilder.Redirect.PIPE)),
+            "--json",
+            "--all-users",
+            "kill",
+            Long.toString(rootsServer.pid()),
+            "--family",
+            "devstack");
+    // Not root, kitty cannot even see which process holds root's socket: it refuses, naming why.
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(
+        r.err().contains("belongs to user root") && r.err().contains("only root with --all-users"),
+        r.err());
+    assertTrue(rootsServer.isAlive(), "root's process was not signalled");
+    try (var files = java.nio.file.Files.walk(theirs)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(f);
+      }
+    }
+  }
 }
