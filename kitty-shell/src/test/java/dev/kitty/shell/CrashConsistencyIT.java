@@ -101,6 +101,76 @@ class CrashConsistencyIT {
     TrackedProcesses.await("nothing left", Duration.ofSeconds(10), () -> daemons().isEmpty());
   }
 
+  @org.junit.jupiter.api.Test
+  void aDashboardStartKilledAfterTheSpawnConvergesOnTheNextDashboard() throws Exception {
+    Path project = java.nio.file.Files.createDirectories(home.resolve("shop")).toRealPath();
+    KittyRun.Result crashed =
+        run(
+            Map.of("KITTY_CRASH_AT", "launch.spawned"),
+            "dashboard",
+            "--project",
+            project.toString());
+    assertEquals(137, crashed.code(), crashed.out() + crashed.err());
+    KittyRun.Result again = run(Map.of(), "dashboard", "--project", project.toString());
+    assertEquals(0, again.code(), again.out() + again.err());
+    long pid = again.json().get("pid").asLong();
+    TrackedProcesses.await(
+        "one dashboard, the reported one",
+        Duration.ofSeconds(10),
+        () ->
+            WebuiFamilyIT.carriers(
+                    "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=dashboard")
+                .equals(Set.of(pid)));
+    assertEquals(0, run(Map.of(), "dashboard", "--project", project.toString(), "--stop").code());
+  }
+
+  @org.junit.jupiter.api.Test
+  void anUpKilledAfterItsFirstServiceSpawnedConvergesOnTheNextUpAndDownLeavesNothing()
+      throws Exception {
+    int a = TrackedProcesses.freePort(3000, 3050);
+    int b = TrackedProcesses.freePort(3050, 3100);
+    Path dir = java.nio.file.Files.createDirectories(home.resolve("stack"));
+    Path file = dir.resolve("kitty-stack.json");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        {"services": {
+          "a": {"command": "python3 -m http.server %d --bind 127.0.0.1", "port": %d},
+          "b": {"command": "python3 -m http.server %d --bind 127.0.0.1", "port": %d,
+                "depends_on": ["a"]}
+        }}
+        """
+            .formatted(a, a, b, b));
+    KittyRun.Result crashed =
+        run(Map.of("KITTY_CRASH_AT", "launch.spawned"), "up", file.toString());
+    assertEquals(137, crashed.code(), crashed.out() + crashed.err());
+
+    KittyRun.Result up = run(Map.of(), "up", file.toString());
+    assertEquals(0, up.code(), up.out() + up.err());
+    JsonNode ps = run(Map.of(), "ps", file.toString()).json();
+    Set<Long> members = new java.util.HashSet<>();
+    for (JsonNode service : ps.get("services")) {
+      assertEquals("running", service.get("state").asString(), ps.toString());
+      service.get("members").forEach(m -> members.add(m.get("pid").asLong()));
+    }
+    TrackedProcesses.await(
+        "nothing but the two services' processes",
+        Duration.ofSeconds(10),
+        () ->
+            WebuiFamilyIT.carriers(
+                    "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=devstack")
+                .equals(members));
+
+    assertEquals(0, run(Map.of(), "down", file.toString()).code());
+    TrackedProcesses.await(
+        "nothing left",
+        Duration.ofSeconds(10),
+        () ->
+            WebuiFamilyIT.carriers(
+                    "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=devstack")
+                .isEmpty());
+  }
+
   private static boolean isMember(JsonNode status, long pid) {
     for (JsonNode m : status.get("members")) {
       if (m.get("pid").asLong() == pid) {
