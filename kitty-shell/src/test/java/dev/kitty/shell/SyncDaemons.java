@@ -59,11 +59,16 @@ final class SyncDaemons {
   }
 
   static KittyRun.Result finish(Process p, String... args) {
+    return finish(p, java.time.Duration.ofSeconds(60), args);
+  }
+
+  /** As above, waiting up to {@code limit} for kitty to end. */
+  static KittyRun.Result finish(Process p, java.time.Duration limit, String... args) {
     try {
       var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
       String out = read(p.getInputStream());
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        throw new AssertionError("kitty did not finish in 60 s");
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("kitty did not finish in " + limit);
       }
       return new KittyRun.Result(p.exitValue(), out, err.join(), List.of(args));
     } catch (InterruptedException e) {

@@ -46,6 +46,34 @@ class ListenerDiscoveryIT {
   }
 
   @Test
+  void aProcFsThatChangesUnderTheScanNeverBreaksItNorLosesAListener() throws Exception {
+    int port = TrackedProcesses.freePort(20200, 20300);
+    Process server =
+        procs.start("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1");
+    TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    // Processes appear and vanish while the scans walk /proc: each churner starts short-lived
+    // children that open and close sockets, so fd tables change between listing and reading.
+    String churn =
+        "import socket, subprocess, time\n"
+            + "end = time.time() + 8\n"
+            + "while time.time() < end:\n"
+            + "    subprocess.Popen(['python3', '-c', 'import socket; s = socket.socket(); s.close()'])\n"
+            + "    s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); s.close()\n"
+            + "    time.sleep(0.005)\n";
+    List<Process> churners =
+        List.of(procs.start("python3", "-c", churn), procs.start("python3", "-c", churn));
+    int scans = 0;
+    while (churners.stream().anyMatch(Process::isAlive)) {
+      List<ListenerView> ls = on(port);
+      assertEquals(1, ls.size(), "scan " + scans + ": " + ls);
+      assertEquals(List.of(server.pid()), ls.getFirst().holderPids(), "scan " + scans);
+      linux.processes().nodes(); // the whole process table, read while it changes
+      scans++;
+    }
+    assertTrue(scans >= 20, "scans made while /proc changed: " + scans);
+  }
+
+  @Test
   void anIpv6LoopbackListenerIsFound() {
     int port = TrackedProcesses.freePort(20100, 20200);
     Process p =
