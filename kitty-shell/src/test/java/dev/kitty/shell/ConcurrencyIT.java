@@ -43,15 +43,10 @@ class ConcurrencyIT {
     List<KittyRun.Result> results =
         parallel(
             8,
-            "--json",
-            "start",
-            "webui",
-            "--name",
-            "app",
-            "--",
-            "python3",
-            WebuiFamilyIT.FIXTURE.toString(),
-            "{port}");
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of("--json"),
+                    java.util.Arrays.stream(WebuiFamilyIT.direct("app")))
+                .toArray(String[]::new));
     long started = results.stream().filter(r -> r.code() == 0).count();
     assertTrue(started >= 1, "one of them started it: " + results);
     Set<String> launches = new HashSet<>();
@@ -88,5 +83,29 @@ class ConcurrencyIT {
         WebuiFamilyIT.carriers("KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=dashboard")
             .size();
     assertEquals(1, dashboards, "one dashboard process for the project");
+  }
+
+  @Test
+  void threeParallelUpsOfOneStackStartEachServiceOnce() throws Exception {
+    Path file =
+        CrashConsistencyIT.twoServiceStack(
+            home, TrackedProcesses.freePort(3000, 3050), TrackedProcesses.freePort(3050, 3100));
+    for (KittyRun.Result r : parallel(3, "--json", "up", file.toString())) {
+      assertEquals(0, r.code(), r.out() + r.err());
+    }
+    JsonNode ps = SyncDaemons.kitty(procs, home, Map.of(), "--json", "ps", file.toString()).json();
+    Set<Long> members = new HashSet<>();
+    Set<String> launches = new HashSet<>();
+    for (JsonNode service : ps.get("services")) {
+      assertEquals("running", service.get("state").asString(), ps.toString());
+      launches.add(service.get("launch").asString());
+      service.get("members").forEach(m -> members.add(m.get("pid").asLong()));
+    }
+    assertEquals(2, launches.size(), "one launch per service: " + ps);
+    assertEquals(
+        members,
+        WebuiFamilyIT.carriers("KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=devstack"),
+        "nothing alive but the two services' processes");
+    assertEquals(0, SyncDaemons.kitty(procs, home, Map.of(), "down", file.toString()).code());
   }
 }

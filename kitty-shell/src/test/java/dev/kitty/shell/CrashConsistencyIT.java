@@ -46,17 +46,7 @@ class CrashConsistencyIT {
   @ParameterizedTest
   @ValueSource(strings = {"launch.intent-recorded", "launch.spawned", "launch.healthy"})
   void aStartKilledAtAnyPointConvergesOnTheNextEnsure(String point) {
-    KittyRun.Result crashed =
-        run(
-            Map.of("KITTY_CRASH_AT", point),
-            "start",
-            "webui",
-            "--name",
-            "app",
-            "--",
-            "python3",
-            WebuiFamilyIT.FIXTURE.toString(),
-            "{port}");
+    KittyRun.Result crashed = run(Map.of("KITTY_CRASH_AT", point), WebuiFamilyIT.direct("app"));
     assertEquals(137, crashed.code(), crashed.out() + crashed.err());
     assertTrue(crashed.err().contains("crash point " + point), crashed.err());
 
@@ -79,17 +69,7 @@ class CrashConsistencyIT {
 
   @org.junit.jupiter.api.Test
   void aStopKilledAfterItsSignalsConvergesOnTheNextStop() {
-    KittyRun.Result start =
-        run(
-            Map.of(),
-            "start",
-            "webui",
-            "--name",
-            "app",
-            "--",
-            "python3",
-            WebuiFamilyIT.FIXTURE.toString(),
-            "{port}");
+    KittyRun.Result start = run(Map.of(), WebuiFamilyIT.direct("app"));
     assertEquals(0, start.code(), start.out() + start.err());
     KittyRun.Result crashed =
         run(Map.of("KITTY_CRASH_AT", "stop.signalled"), "stop", "webui", "app");
@@ -129,18 +109,7 @@ class CrashConsistencyIT {
       throws Exception {
     int a = TrackedProcesses.freePort(3000, 3050);
     int b = TrackedProcesses.freePort(3050, 3100);
-    Path dir = java.nio.file.Files.createDirectories(home.resolve("stack"));
-    Path file = dir.resolve("kitty-stack.json");
-    java.nio.file.Files.writeString(
-        file,
-        """
-        {"services": {
-          "a": {"command": "python3 -m http.server %d --bind 127.0.0.1", "port": %d},
-          "b": {"command": "python3 -m http.server %d --bind 127.0.0.1", "port": %d,
-                "depends_on": ["a"]}
-        }}
-        """
-            .formatted(a, a, b, b));
+    Path file = twoServiceStack(home, a, b);
     KittyRun.Result crashed =
         run(Map.of("KITTY_CRASH_AT", "launch.spawned"), "up", file.toString());
     assertEquals(137, crashed.code(), crashed.out() + crashed.err());
@@ -169,6 +138,44 @@ class CrashConsistencyIT {
             WebuiFamilyIT.carriers(
                     "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=devstack")
                 .isEmpty());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aDownKilledAfterItsFirstServiceWasSignalledConvergesOnTheNextDown() throws Exception {
+    Path file =
+        twoServiceStack(
+            home, TrackedProcesses.freePort(3000, 3050), TrackedProcesses.freePort(3050, 3100));
+    assertEquals(0, run(Map.of(), "up", file.toString()).code());
+    // down stops b first (reverse order); kitty dies right after b's signals, a untouched.
+    KittyRun.Result crashed =
+        run(Map.of("KITTY_CRASH_AT", "stop.signalled"), "down", file.toString());
+    assertEquals(137, crashed.code(), crashed.out() + crashed.err());
+    KittyRun.Result again = run(Map.of(), "down", file.toString());
+    assertEquals(0, again.code(), again.out() + again.err());
+    TrackedProcesses.await(
+        "nothing left",
+        Duration.ofSeconds(10),
+        () ->
+            WebuiFamilyIT.carriers(
+                    "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=devstack")
+                .isEmpty());
+  }
+
+  /** A stack of two python web servers on {@code a} and {@code b}, b depending on a. */
+  static Path twoServiceStack(Path home, int a, int b) throws java.io.IOException {
+    Path file =
+        java.nio.file.Files.createDirectories(home.resolve("stack")).resolve("kitty-stack.json");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        {"services": {
+          "a": {"command": "python3 -m http.server %d --bind 127.0.0.1", "port": %d},
+          "b": {"command": "python3 -m http.server %d --bind 127.0.0.1", "port": %d,
+                "depends_on": ["a"]}
+        }}
+        """
+            .formatted(a, a, b, b));
+    return file;
   }
 
   private static boolean isMember(JsonNode status, long pid) {

@@ -363,16 +363,46 @@ class DashboardFamilyIT {
         home.resolve("state").toString());
   }
 
+  /** A dashboard whose project folder is gone: an orphan, provably kitty's own (safe_auto). */
+  private Process vanishedOrphan(String name, int port) throws Exception {
+    Path gone = project(name);
+    Process p = orphan(gone, port);
+    Files.delete(gone.resolve(".kittify/.dashboard"));
+    Files.delete(gone.resolve(".kittify"));
+    Files.delete(gone);
+    return p;
+  }
+
+  @Test
+  void aResetKilledAfterItsSignalsConvergesOnTheNextReset() throws Exception {
+    List<Process> orphans = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      orphans.add(vanishedOrphan("reset-" + i, 9320 + i));
+    }
+    KittyRun.Result crashed =
+        kitty(
+            procs,
+            home,
+            Map.of("KITTY_CRASH_AT", "executor.signalled"),
+            "--json",
+            "doctor",
+            "dashboard",
+            "--reset");
+    assertEquals(137, crashed.code(), crashed.out() + crashed.err());
+    KittyRun.Result again = run("--json", "doctor", "dashboard", "--reset");
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertEquals(0, again.json().get("failed").size(), again.out());
+    for (Process o : orphans) {
+      awaitGone(o.pid(), Duration.ofSeconds(10));
+    }
+    assertEquals(0, run("doctor", "dashboard").code(), "nothing is left to act on");
+  }
+
   @Test
   void parallelCleanupsAndResetsSignalEachOrphanOnceAndReportItInOneArray() throws Exception {
     List<Process> orphans = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      Path gone = project("vanished-" + i);
-      orphans.add(orphan(gone, 9310 + i));
-      // The project folder is gone: its dashboard is an orphan, provably kitty's own (safe_auto).
-      Files.delete(gone.resolve(".kittify/.dashboard"));
-      Files.delete(gone.resolve(".kittify"));
-      Files.delete(gone);
+      orphans.add(vanishedOrphan("vanished-" + i, 9310 + i));
     }
     List<List<String>> commands =
         List.of(

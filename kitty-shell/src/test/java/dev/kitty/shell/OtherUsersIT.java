@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.kitty.testkit.TrackedProcesses;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,19 +49,21 @@ class OtherUsersIT {
    * A node server on {@code port} as the second user, no kitty cookie: the devstack family's kind.
    */
   private Process otherUsersNodeServer(int port) {
-    Process p =
-        procs.start(
-            "setpriv",
-            "--reuid=" + USER,
-            "--regid=" + USER,
-            "--clear-groups",
-            "node",
-            "-e",
-            "require('http').createServer((q, s) => s.end('hi')).listen("
-                + port
-                + ", '127.0.0.1')");
+    List<String> cmd =
+        new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups"));
+    cmd.addAll(List.of(nodeServer(port)));
+    Process p = procs.start(cmd.toArray(String[]::new));
     TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(15));
     return p;
+  }
+
+  /** The words of a node web server on {@code port} (the devstack family's kind of process). */
+  private static String[] nodeServer(int port) {
+    return new String[] {
+      "node",
+      "-e",
+      "require('http').createServer((q, s) => s.end('hi')).listen(" + port + ", '127.0.0.1')"
+    };
   }
 
   private JsonNode candidate(JsonNode scan, int port) {
@@ -125,13 +129,7 @@ class OtherUsersIT {
   void kittyRunAsAnotherUserCannotReachRootsProcessEvenWithAllUsers() throws Exception {
     // --all-users is honoured only when kitty runs as root; here it runs as the second user.
     int port = TrackedProcesses.freePort(3000, 3100);
-    Process rootsServer =
-        procs.start(
-            "node",
-            "-e",
-            "require('http').createServer((q, s) => s.end('hi')).listen("
-                + port
-                + ", '127.0.0.1')");
+    Process rootsServer = procs.start(nodeServer(port));
     TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(15));
     // The second user's own state and config folders: kitty refuses folders it cannot own.
     Path theirs = java.nio.file.Files.createTempDirectory("kitty-other-");

@@ -41,21 +41,11 @@ class SoakIT {
     Path project = Files.createDirectories(home.resolve("shop")).toRealPath();
     int a = TrackedProcesses.freePort(3000, 3050);
     int b = TrackedProcesses.freePort(3050, 3100);
-    Path stack = Files.createDirectories(home.resolve("stack")).resolve("kitty-stack.json");
-    Files.writeString(
-        stack,
-        """
-        {"services": {
-          "a": {"command": "python3 -m http.server %d --bind 127.0.0.1", "port": %d},
-          "b": {"command": "python3 -m http.server %d --bind 127.0.0.1", "port": %d,
-                "depends_on": ["a"]}
-        }}
-        """
-            .formatted(a, a, b, b));
+    Path stack = CrashConsistencyIT.twoServiceStack(home, a, b);
     String round =
         String.join(
             "\n",
-            "start webui --name soak -- python3 " + WebuiFamilyIT.FIXTURE + " {port}",
+            String.join(" ", WebuiFamilyIT.direct("soak")),
             "restart webui soak",
             "ensure webui soak",
             "stop webui soak",

@@ -56,7 +56,7 @@ class WebuiFamilyIT {
   }
 
   /** The fixture's words, run without a shell: the server is kitty's root process. */
-  private static String[] direct(String name, String... extra) {
+  static String[] direct(String name, String... extra) {
     List<String> all =
         new ArrayList<>(
             List.of(

@@ -7,6 +7,7 @@ import dev.kitty.engine.Candidate;
 import dev.kitty.engine.FamilyInfo;
 import dev.kitty.engine.StopProgress;
 import dev.kitty.engine.StopReport;
+import dev.kitty.engine.internal.CrashPoints;
 import dev.kitty.engine.internal.JsonSupport;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
@@ -130,6 +131,7 @@ public final class StopExecutor {
       }
     }
     run(family.family().stopPlan(), jobs);
+    CrashPoints.reach("executor.signalled");
     List<Result> out = new ArrayList<>();
     for (Job job : jobs) {
       out.add(finish(job));

@@ -117,6 +117,23 @@ class LoopbackHttpIT {
   }
 
   @Test
+  void aPeerThatResetsTheConnectionIsAFailedProbeNotAnException() throws IOException {
+    int port =
+        serve(
+            s -> {
+              try {
+                // SO_LINGER 0: the close sends RST instead of FIN.
+                s.setSoLinger(true, 0);
+                s.close();
+              } catch (IOException ignored) {
+                // closed
+              }
+            });
+    HttpAnswer a = get(port, Duration.ofSeconds(2));
+    assertTrue(a.error() != null, "a reset is reported as the probe's failure: " + a);
+  }
+
+  @Test
   void aHugeAnswerIsRefusedAsSuch() throws IOException {
     int port =
         serve(
