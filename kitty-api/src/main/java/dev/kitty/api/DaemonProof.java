@@ -29,6 +29,12 @@ public final class DaemonProof {
    */
   public static final java.time.Duration START_TOLERANCE = java.time.Duration.ofSeconds(1);
 
+  /**
+   * The layout version daemons write into their markers ({@code schema_version}); a marker without
+   * one is version 1, a newer one is refused rather than guessed at.
+   */
+  public static final int MARKER_SCHEMA_VERSION = 1;
+
   private DaemonProof() {}
 
   /**
@@ -65,6 +71,17 @@ public final class DaemonProof {
       }
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("marker " + path + " is corrupt: " + e.getMessage());
+    }
+    Object version = m.getOrDefault("schema_version", (long) MARKER_SCHEMA_VERSION);
+    if (!(version instanceof Long v) || v > MARKER_SCHEMA_VERSION) {
+      throw new IllegalArgumentException(
+          "marker "
+              + path
+              + " has schema_version "
+              + version
+              + ", which this kitty does not read (up to "
+              + MARKER_SCHEMA_VERSION
+              + ")");
     }
     if ((Long) m.get("pid") != p.pid() || (Long) m.get("port") != port) {
       throw new IllegalArgumentException(

@@ -425,7 +425,12 @@ final class Stacks {
       return StackRecord.read(store, id);
     } catch (IllegalArgumentException e) {
       // Unreadable: the launch records still name every service (STACK.NAME), so rebuild from them.
-      notes.add(e.getMessage() + "; rebuilt from the launch records");
+      // Kept aside for a person (its bytes may matter), never overwritten in place.
+      notes.add(
+          e.getMessage()
+              + "; it "
+              + store.quarantine(StackRecord.file(store, id))
+              + " and is rebuilt from the launch records");
       List<StackRecord.Service> services = new ArrayList<>();
       for (LaunchRecord r : new LaunchRegistry(store).all(FAMILY)) {
         if (r.name().startsWith(id + ".")) {

@@ -161,6 +161,33 @@ class CrashConsistencyIT {
                 .isEmpty());
   }
 
+  @org.junit.jupiter.api.Test
+  void aCorruptStackRecordIsQuarantinedAndTheStackStillStopsWhole() throws Exception {
+    Path file =
+        twoServiceStack(
+            home, TrackedProcesses.freePort(3000, 3050), TrackedProcesses.freePort(3050, 3100));
+    KittyRun.Result up = run(Map.of(), "up", file.toString());
+    assertEquals(0, up.code(), up.out() + up.err());
+    Path record =
+        home.resolve("state/records/stack." + up.json().get("stack").asString() + ".json");
+    java.nio.file.Files.writeString(record, "{\"services\": [");
+
+    KittyRun.Result down = run(Map.of(), "down", file.toString());
+    assertEquals(0, down.code(), down.out() + down.err());
+    String notes = down.json().get("notes").toString();
+    assertTrue(notes.contains("was moved to") && notes.contains("rebuilt"), notes);
+    try (var q = java.nio.file.Files.list(home.resolve("state/quarantine"))) {
+      assertEquals(1, q.count(), "the corrupt record is kept aside");
+    }
+    TrackedProcesses.await(
+        "nothing left",
+        Duration.ofSeconds(10),
+        () ->
+            WebuiFamilyIT.carriers(
+                    "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=devstack")
+                .isEmpty());
+  }
+
   /** A stack of two python web servers on {@code a} and {@code b}, b depending on a. */
   static Path twoServiceStack(Path home, int a, int b) throws java.io.IOException {
     Path file =

@@ -137,6 +137,7 @@ public final class DashboardDaemon {
     }
     try {
       Map<String, Object> m = new LinkedHashMap<>();
+      m.put("schema_version", DaemonProof.MARKER_SCHEMA_VERSION);
       m.put("daemon_family", "dashboard");
       m.put("nonce", nonce);
       m.put("pid", pid);

@@ -39,6 +39,7 @@ record SyncMarker(
 
   String toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("schema_version", dev.kitty.api.DaemonProof.MARKER_SCHEMA_VERSION);
     m.put("daemon_family", "sync");
     m.put("nonce", nonce);
     m.put("pid", pid);

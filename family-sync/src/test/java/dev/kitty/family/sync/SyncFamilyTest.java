@@ -215,6 +215,14 @@ class SyncFamilyTest {
         "is corrupt",
         kittyDaemon("3.2.4", NONCE).file(MARKER, "{\"daemon_family\":\"sync\"", false));
     cases.put(
+        "has schema_version 2, which this kitty does not read (up to 1)",
+        kittyDaemon("3.2.4", NONCE)
+            .file(
+                MARKER,
+                marker(PID, PORT, Instant.EPOCH)
+                    .replace("\"schema_version\":1", "\"schema_version\":2"),
+                false));
+    cases.put(
         "names pid 1 port",
         kittyDaemon("3.2.4", NONCE).file(MARKER, marker(1, PORT, Instant.EPOCH), false));
     cases.put(

@@ -51,6 +51,7 @@ public final class AuditLog {
       String reason,
       String outcome) {
     Map<String, Object> line = new LinkedHashMap<>();
+    line.put("schema_version", 1);
     line.put("time", Instant.now().toString());
     line.put("family", family);
     line.put("pid", pid);
