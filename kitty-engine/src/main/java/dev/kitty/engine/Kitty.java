@@ -300,16 +300,22 @@ public final class Kitty {
    * {@code kitty cleanup}: stops the {@code safe_auto} candidates of the named families (all when
    * none is named), through the signal gate. Everything else is reported as skipped.
    */
+  @SuppressWarnings("try") // the stop lock is held, never read
   public StopReport cleanup(List<String> ids, boolean dryRun, StopProgress progress) {
-    return execute(classifier().scan(select(ids)), true, dryRun, progress);
+    try (StateStore.Held stopping = stopping()) {
+      return execute(classifier().scan(select(ids)), true, dryRun, progress);
+    }
   }
 
   /**
    * {@code kitty doctor --reset}: stops the {@code safe_auto} and {@code operator_required}
    * candidates of the named families; skips {@code never_touch} and recorded live daemons.
    */
+  @SuppressWarnings("try") // the stop lock is held, never read
   public StopReport reset(List<String> ids, boolean dryRun, StopProgress progress) {
-    return execute(classifier().scan(select(ids)), false, dryRun, progress);
+    try (StateStore.Held stopping = stopping()) {
+      return execute(classifier().scan(select(ids)), false, dryRun, progress);
+    }
   }
 
   /**
@@ -317,7 +323,14 @@ public final class Kitty {
    *
    * @throws KittyException.Usage when PID holds no listener in F's range
    */
+  @SuppressWarnings("try") // the stop lock is held, never read
   public StopReport kill(long pid, String family, boolean dryRun, StopProgress progress) {
+    try (StateStore.Held stopping = stopping()) {
+      return killLocked(pid, family, dryRun, progress);
+    }
+  }
+
+  private StopReport killLocked(long pid, String family, boolean dryRun, StopProgress progress) {
     List<FamilyInfo> scope = select(List.of(family));
     ScanReport scan = classifier().scan(scope);
     List<Candidate> mine =
@@ -348,6 +361,16 @@ public final class Kitty {
     ScanReport only =
         new ScanReport(List.of(new FamilyScan(scope.getFirst(), mine)), scan.warnings());
     return execute(only, false, dryRun, progress);
+  }
+
+  /**
+   * Held by every command that stops what a scan found, from its scan to its last signal: two kitty
+   * processes (a cleanup and a reset, two dashboards' start-up cleanups) must not each act on a
+   * scan of the same process — the gate would let both TERM it, and both would report it (issue
+   * 10's parallel test caught exactly that). The second waits and then scans what is left.
+   */
+  private StateStore.Held stopping() {
+    return new StateStore(options.stateDir()).lock("stop");
   }
 
   /**
@@ -464,7 +487,8 @@ public final class Kitty {
     String key = scope == null ? id : id + "-" + StateStore.digest(scope);
     Path recordFile = store.singletonRecord(key);
     List<String> notes = new ArrayList<>();
-    try (StateStore.Held held = store.lock(key)) {
+    try (StateStore.Held held = store.lock(key);
+        StateStore.Held stopping = stopping()) {
       ScanReport scan = classifier().scan(List.of(family));
       SignalGate gate = gate();
       StopReport cleaned = execute(scan, true, false, false, progress, gate);
@@ -533,7 +557,15 @@ public final class Kitty {
    * never_touch} — the recorded live one included — stopped with the family's plan through the
    * gate. The family's other candidates are not part of the answer.
    */
+  @SuppressWarnings("try") // the stop lock is held, never read
   public StopReport stopScope(String id, String scope, boolean dryRun, StopProgress progress) {
+    try (StateStore.Held stopping = stopping()) {
+      return stopScopeLocked(id, scope, dryRun, progress);
+    }
+  }
+
+  private StopReport stopScopeLocked(
+      String id, String scope, boolean dryRun, StopProgress progress) {
     FamilyInfo family = select(List.of(id)).getFirst();
     ScanReport scan = classifier().scan(List.of(family));
     List<Candidate> mine =

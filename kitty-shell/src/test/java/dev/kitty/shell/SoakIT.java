@@ -22,13 +22,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * A bounded soak (issue 10): one kitty batch session runs ROUNDS rounds of start, restart, ensure
  * and stop of a named launch, sync ensure, a dashboard started and stopped, and a two-service stack
- * up and down (≈ 2 minutes in CI; {@code -Dkitty.soak.rounds=N} for longer). A sampler reads
- * kitty's own open fds and threads ({@code /proc}) and its live heap after a full GC ({@code jcmd})
- * every few seconds: they must stay flat, and nothing the rounds started may be left.
+ * up and down (100 rounds, ≈ 2 minutes, in CI; {@code -Dkitty.soak.rounds=N} for longer). A sampler
+ * reads kitty's own open fds and threads ({@code /proc}) and its live heap after a full GC ({@code
+ * jcmd}) every few seconds: they must stay flat, and nothing the rounds started may be left.
  */
 class SoakIT {
 
-  private static final int ROUNDS = Integer.getInteger("kitty.soak.rounds", 80);
+  private static final int ROUNDS = Integer.getInteger("kitty.soak.rounds", 100);
 
   @RegisterExtension final TrackedProcesses procs = new TrackedProcesses();
 
