@@ -34,8 +34,21 @@ class CrashConsistencyIT {
     return SyncDaemons.kitty(procs, home, env, all.toArray(String[]::new));
   }
 
+  /** The live processes kitty launched for {@code family} in this test's state dir. */
+  private Set<Long> processesOf(String family) {
+    return WebuiFamilyIT.carriers(
+        "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=" + family);
+  }
+
+  private void awaitNothingOf(String family) {
+    TrackedProcesses.await(
+        "nothing of " + family + " left",
+        Duration.ofSeconds(10),
+        () -> processesOf(family).isEmpty());
+  }
+
   private Set<Long> daemons() {
-    return WebuiFamilyIT.carriers("KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=webui");
+    return processesOf("webui");
   }
 
   private JsonNode status() {
@@ -97,10 +110,7 @@ class CrashConsistencyIT {
     TrackedProcesses.await(
         "one dashboard, the reported one",
         Duration.ofSeconds(10),
-        () ->
-            WebuiFamilyIT.carriers(
-                    "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=dashboard")
-                .equals(Set.of(pid)));
+        () -> processesOf("dashboard").equals(Set.of(pid)));
     assertEquals(0, run(Map.of(), "dashboard", "--project", project.toString(), "--stop").code());
   }
 
@@ -125,19 +135,10 @@ class CrashConsistencyIT {
     TrackedProcesses.await(
         "nothing but the two services' processes",
         Duration.ofSeconds(10),
-        () ->
-            WebuiFamilyIT.carriers(
-                    "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=devstack")
-                .equals(members));
+        () -> processesOf("devstack").equals(members));
 
     assertEquals(0, run(Map.of(), "down", file.toString()).code());
-    TrackedProcesses.await(
-        "nothing left",
-        Duration.ofSeconds(10),
-        () ->
-            WebuiFamilyIT.carriers(
-                    "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=devstack")
-                .isEmpty());
+    awaitNothingOf("devstack");
   }
 
   @org.junit.jupiter.api.Test
@@ -152,13 +153,7 @@ class CrashConsistencyIT {
     assertEquals(137, crashed.code(), crashed.out() + crashed.err());
     KittyRun.Result again = run(Map.of(), "down", file.toString());
     assertEquals(0, again.code(), again.out() + again.err());
-    TrackedProcesses.await(
-        "nothing left",
-        Duration.ofSeconds(10),
-        () ->
-            WebuiFamilyIT.carriers(
-                    "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=devstack")
-                .isEmpty());
+    awaitNothingOf("devstack");
   }
 
   @org.junit.jupiter.api.Test
@@ -179,13 +174,7 @@ class CrashConsistencyIT {
     try (var q = java.nio.file.Files.list(home.resolve("state/quarantine"))) {
       assertEquals(1, q.count(), "the corrupt record is kept aside");
     }
-    TrackedProcesses.await(
-        "nothing left",
-        Duration.ofSeconds(10),
-        () ->
-            WebuiFamilyIT.carriers(
-                    "KITTY_STATE_DIR=" + home.resolve("state"), "KITTY_FAMILY=devstack")
-                .isEmpty());
+    awaitNothingOf("devstack");
   }
 
   /** A stack of two python web servers on {@code a} and {@code b}, b depending on a. */
