@@ -77,7 +77,12 @@ class SoakIT {
                   }
                 });
     KittyRun.Result r =
-        SyncDaemons.finish(kitty, Duration.ofMinutes(15), "--json", "--batch", script.toString());
+        SyncDaemons.finish(
+            kitty,
+            Duration.ofSeconds(120 + 5L * ROUNDS), // a round takes ≈ 1 s here
+            "--json",
+            "--batch",
+            script.toString());
     sampler.interrupt();
     sampler.join();
 
