@@ -300,22 +300,16 @@ public final class Kitty {
    * {@code kitty cleanup}: stops the {@code safe_auto} candidates of the named families (all when
    * none is named), through the signal gate. Everything else is reported as skipped.
    */
-  @SuppressWarnings("try") // the stop lock is held, never read
   public StopReport cleanup(List<String> ids, boolean dryRun, StopProgress progress) {
-    try (StateStore.Held stopping = stopping()) {
-      return execute(classifier().scan(select(ids)), true, dryRun, progress);
-    }
+    return whileStopping(() -> execute(classifier().scan(select(ids)), true, dryRun, progress));
   }
 
   /**
    * {@code kitty doctor --reset}: stops the {@code safe_auto} and {@code operator_required}
    * candidates of the named families; skips {@code never_touch} and recorded live daemons.
    */
-  @SuppressWarnings("try") // the stop lock is held, never read
   public StopReport reset(List<String> ids, boolean dryRun, StopProgress progress) {
-    try (StateStore.Held stopping = stopping()) {
-      return execute(classifier().scan(select(ids)), false, dryRun, progress);
-    }
+    return whileStopping(() -> execute(classifier().scan(select(ids)), false, dryRun, progress));
   }
 
   /**
@@ -323,14 +317,11 @@ public final class Kitty {
    *
    * @throws KittyException.Usage when PID holds no listener in F's range
    */
-  @SuppressWarnings("try") // the stop lock is held, never read
   public StopReport kill(long pid, String family, boolean dryRun, StopProgress progress) {
-    try (StateStore.Held stopping = stopping()) {
-      return killLocked(pid, family, dryRun, progress);
-    }
+    return whileStopping(() -> killScanned(pid, family, dryRun, progress));
   }
 
-  private StopReport killLocked(long pid, String family, boolean dryRun, StopProgress progress) {
+  private StopReport killScanned(long pid, String family, boolean dryRun, StopProgress progress) {
     List<FamilyInfo> scope = select(List.of(family));
     ScanReport scan = classifier().scan(scope);
     List<Candidate> mine =
@@ -371,6 +362,14 @@ public final class Kitty {
    */
   private StateStore.Held stopping() {
     return new StateStore(options.stateDir()).lock("stop");
+  }
+
+  /** {@code body} (a scan and the stop of what it found) under the stop lock. */
+  @SuppressWarnings("try") // the lock is held for the body's duration, never read
+  private StopReport whileStopping(java.util.function.Supplier<StopReport> body) {
+    try (StateStore.Held stopping = stopping()) {
+      return body.get();
+    }
   }
 
   /**
@@ -557,14 +556,11 @@ public final class Kitty {
    * never_touch} — the recorded live one included — stopped with the family's plan through the
    * gate. The family's other candidates are not part of the answer.
    */
-  @SuppressWarnings("try") // the stop lock is held, never read
   public StopReport stopScope(String id, String scope, boolean dryRun, StopProgress progress) {
-    try (StateStore.Held stopping = stopping()) {
-      return stopScopeLocked(id, scope, dryRun, progress);
-    }
+    return whileStopping(() -> stopScopeScanned(id, scope, dryRun, progress));
   }
 
-  private StopReport stopScopeLocked(
+  private StopReport stopScopeScanned(
       String id, String scope, boolean dryRun, StopProgress progress) {
     FamilyInfo family = select(List.of(id)).getFirst();
     ScanReport scan = classifier().scan(List.of(family));
