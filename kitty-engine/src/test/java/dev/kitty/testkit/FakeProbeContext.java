@@ -31,6 +31,8 @@ public final class FakeProbeContext implements ProbeContext {
   private final Map<String, java.util.function.Function<String, Object>> responders =
       new HashMap<>();
   private final Map<String, dev.kitty.api.LaunchView> launches = new HashMap<>();
+  private final List<String> asked = new java.util.ArrayList<>();
+  private final Map<String, HttpAnswer> queryRefusals = new HashMap<>();
   private int uid = 1000;
 
   /** A context for a listener on {@code port} held by {@code holders}. */
@@ -89,6 +91,32 @@ public final class FakeProbeContext implements ProbeContext {
         path,
         new HttpAnswer("http://127.0.0.1:" + listener.port() + path, 200, text, parsed, null));
     return this;
+  }
+
+  /**
+   * Requests to {@code path} that carry a query answer {@code status} with a plain-text {@code
+   * body}: a server that refuses a query it does not know.
+   */
+  public FakeProbeContext refusesQuery(String path, int status, String body) {
+    queryRefusals.put(
+        path,
+        new HttpAnswer("http://127.0.0.1:" + listener.port() + path, status, body, null, null));
+    return this;
+  }
+
+  /** A listener that accepts but never answers: every request runs into its deadline. */
+  public FakeProbeContext silent() {
+    responders.put(
+        "",
+        p -> {
+          throw new IllegalStateException("silent");
+        });
+    return this;
+  }
+
+  /** Every request path a probe asked, in order. */
+  public List<String> asked() {
+    return List.copyOf(asked);
   }
 
   /**
@@ -152,7 +180,15 @@ public final class FakeProbeContext implements ProbeContext {
   @Override
   public HttpAnswer httpGet(String path) {
     // A probe may add a query (the sync family's challenge); canned answers are keyed by path.
+    asked.add(path);
+    String url = "http://127.0.0.1:" + listener.port() + path;
+    if (responders.containsKey("")) {
+      return HttpAnswer.failed(url, "no answer within 1500 ms");
+    }
     int q = path.indexOf('?');
+    if (q > 0 && queryRefusals.containsKey(path.substring(0, q))) {
+      return queryRefusals.get(path.substring(0, q));
+    }
     var responder = responders.get(q > 0 ? path.substring(0, q) : path);
     if (responder != null) {
       String text = JSON.writeValueAsString(responder.apply(path));

@@ -94,6 +94,32 @@ class DashboardFamilyTest {
   }
 
   @Test
+  void aSilentListenerIsAskedOnceAndAServerThatRefusesTheQueryIsAskedPlainly() {
+    FakeProbeContext silent =
+        new FakeProbeContext(DashboardFamily.RANGE, 9242, 7L)
+            .with(FakeProbeContext.process(7, 1, List.of("python3", "-c", "listen"), Map.of()))
+            .silent();
+    assertEquals(CleanupClass.NEVER_TOUCH, family.identify(silent).cleanupClass());
+    assertEquals(
+        1, silent.asked().size(), "a silent listener costs one deadline: " + silent.asked());
+
+    FakeProbeContext refuses =
+        new FakeProbeContext(DashboardFamily.RANGE, 9243, 8L)
+            .with(
+                FakeProbeContext.process(
+                    8, 1, SpecKittyFixtures.cmdline("dashboard-cmdline.bin"), Map.of()))
+            .refusesQuery("/api/health", 400, "unknown parameter")
+            .json("/api/health", SpecKittyFixtures.json("dashboard-health.json"));
+    Identity id = family.identify(refuses);
+    assertEquals(2, refuses.asked().size(), "asked: " + refuses.asked());
+    assertTrue(refuses.asked().get(0).startsWith("/api/health?"));
+    assertEquals("/api/health", refuses.asked().get(1));
+    assertTrue(
+        id.skipReason().startsWith("dashboard of /home/dev/work/shop"),
+        "the plain answer was read: " + id.skipReason());
+  }
+
+  @Test
   void metadataFilesOfEveryAgeAreRead() {
     assertEquals(
         new DashboardMetadata("http://127.0.0.1:9237", 9237, null, null, null),
