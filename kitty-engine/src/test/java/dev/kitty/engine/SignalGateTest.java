@@ -76,6 +76,24 @@ class SignalGateTest {
   }
 
   @Test
+  void aBurstChecksEveryTargetSendsOnlyToThoseAllowedAndAnswersInOrder() throws Exception {
+    World w = world();
+    SignalGate g = gate(w);
+    List<SignalGate.Outcome> out =
+        g.signalAll(
+            List.of(
+                new Target(400, 4000, "a"), new Target(100, 1000, "a"), new Target(200, 2000, "a")),
+            Sig.TERM);
+    assertEquals(List.of(false, true, false), out.stream().map(SignalGate.Outcome::sent).toList());
+    assertTrue(out.get(2).verdict().reason().startsWith("holds port 10010 in family b"));
+    assertEquals(1, w.sent.size(), "only the allowed target is signalled: " + w.sent);
+    List<String> audit = Files.readAllLines(state.resolve("audit.log"));
+    assertEquals(3, audit.size(), "every decision of the burst is audited");
+    assertEquals(2, audit.stream().filter(l -> l.contains("\"refused\"")).count());
+    assertEquals(List.of(), g.signalAll(List.of(), Sig.KILL));
+  }
+
+  @Test
   void aProcessOfALaunchThisFamilyMadeIsAMemberOnlyWithItsCookieAndAfterTheLaunch() {
     java.time.Instant t = java.time.Instant.parse("2026-11-24T10:00:00Z");
     // World gives pid N the start stamp N * 10: 500 and 501 started after stamp 4950, 490 before.

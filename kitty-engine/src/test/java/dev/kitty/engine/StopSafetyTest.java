@@ -417,6 +417,55 @@ class StopSafetyTest {
     assertTrue(w.processes.isEmpty(), "nothing of the tree is left: " + w.processes.keySet());
   }
 
+  @Test
+  void onWindowsTheWebuiPlanSuspendsTheTreeAndTerminatesTheCmdExeWrappersFirst() {
+    // Seed 002's table again, with the Windows signaller (process handles) in place of signals.
+    World w =
+        new World()
+            .family("webui", 7860, 7900)
+            .process(17532, 1, World.UID, "cmd.exe", "/c", "webui-user.bat")
+            .process(35368, 17532, World.UID, "cmd.exe", "/c", "python", "launch.py")
+            .process(40880, 35368, World.UID, "stale:webui", "launch.py")
+            .listener(7860, 40880L)
+            .process(40900, 40880, World.UID, "python.exe", "worker")
+            .process(40901, 40880, World.UID, "python.exe", "worker");
+    dev.kitty.api.PortRange range = new dev.kitty.api.PortRange(7860, 7900);
+    w.families.set(
+        0,
+        new FamilyInfo(
+            new WrapperNamingFamily(
+                "webui", range, dev.kitty.api.StopPlan.wrappersFirst(Duration.ofMillis(50))),
+            range,
+            "m",
+            "builtin",
+            "1"));
+    var api = new dev.kitty.testkit.FakeWin32Api(w.processes);
+    StopReport r =
+        w.kitty(new dev.kitty.engine.internal.signal.SignalGate.Win32(api))
+            .cleanup(List.of("webui"), false, StopProgress.NONE);
+    assertEquals(1, r.swept().size(), r.toString());
+    List<String> calls =
+        api.calls().stream().map(c -> c.name().substring(0, 4) + " " + c.pid()).toList();
+    assertEquals(
+        List.of(
+            "NtSu 17532",
+            "NtSu 35368",
+            "NtSu 40880",
+            "NtSu 40900",
+            "NtSu 40901",
+            "Term 17532",
+            "Term 35368"),
+        calls.subList(0, 7),
+        "the whole tree suspended, then the wrappers terminated: " + calls);
+    assertEquals(
+        Set.of("Term 40880", "Term 40900", "Term 40901"),
+        new HashSet<>(
+            calls.subList(7, calls.size()).stream().filter(c -> c.startsWith("Term")).toList()),
+        calls.toString());
+    assertTrue(w.processes.isEmpty(), "nothing of the tree is left: " + w.processes.keySet());
+    assertEquals(0, api.openHandles());
+  }
+
   /** Like the webui family: names the shell wrappers above its listener. */
   record WrapperNamingFamily(
       String id, dev.kitty.api.PortRange defaultRange, dev.kitty.api.StopPlan plan)

@@ -173,6 +173,11 @@ final class World {
   }
 
   Kitty kitty() {
+    return kitty(signaller());
+  }
+
+  /** A kitty over this world whose signals go through {@code signaller}. */
+  Kitty kitty(SignalGate.Signaller signaller) {
     KittyOptions options =
         new KittyOptions(
             Path.of("/nonexistent-kitty-state"),
@@ -183,7 +188,7 @@ final class World {
             Duration.ofMillis(50),
             false,
             Duration.ZERO);
-    return Kitty.of(options, platform(), new FamilyRegistry(families, List.of()), signaller());
+    return Kitty.of(options, platform(), new FamilyRegistry(families, List.of()), signaller);
   }
 
   private Optional<ProcessView> current(long pid) {

@@ -43,14 +43,17 @@ import java.util.Set;
  * <p>On Linux signals go through {@code pidfd_open} + {@code pidfd_send_signal}: the pidfd is
  * opened, the start time checked again, and only then is the signal sent to that very process, so a
  * pid reused between the check and the signal can never be hit. Groups get {@code kill(-pgid)} only
- * when every member of the group passes the rules. Elsewhere (or on kernels without pidfd) the
- * fallback is {@link ProcessHandle#destroy()} / {@link ProcessHandle#destroyForcibly()}, which
- * knows only TERM and KILL; {@code doctor} shows which one is in use. On Windows that is
- * TerminateProcess for either, and a tree is stopped the way {@code taskkill /T /F} would, but from
- * the snapshot: the shell wrappers the family named first (a {@code cmd.exe} loop cannot respawn
- * what it no longer runs), then the daemon, then every descendant started after its parent — a
- * child whose recorded parent pid was reused by an unrelated process is never taken for a member,
- * which {@code taskkill /T} cannot promise.
+ * when every member of the group passes the rules. On Windows the {@link Win32} signaller does the
+ * same with process handles: {@code OpenProcess}, the creation time checked again, then {@code
+ * TerminateProcess} (for TERM and KILL alike, as {@code taskkill /F}) or {@code
+ * NtSuspendProcess}/{@code NtResumeProcess} (freeze) through that handle. A tree is stopped the way
+ * {@code taskkill /T /F} would, but from the snapshot: the shell wrappers the family named first (a
+ * {@code cmd.exe} loop cannot respawn what it no longer runs), then the daemon, then every
+ * descendant started after its parent — a child whose recorded parent pid was reused by an
+ * unrelated process is never taken for a member, which {@code taskkill /T} cannot promise.
+ * Elsewhere (macOS, kernels without pidfd, native access not granted) the fallback is {@link
+ * ProcessHandle#destroy()} / {@link ProcessHandle#destroyForcibly()}, which knows only TERM and KILL
+ * and cannot freeze; {@code doctor} shows which signaller is in use.
  *
  * <p>Every decision is written to the {@link AuditLog}. An architecture test fails the build if any
  * class other than this one (and its nested classes) references a signalling primitive.
@@ -131,6 +134,20 @@ public final class SignalGate {
      */
     String send(long pid, long startTicks, Sig sig, Platform platform);
 
+    /**
+     * Sends {@code sig} to every target that still has its start stamp, as one burst: the default
+     * sends one after another; a signaller that can pin processes pins them all first.
+     *
+     * @return per target, in order: null when sent; otherwise as {@link #send}
+     */
+    default List<String> sendAll(List<Target> targets, Sig sig, Platform platform) {
+      List<String> out = new ArrayList<>();
+      for (Target t : targets) {
+        out.add(send(t.pid(), t.startTicks(), sig, platform));
+      }
+      return out;
+    }
+
     /** Sends {@code sig} to process group {@code pgid}; null when sent, else the error. */
     String sendGroup(long pgid, Sig sig);
   }
@@ -195,6 +212,12 @@ public final class SignalGate {
       Optional<Signaller> pidfd = Pidfd.load();
       if (pidfd.isPresent()) {
         return pidfd.get();
+      }
+    }
+    if (platform.name().startsWith("windows")) {
+      Optional<Signaller> win32 = Kernel32.load().map(Win32::new);
+      if (win32.isPresent()) {
+        return win32.get();
       }
     }
     return new Handles();
@@ -439,33 +462,71 @@ public final class SignalGate {
 
   /** Checks {@code t} again and, if allowed, sends {@code sig}. Every call is audited. */
   public Outcome signal(Target t, Sig sig) {
-    Verdict v = check(t);
-    if (!v.allowed()) {
-      audit.record(
-          t.family(), t.pid(), t.startTicks(), sig.name(), "refused", v.reason(), "not sent");
-      return new Outcome(v, false, null);
+    return signalAll(List.of(t), sig).getFirst();
+  }
+
+  /**
+   * Checks every target again, then sends {@code sig} to all that pass in one burst. Every decision
+   * is audited; the outcomes are in the targets' order.
+   *
+   * <p>Why checks first and one burst after: a hundred daemons that received TERM compete with
+   * kitty for the CPU while they shut down, so every check made after the first TERM waits its turn
+   * behind them. All checks now run while the targets are still idle; the pidfd signaller pins
+   * every target before any is signalled, so a pid reused in between is still refused.
+   */
+  public List<Outcome> signalAll(List<Target> targets, Sig sig) {
+    Outcome[] out = new Outcome[targets.size()];
+    List<Integer> allowed = new ArrayList<>();
+    List<Verdict> verdicts = new ArrayList<>();
+    for (Target t : targets) {
+      verdicts.add(check(t));
     }
-    Signaller signaller = signaller();
-    if ((sig == Sig.STOP || sig == Sig.CONT) && !signaller.canFreeze()) {
-      audit.record(
-          t.family(),
-          t.pid(),
-          t.startTicks(),
-          sig.name(),
-          "allowed",
-          v.reason(),
-          "unsupported by " + signaller.name());
-      return new Outcome(v, false, sig + " is not supported by " + signaller.name());
+    Signaller signaller = null;
+    for (int i = 0; i < targets.size(); i++) {
+      Target t = targets.get(i);
+      Verdict v = verdicts.get(i);
+      if (!v.allowed()) {
+        audit.record(
+            t.family(), t.pid(), t.startTicks(), sig.name(), "refused", v.reason(), "not sent");
+        out[i] = new Outcome(v, false, null);
+        continue;
+      }
+      signaller = signaller == null ? signaller() : signaller;
+      if ((sig == Sig.STOP || sig == Sig.CONT) && !signaller.canFreeze()) {
+        String why = "unsupported by " + signaller.name();
+        audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "allowed", v.reason(), why);
+        out[i] = new Outcome(v, false, sig + " is not supported by " + signaller.name());
+        continue;
+      }
+      allowed.add(i);
     }
-    String error = signaller.send(t.pid(), t.startTicks(), sig, platform);
-    if (error == null) {
-      audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "allowed", v.reason(), "sent");
-      return new Outcome(v, true, null);
+    if (!allowed.isEmpty()) {
+      List<String> errors =
+          signaller.sendAll(allowed.stream().map(targets::get).toList(), sig, platform);
+      for (int k = 0; k < allowed.size(); k++) {
+        int i = allowed.get(k);
+        Target t = targets.get(i);
+        Verdict v = verdicts.get(i);
+        String error = errors.get(k);
+        boolean gone = "gone".equals(error) || "reused".equals(error);
+        audit.record(
+            t.family(),
+            t.pid(),
+            t.startTicks(),
+            sig.name(),
+            "allowed",
+            v.reason(),
+            error == null ? "sent" : error);
+        out[i] =
+            error == null
+                ? new Outcome(v, true, null)
+                : new Outcome(
+                    gone ? new Verdict(false, true, "already gone") : v,
+                    false,
+                    gone ? null : error);
+      }
     }
-    boolean gone = error.equals("gone") || error.equals("reused");
-    Verdict after = gone ? new Verdict(false, true, "already gone") : v;
-    audit.record(t.family(), t.pid(), t.startTicks(), sig.name(), "allowed", v.reason(), error);
-    return new Outcome(after, false, gone ? null : error);
+    return List.of(out);
   }
 
   /**
@@ -529,6 +590,7 @@ public final class SignalGate {
     private static final long SYS_PIDFD_OPEN = 434;
     private static final int EPERM = 1;
     private static final int ESRCH = 3;
+    private static final int BURST = 256;
 
     private final MethodHandle syscall;
     // Made on the first group signal: each downcall stub costs a cold CLI milliseconds to link,
@@ -585,11 +647,13 @@ public final class SignalGate {
     static Optional<Signaller> load() {
       try {
         Pidfd p = new Pidfd();
-        long fd = p.pidfdOpen(ProcessHandle.current().pid());
-        if (fd < 0) {
-          return Optional.empty();
+        try (Arena arena = Arena.ofConfined()) {
+          long fd = p.pidfdOpen(arena.allocate(p.captureLayout), ProcessHandle.current().pid());
+          if (fd < 0) {
+            return Optional.empty();
+          }
+          p.closeFd(fd);
         }
-        p.closeFd(fd);
         return Optional.of(p);
       } catch (Throwable e) {
         // No FFM (native access denied) or no pidfd: the fallback is used and doctor says so.
@@ -607,55 +671,86 @@ public final class SignalGate {
       return true;
     }
 
-    private long pidfdOpen(long pid) throws Throwable {
-      try (Arena arena = Arena.ofConfined()) {
-        MemorySegment state = arena.allocate(captureLayout);
-        long fd = (long) syscall.invokeExact(state, SYS_PIDFD_OPEN, pid, 0L, 0L, 0L);
-        return fd >= 0 ? fd : -(int) errno.get(state, 0L);
-      }
+    /** A pidfd for {@code pid}, or minus the errno. */
+    private long pidfdOpen(MemorySegment state, long pid) throws Throwable {
+      long fd = (long) syscall.invokeExact(state, SYS_PIDFD_OPEN, pid, 0L, 0L, 0L);
+      return fd >= 0 ? fd : -(int) errno.get(state, 0L);
     }
 
-    private void closeFd(long fd) throws Throwable {
-      int ignored = (int) close.invokeExact((int) fd);
+    private void closeFd(long fd) {
+      try {
+        int ignored = (int) close.invokeExact((int) fd);
+      } catch (Throwable e) {
+        // close(2) of a pidfd we opened cannot fail in a way worth reporting after the signal.
+      }
     }
 
     @Override
     public String send(long pid, long startTicks, Sig sig, Platform platform) {
-      try {
-        long fd = pidfdOpen(pid);
-        if (fd == -ESRCH) {
-          return "gone";
+      return sendAll(List.of(new Target(pid, startTicks, "")), sig, platform).getFirst();
+    }
+
+    /**
+     * Opens a pidfd on every target and checks its start stamp (the pidfd pins one process: if the
+     * pid was reused before it was opened, the stamp shows it), then signals every pinned process
+     * through its pidfd, then closes them all.
+     */
+    @Override
+    public List<String> sendAll(List<Target> targets, Sig sig, Platform platform) {
+      if (targets.size() > BURST) {
+        // Bounded so that a thousand targets never hold a thousand descriptors at once.
+        List<String> out = new ArrayList<>();
+        for (int from = 0; from < targets.size(); from += BURST) {
+          out.addAll(
+              sendAll(
+                  targets.subList(from, Math.min(targets.size(), from + BURST)), sig, platform));
         }
-        if (fd < 0) {
-          return "pidfd_open failed: errno " + (-fd);
-        }
-        try {
-          // The pidfd now pins one process; if the pid was reused before we opened it, this sees
-          // it.
-          var node = platform.processes().node(pid);
-          if (node.isEmpty() || node.get().startTicks() != startTicks) {
-            return "reused";
+        return out;
+      }
+      String[] out = new String[targets.size()];
+      long[] fds = new long[targets.size()];
+      java.util.Arrays.fill(fds, -1);
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment state = arena.allocate(captureLayout);
+        for (int i = 0; i < targets.size(); i++) {
+          Target t = targets.get(i);
+          long fd = pidfdOpen(state, t.pid());
+          if (fd < 0) {
+            out[i] = fd == -ESRCH ? "gone" : "pidfd_open failed: errno " + (-fd);
+            continue;
           }
-          try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(captureLayout);
-            long rc =
-                (long)
-                    syscall.invokeExact(
-                        state, SYS_PIDFD_SEND_SIGNAL, fd, (long) sig.number, 0L, 0L);
-            if (rc == 0) {
-              return null;
-            }
+          fds[i] = fd;
+          var node = platform.processes().node(t.pid());
+          if (node.isEmpty() || node.get().startTicks() != t.startTicks()) {
+            out[i] = "reused";
+          }
+        }
+        for (int i = 0; i < targets.size(); i++) {
+          if (fds[i] < 0 || out[i] != null) {
+            continue;
+          }
+          long rc =
+              (long)
+                  syscall.invokeExact(
+                      state, SYS_PIDFD_SEND_SIGNAL, fds[i], (long) sig.number, 0L, 0L);
+          if (rc != 0) {
             int e = (int) errno.get(state, 0L);
-            return e == ESRCH
-                ? "gone"
-                : e == EPERM ? "EPERM: operation not permitted" : "errno " + e;
+            out[i] =
+                e == ESRCH ? "gone" : e == EPERM ? "EPERM: operation not permitted" : "errno " + e;
           }
-        } finally {
-          closeFd(fd);
         }
       } catch (Throwable e) {
-        return "signal failed: " + e;
+        for (int i = 0; i < out.length; i++) {
+          out[i] = out[i] == null ? "signal failed: " + e : out[i];
+        }
+      } finally {
+        for (long fd : fds) {
+          if (fd >= 0) {
+            closeFd(fd);
+          }
+        }
       }
+      return java.util.Arrays.asList(out);
     }
 
     @Override
@@ -670,6 +765,293 @@ public final class SignalGate {
         return e == ESRCH ? "gone" : e == EPERM ? "EPERM: operation not permitted" : "errno " + e;
       } catch (Throwable e) {
         return "signal failed: " + e;
+      }
+    }
+  }
+
+  /**
+   * The Windows process calls the {@link Win32} signaller needs, by handle (a handle's address as a
+   * long). An interface so that the signaller's decisions are tested on recorded process tables on
+   * machines that are not Windows; {@link Kernel32} is the real one.
+   */
+  public interface WinProcessApi {
+    /** Access asked for: terminate, suspend/resume, query limited information, synchronize. */
+    int ACCESS = 0x0001 | 0x0800 | 0x1000 | 0x0010_0000;
+
+    int ERROR_ACCESS_DENIED = 5;
+    int ERROR_INVALID_PARAMETER = 87;
+
+    /** {@code OpenProcess(ACCESS, FALSE, pid)}: a handle, or minus {@code GetLastError()}. */
+    long open(long pid);
+
+    /** The process's creation time from {@code GetProcessTimes}, in epoch ms; -1 if unknown. */
+    long creationMillis(long handle);
+
+    /** Whether the process has exited ({@code GetExitCodeProcess} is not STILL_ACTIVE). */
+    boolean exited(long handle);
+
+    /** {@code TerminateProcess(handle, exitCode)}: 0, or {@code GetLastError()}. */
+    int terminate(long handle, int exitCode);
+
+    /** {@code NtSuspendProcess(handle)}: the NTSTATUS, 0 on success. */
+    int suspend(long handle);
+
+    /** {@code NtResumeProcess(handle)}: the NTSTATUS, 0 on success. */
+    int resume(long handle);
+
+    /** {@code CloseHandle(handle)}. */
+    void close(long handle);
+  }
+
+  /**
+   * Windows through process handles: each target is opened and its creation time compared with the
+   * stamp kitty classified it by (the same unit as {@link ProcessHandle.Info#startInstant()}, which
+   * the Windows process table reads), and only then signalled through that handle. The handle pins
+   * the process object, as a pidfd does on Linux: a pid reused after the check cannot be hit. TERM
+   * and KILL are both {@code TerminateProcess} (exit code 1), which is what {@code taskkill /F}
+   * does; Windows has no polite signal for a process without a console or a window. STOP and CONT
+   * are {@code NtSuspendProcess}/{@code NtResumeProcess} (what psutil and Process Explorer use), so
+   * a webui tree can be frozen before its {@code cmd.exe} wrappers are killed, as on Linux. There
+   * are no process groups.
+   */
+  public static final class Win32 implements Signaller {
+    private static final int EXIT_CODE = 1;
+
+    private final WinProcessApi api;
+
+    /** A signaller over {@code api}: {@link Kernel32} on Windows, a recorded table in tests. */
+    public Win32(WinProcessApi api) {
+      this.api = api;
+    }
+
+    @Override
+    public String name() {
+      return "Win32 process handles (FFM)";
+    }
+
+    @Override
+    public boolean canFreeze() {
+      return true;
+    }
+
+    @Override
+    public String send(long pid, long startTicks, Sig sig, Platform platform) {
+      return sendAll(List.of(new Target(pid, startTicks, "")), sig, platform).getFirst();
+    }
+
+    /** Opens and checks every target, then signals all that passed, then closes the handles. */
+    @Override
+    public List<String> sendAll(List<Target> targets, Sig sig, Platform platform) {
+      String[] out = new String[targets.size()];
+      long[] handles = new long[targets.size()];
+      try {
+        for (int i = 0; i < targets.size(); i++) {
+          Target t = targets.get(i);
+          long h = api.open(t.pid());
+          if (h <= 0) {
+            int error = (int) -h;
+            out[i] =
+                error == WinProcessApi.ERROR_INVALID_PARAMETER
+                    ? "gone"
+                    : error == WinProcessApi.ERROR_ACCESS_DENIED
+                        ? "EPERM: access denied"
+                        : "OpenProcess failed: error " + error;
+            continue;
+          }
+          handles[i] = h;
+          if (api.exited(h)) {
+            out[i] = "gone";
+          } else if (api.creationMillis(h) != t.startTicks()) {
+            out[i] = "reused";
+          }
+        }
+        for (int i = 0; i < targets.size(); i++) {
+          if (handles[i] == 0 || out[i] != null) {
+            continue;
+          }
+          out[i] =
+              switch (sig) {
+                case TERM, KILL -> {
+                  int error = api.terminate(handles[i], EXIT_CODE);
+                  yield error == 0
+                      ? null
+                      : error == WinProcessApi.ERROR_ACCESS_DENIED && api.exited(handles[i])
+                          ? "gone"
+                          : "TerminateProcess failed: error " + error;
+                }
+                case STOP -> ntStatus("NtSuspendProcess", api.suspend(handles[i]));
+                case CONT -> ntStatus("NtResumeProcess", api.resume(handles[i]));
+              };
+        }
+      } finally {
+        for (long h : handles) {
+          if (h != 0) {
+            api.close(h);
+          }
+        }
+      }
+      return java.util.Arrays.asList(out);
+    }
+
+    private static String ntStatus(String call, int status) {
+      return status == 0 ? null : call + " failed: NTSTATUS 0x" + Integer.toHexString(status);
+    }
+
+    @Override
+    public String sendGroup(long pgid, Sig sig) {
+      return "process groups do not exist on Windows";
+    }
+  }
+
+  /** {@link WinProcessApi} through FFM: kernel32 and ntdll, looked up only on Windows. */
+  static final class Kernel32 implements WinProcessApi {
+    /** Seconds between 1601-01-01 (FILETIME's epoch) and 1970-01-01, in ms. */
+    private static final long FILETIME_EPOCH_MILLIS = 11_644_473_600_000L;
+
+    private static final int STILL_ACTIVE = 259;
+
+    private final MethodHandle openProcess;
+    private final MethodHandle getProcessTimes;
+    private final MethodHandle getExitCodeProcess;
+    private final MethodHandle terminateProcess;
+    private final MethodHandle closeHandle;
+    private final MethodHandle ntSuspendProcess;
+    private final MethodHandle ntResumeProcess;
+    private final StructLayout captureLayout;
+    private final VarHandle lastError;
+
+    @SuppressWarnings("restricted")
+    private Kernel32() {
+      Linker linker = Linker.nativeLinker();
+      var kernel32 = java.lang.foreign.SymbolLookup.libraryLookup("kernel32", Arena.global());
+      var ntdll = java.lang.foreign.SymbolLookup.libraryLookup("ntdll", Arena.global());
+      captureLayout = Linker.Option.captureStateLayout();
+      lastError = captureLayout.varHandle(MemoryLayout.PathElement.groupElement("GetLastError"));
+      Linker.Option capture = Linker.Option.captureCallState("GetLastError");
+      ValueLayout handle = ValueLayout.ADDRESS;
+      ValueLayout dword = ValueLayout.JAVA_INT;
+      openProcess =
+          linker.downcallHandle(
+              kernel32.find("OpenProcess").orElseThrow(),
+              FunctionDescriptor.of(handle, dword, dword, dword),
+              capture);
+      getProcessTimes =
+          linker.downcallHandle(
+              kernel32.find("GetProcessTimes").orElseThrow(),
+              FunctionDescriptor.of(
+                  dword,
+                  handle,
+                  ValueLayout.ADDRESS,
+                  ValueLayout.ADDRESS,
+                  ValueLayout.ADDRESS,
+                  ValueLayout.ADDRESS));
+      getExitCodeProcess =
+          linker.downcallHandle(
+              kernel32.find("GetExitCodeProcess").orElseThrow(),
+              FunctionDescriptor.of(dword, handle, ValueLayout.ADDRESS));
+      terminateProcess =
+          linker.downcallHandle(
+              kernel32.find("TerminateProcess").orElseThrow(),
+              FunctionDescriptor.of(dword, handle, dword),
+              capture);
+      closeHandle =
+          linker.downcallHandle(
+              kernel32.find("CloseHandle").orElseThrow(), FunctionDescriptor.of(dword, handle));
+      ntSuspendProcess =
+          linker.downcallHandle(
+              ntdll.find("NtSuspendProcess").orElseThrow(), FunctionDescriptor.of(dword, handle));
+      ntResumeProcess =
+          linker.downcallHandle(
+              ntdll.find("NtResumeProcess").orElseThrow(), FunctionDescriptor.of(dword, handle));
+    }
+
+    /** The real calls, if this is Windows and native access is granted. */
+    static Optional<WinProcessApi> load() {
+      try {
+        return Optional.of(new Kernel32());
+      } catch (Throwable e) {
+        // Not Windows, or native access denied: the ProcessHandle fallback is used, doctor says so.
+        return Optional.empty();
+      }
+    }
+
+    @Override
+    public long open(long pid) {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment state = arena.allocate(captureLayout);
+        MemorySegment h = (MemorySegment) openProcess.invokeExact(state, ACCESS, 0, (int) pid);
+        return h.address() != 0 ? h.address() : -(int) lastError.get(state, 0L);
+      } catch (Throwable e) {
+        return -ERROR_INVALID_PARAMETER;
+      }
+    }
+
+    @Override
+    public long creationMillis(long handle) {
+      try (Arena arena = Arena.ofConfined()) {
+        // Four FILETIMEs (creation, exit, kernel, user): two little-endian DWORDs each.
+        MemorySegment times = arena.allocate(ValueLayout.JAVA_LONG, 4);
+        int ok =
+            (int)
+                getProcessTimes.invokeExact(
+                    MemorySegment.ofAddress(handle),
+                    times,
+                    times.asSlice(8),
+                    times.asSlice(16),
+                    times.asSlice(24));
+        return ok == 0 ? -1 : times.get(ValueLayout.JAVA_LONG, 0) / 10_000 - FILETIME_EPOCH_MILLIS;
+      } catch (Throwable e) {
+        return -1;
+      }
+    }
+
+    @Override
+    public boolean exited(long handle) {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment code = arena.allocate(ValueLayout.JAVA_INT);
+        int ok = (int) getExitCodeProcess.invokeExact(MemorySegment.ofAddress(handle), code);
+        return ok != 0 && code.get(ValueLayout.JAVA_INT, 0) != STILL_ACTIVE;
+      } catch (Throwable e) {
+        return false;
+      }
+    }
+
+    @Override
+    public int terminate(long handle, int exitCode) {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment state = arena.allocate(captureLayout);
+        int ok =
+            (int) terminateProcess.invokeExact(state, MemorySegment.ofAddress(handle), exitCode);
+        return ok != 0 ? 0 : (int) lastError.get(state, 0L);
+      } catch (Throwable e) {
+        return -1;
+      }
+    }
+
+    @Override
+    public int suspend(long handle) {
+      try {
+        return (int) ntSuspendProcess.invokeExact(MemorySegment.ofAddress(handle));
+      } catch (Throwable e) {
+        return -1;
+      }
+    }
+
+    @Override
+    public int resume(long handle) {
+      try {
+        return (int) ntResumeProcess.invokeExact(MemorySegment.ofAddress(handle));
+      } catch (Throwable e) {
+        return -1;
+      }
+    }
+
+    @Override
+    public void close(long handle) {
+      try {
+        int ignored = (int) closeHandle.invokeExact(MemorySegment.ofAddress(handle));
+      } catch (Throwable e) {
+        // Nothing to do about a handle that does not close; the process ends with kitty's.
       }
     }
   }

@@ -286,6 +286,11 @@ public final class StopExecutor {
           case GROUP -> "group";
         };
     List<Target> awaited = new ArrayList<>();
+    // Every target of every job in one burst through the gate (parents before their members, as
+    // in each job's tree); groups are signalled per job.
+    List<Target> burst = new ArrayList<>();
+    List<Job> burstJobs = new ArrayList<>();
+    List<Target> thaw = new ArrayList<>();
     for (Job job : open) {
       // Only what is still alive: a root that died at an earlier step may leave members behind.
       List<Target> targets =
@@ -303,22 +308,26 @@ public final class StopExecutor {
         Map<Long, SignalGate.Outcome> results = gate.signalGroup(pgid, targets, sig);
         noteErrors(job, results.get(job.root.pid()), path);
       } else {
-        for (Target t : targets) {
-          SignalGate.Outcome o = gate.signal(t, sig);
-          if (t == job.root) {
-            noteErrors(job, o, path);
-          }
-        }
+        targets.forEach(t -> burstJobs.add(job));
+        burst.addAll(targets);
       }
       if (s.reach() == StopStep.Reach.WRAPPERS) {
         job.lastPath = job.lastPath == null ? path : job.lastPath;
       }
       if (job.frozen && sig == Sig.TERM) {
-        // TERM stays pending on a stopped process: thaw so it is handled now.
-        targets.forEach(t -> gate.signal(t, Sig.CONT));
+        thaw.addAll(targets);
       }
       awaited.addAll(targets);
     }
+    List<SignalGate.Outcome> outcomes = gate.signalAll(burst, sig);
+    for (int i = 0; i < burst.size(); i++) {
+      Job job = burstJobs.get(i);
+      if (burst.get(i) == job.root) {
+        noteErrors(job, outcomes.get(i), path);
+      }
+    }
+    // TERM stays pending on a stopped process: thaw so it is handled now.
+    gate.signalAll(thaw, Sig.CONT);
     awaitGone(awaited, s.grace(), "processes to exit after SIG" + sig);
   }
 
@@ -334,6 +343,8 @@ public final class StopExecutor {
   }
 
   private void freeze(List<Job> open) {
+    List<Target> burst = new ArrayList<>();
+    List<Job> burstJobs = new ArrayList<>();
     for (Job job : open) {
       if (job.members().isEmpty()) {
         // A lone process has nothing to respawn and no sibling to race: freezing it only costs
@@ -342,9 +353,14 @@ public final class StopExecutor {
       }
       // Parents first: a wrapper frozen before its workers cannot start new ones in between.
       for (Target t : job.tree().stream().filter(this::alive).toList()) {
-        if (gate.signal(t, Sig.STOP).sent()) {
-          job.frozen = true;
-        }
+        burst.add(t);
+        burstJobs.add(job);
+      }
+    }
+    List<SignalGate.Outcome> outcomes = gate.signalAll(burst, Sig.STOP);
+    for (int i = 0; i < burst.size(); i++) {
+      if (outcomes.get(i).sent()) {
+        burstJobs.get(i).frozen = true;
       }
     }
   }
