@@ -478,13 +478,31 @@ class DashboardFamilyIT {
   }
 
   @Test
-  void thePageLoadsInHeadlessChromiumAndShowsThePortMap() throws Exception {
+  void thePageLoadsInHeadlessChromiumAndShowsThePortMapAndTheFindings() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         TrackedProcesses.onPath("chromium"), "chromium is installed by .ci/run");
     Path p = project("page");
+    // Findings for the page to show: a ghost socket in the sync range (seed 004) and a webui
+    // launch with 12 workers, a runaway by the family's policy (seed 002).
+    int ghostPort = TrackedProcesses.freePort(9400, 9450);
+    FixtureDaemons.SharedSocket ghost = FixtureDaemons.sharedSocket(procs, ghostPort, "page ghost");
+    KittyRun.Result big = run(WebuiFamilyIT.direct("big", "--workers", "12"));
+    assertEquals(0, big.code(), big.out() + big.err());
     int port = run("--json", "dashboard", "--project", p.toString()).json().get("port").asInt();
     String url = "http://127.0.0.1:" + port + "/";
     String dom = chromium(url, "--dump-dom");
+    assertTrue(
+        dom.contains(
+            "sync 127.0.0.1:"
+                + ghostPort
+                + " held by "
+                + ghost.owner().pid()
+                + ", "
+                + ghost.child()),
+        "the ghost socket and its holders: " + dom);
+    assertTrue(
+        dom.contains("webui: 13 processes &gt; 10"), "the runaway finding of the webui: " + dom);
+    assertTrue(dom.contains("kitty watch webui --once --auto-clean"), "its one-step fix: " + dom);
     assertTrue(dom.contains("dashboard [9237, 9337)"), dom);
     assertTrue(dom.contains("sync [9400, 9450)"), dom);
     assertTrue(

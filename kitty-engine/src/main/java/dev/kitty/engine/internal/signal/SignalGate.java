@@ -52,8 +52,8 @@ import java.util.Set;
  * descendant started after its parent — a child whose recorded parent pid was reused by an
  * unrelated process is never taken for a member, which {@code taskkill /T} cannot promise.
  * Elsewhere (macOS, kernels without pidfd, native access not granted) the fallback is {@link
- * ProcessHandle#destroy()} / {@link ProcessHandle#destroyForcibly()}, which knows only TERM and KILL
- * and cannot freeze; {@code doctor} shows which signaller is in use.
+ * ProcessHandle#destroy()} / {@link ProcessHandle#destroyForcibly()}, which knows only TERM and
+ * KILL and cannot freeze; {@code doctor} shows which signaller is in use.
  *
  * <p>Every decision is written to the {@link AuditLog}. An architecture test fails the build if any
  * class other than this one (and its nested classes) references a signalling primitive.
