@@ -10,7 +10,7 @@
 #     to those two on the same 100 ports, and the floor: the 100 fixtures' own exit after a plain
 #     `kill -TERM` of the PIDs this script started (no lookup, no proof).
 # Every process started carries KITTY_TEST=$BENCH_COOKIE and is ended by PID at the end.
-# Usage: RUNS=20 REPS=3 bench/dashboard.sh      (needs hyperfine, lsof, curl, npm)
+# Usage: [KITTY=dist] RUNS=20 REPS=3 bench/dashboard.sh   (needs hyperfine, lsof, curl, npm)
 set -euo pipefail
 . "$(dirname "$0")/fixtures/preamble.sh" dash
 work=$(mktemp -d)
@@ -22,19 +22,19 @@ mkdir -p "$(dirname "$out")" "$work/project"
 median() { python3 -c 'import json,sys; [print("median of %s: %.1f ms" % (r["command"], r["median"] * 1000)) for r in json.load(open(sys.argv[1]))["results"]]' "$1"; }
 
 echo "## 1. The project's dashboard is live: \`kitty dashboard\`, whole process" >"$out"
-KITTY_TEST=$BENCH_COOKIE ./kitty dashboard --project "$work/project" >/dev/null
+KITTY_TEST=$BENCH_COOKIE $KITTY dashboard --project "$work/project" >/dev/null
 hyperfine -N --warmup 3 --runs "${RUNS:-20}" --export-markdown "$work/h1.md" --export-json "$work/h1.json" \
-  -n 'kitty dashboard (reuse)' "./kitty dashboard --project $work/project" \
+  -n 'kitty dashboard (reuse)' "$KITTY dashboard --project $work/project" \
   -n 'curl /api/health' 'curl -sf http://127.0.0.1:9237/api/health' \
   -n 'lsof -iTCP:9237-9336 -sTCP:LISTEN' 'lsof -iTCP:9237-9336 -sTCP:LISTEN' >/dev/null
 cat "$work/h1.md" >>"$out"; median "$work/h1.json" >>"$out"
-./kitty dashboard --project "$work/project" --stop >/dev/null
+$KITTY dashboard --project "$work/project" --stop >/dev/null
 
 echo >>"$out"
 echo "## 2. From nothing to healthy: \`kitty dashboard\` starting one" >>"$out"
 hyperfine --runs "${RUNS:-20}" --export-markdown "$work/h2.md" --export-json "$work/h2.json" \
-  --cleanup "./kitty dashboard --project $work/project --stop >/dev/null" \
-  -n 'kitty dashboard (start)' "KITTY_TEST=$BENCH_COOKIE ./kitty dashboard --project $work/project" >/dev/null
+  --cleanup "$KITTY dashboard --project $work/project --stop >/dev/null" \
+  -n 'kitty dashboard (start)' "KITTY_TEST=$BENCH_COOKIE $KITTY dashboard --project $work/project" >/dev/null
 cat "$work/h2.md" >>"$out"; median "$work/h2.json" >>"$out"
 
 echo >>"$out"
@@ -67,8 +67,8 @@ until_free() {
   echo "$(((t1 - t0) / 1000000)) ms"
 }
 for ((rep = 1; rep <= ${REPS:-3}; rep++)); do
-  a=$(until_free ./kitty dashboard --cleanup)
-  b=$(until_free ./kitty doctor dashboard --reset)
+  a=$(until_free $KITTY dashboard --cleanup)
+  b=$(until_free $KITTY doctor dashboard --reset)
   c=$(until_free 'lsof -t -iTCP:9237-9336 -sTCP:LISTEN | xargs -r kill')
   d=$(until_free bench/target/node/node_modules/.bin/kill-port $(seq -s ' ' 9237 9336))
   e=$(until_free 'kill -TERM "${started[@]}"')

@@ -7,13 +7,13 @@
 # kitty sees the orphans through a benchmark-only drop-in family (bench/family-bench) that proves
 # them stale by their command line. Everything started carries a unique KITTY_TEST cookie and is
 # ended by PID at the end (bench/fixtures/reap-cookie.sh).
-# Usage: RUNS=10 bench/stop-compare.sh       (needs hyperfine, lsof, fuser, npm)
+# Usage: [KITTY=dist] RUNS=10 bench/stop-compare.sh   (needs hyperfine, lsof, fuser, npm)
 set -euo pipefail
 . "$(dirname "$0")/fixtures/preamble.sh" stop
 
 . bench/fixtures/bench-family.sh
 ports=$(seq -s ' ' 9500 9599)
-kitty_cmd="./kitty --family-path $work/plugins cleanup bench >/dev/null"
+kitty_cmd="$KITTY --family-path $work/plugins cleanup bench >/dev/null"
 declare -A tools=(
   [kitty]="$kitty_cmd"
   [lsof]="lsof -t -iTCP:9500-9599 -sTCP:LISTEN | xargs -r kill"
@@ -61,7 +61,7 @@ for p in range(9237, 9287):
 time.sleep(3600)' &
 bench/fixtures/await-free.sh 0 0 || true
 sleep 1
-hyperfine --runs 3 --export-markdown "$out.tmp" -n 'kitty scan (50 silent listeners)' './kitty scan >/dev/null'
+hyperfine --runs 3 --export-markdown "$out.tmp" -n 'kitty scan (50 silent listeners)' "$KITTY scan >/dev/null"
 cat "$out.tmp" >> "$out"
 rm -f "$out.tmp"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB" >> "$out"

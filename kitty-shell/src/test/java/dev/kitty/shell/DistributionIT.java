@@ -28,9 +28,14 @@ class DistributionIT {
   private record Run(int code, String out) {}
 
   private Run run(List<String> cmd) throws Exception {
+    return run(cmd, java.util.Map.of());
+  }
+
+  private Run run(List<String> cmd, java.util.Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(KittyRun.env(home));
+    pb.environment().putAll(env);
     pb.environment().put("PATH", "/usr/bin:/bin"); // no JDK here: /usr/bin/java is not used
     pb.environment().put("KITTY_TEST", TrackedProcesses.RUN_ID);
     Process p = procs.start(pb);
@@ -65,6 +70,14 @@ class DistributionIT {
     }
     assertTrue(
         Files.exists(root.resolve("runtime/bin/java")), "the runtime image is inside the tarball");
+    // The runtime's AOT cache is used where the tarball was unpacked: with AOTMode=on, a JVM that
+    // cannot use its cache refuses to start instead of silently starting slower.
+    assertTrue(Files.size(root.resolve("runtime/lib/kitty.aot")) > 1_000_000, "an AOT cache");
+    Run strict =
+        run(
+            List.of(kitty.toString(), "--version"),
+            java.util.Map.of("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on"));
+    assertEquals(0, strict.code(), "the AOT cache matches the unpacked runtime: " + strict.out());
 
     String completion = Files.readString(root.resolve("share/completion/kitty.bash"));
     assertTrue(completion.contains("complete -F"), "a bash completion script");
