@@ -79,6 +79,24 @@ class DistributionIT {
             java.util.Map.of("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on"));
     assertEquals(0, strict.code(), "the AOT cache matches the unpacked runtime: " + strict.out());
 
+    // A daemon starts from the runtime image too: its module is inside the image, on no path (the
+    // first benchmark of the distribution found `--module-path` given an empty path).
+    Path project = Files.createDirectories(home.resolve("project"));
+    Run dashboard =
+        run(List.of(kitty.toString(), "--json", "dashboard", "--project", project.toString()));
+    assertEquals(0, dashboard.code(), dashboard.out());
+    assertTrue(dashboard.out().contains("\"reused\":false"), dashboard.out());
+    Run stopped =
+        run(
+            List.of(
+                kitty.toString(),
+                "--json",
+                "dashboard",
+                "--project",
+                project.toString(),
+                "--stop"));
+    assertEquals(0, stopped.code(), stopped.out());
+
     String completion = Files.readString(root.resolve("share/completion/kitty.bash"));
     assertTrue(completion.contains("complete -F"), "a bash completion script");
     assertTrue(completion.contains("doctor") && completion.contains("down"), "with the commands");

@@ -360,6 +360,16 @@ public final class Launcher {
       if (word.contains("{module_path}") && modulePath == null) {
         modulePath = modulePath(family.family().getClass().getModule());
       }
+      if (word.equals("{module_path}")
+          && modulePath.isEmpty()
+          && !out.isEmpty()
+          && (out.getLast().equals("--module-path") || out.getLast().equals("-p"))) {
+        // Every module is inside the runtime image (the jlink distribution): its java finds the
+        // family's module without a path, and an empty one is an error ("--module-path requires
+        // module path specification").
+        out.removeLast();
+        continue;
+      }
       out.add(
           word.replace("{port}", Integer.toString(port))
               .replace("{java}", java)
