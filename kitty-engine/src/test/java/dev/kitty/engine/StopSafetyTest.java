@@ -336,25 +336,7 @@ class StopSafetyTest {
 
   @Test
   void aRecordedWindowsHierarchyIsStoppedWrappersFirst() {
-    // Seed 002's process table: cmd.exe /c launch.bat -> cmd.exe /c python launch.py -> python
-    // (listening) -> 2 workers.
-    World w =
-        new World()
-            .family("webui", 7860, 7900)
-            .process(17532, 1, World.UID, "cmd.exe", "/c", "webui-user.bat")
-            .process(35368, 17532, World.UID, "cmd.exe", "/c", "python", "launch.py")
-            .process(40880, 35368, World.UID, "stale:webui", "launch.py")
-            .listener(7860, 40880L)
-            .process(40900, 40880, World.UID, "python.exe", "worker")
-            .process(40901, 40880, World.UID, "python.exe", "worker");
-    w.families.set(
-        0,
-        new FamilyInfo(
-            new WrapperNamingFamily("webui", new dev.kitty.api.PortRange(7860, 7900)),
-            new dev.kitty.api.PortRange(7860, 7900),
-            "m",
-            "builtin",
-            "1"));
+    World w = seed002(World.TREE_PLAN);
     StopReport r = w.kitty().cleanup(List.of("webui"), false, StopProgress.NONE);
     assertEquals(1, r.swept().size(), r.toString());
     List<Long> order =
@@ -374,25 +356,7 @@ class StopSafetyTest {
     // The same recorded table as above, with the webui family's own plan (ADR 19): the wrappers
     // get KILL while the tree is frozen (where the platform can freeze), before the server or a
     // worker gets anything but STOP.
-    World w =
-        new World()
-            .family("webui", 7860, 7900)
-            .process(17532, 1, World.UID, "cmd.exe", "/c", "webui-user.bat")
-            .process(35368, 17532, World.UID, "cmd.exe", "/c", "python", "launch.py")
-            .process(40880, 35368, World.UID, "stale:webui", "launch.py")
-            .listener(7860, 40880L)
-            .process(40900, 40880, World.UID, "python.exe", "worker")
-            .process(40901, 40880, World.UID, "python.exe", "worker");
-    dev.kitty.api.PortRange range = new dev.kitty.api.PortRange(7860, 7900);
-    w.families.set(
-        0,
-        new FamilyInfo(
-            new WrapperNamingFamily(
-                "webui", range, dev.kitty.api.StopPlan.wrappersFirst(Duration.ofMillis(50))),
-            range,
-            "m",
-            "builtin",
-            "1"));
+    World w = seed002(dev.kitty.api.StopPlan.wrappersFirst(Duration.ofMillis(50)));
     StopReport r = w.kitty().cleanup(List.of("webui"), false, StopProgress.NONE);
     assertEquals(1, r.swept().size(), r.toString());
     List<World.Sent> acted =
@@ -420,25 +384,7 @@ class StopSafetyTest {
   @Test
   void onWindowsTheWebuiPlanSuspendsTheTreeAndTerminatesTheCmdExeWrappersFirst() {
     // Seed 002's table again, with the Windows signaller (process handles) in place of signals.
-    World w =
-        new World()
-            .family("webui", 7860, 7900)
-            .process(17532, 1, World.UID, "cmd.exe", "/c", "webui-user.bat")
-            .process(35368, 17532, World.UID, "cmd.exe", "/c", "python", "launch.py")
-            .process(40880, 35368, World.UID, "stale:webui", "launch.py")
-            .listener(7860, 40880L)
-            .process(40900, 40880, World.UID, "python.exe", "worker")
-            .process(40901, 40880, World.UID, "python.exe", "worker");
-    dev.kitty.api.PortRange range = new dev.kitty.api.PortRange(7860, 7900);
-    w.families.set(
-        0,
-        new FamilyInfo(
-            new WrapperNamingFamily(
-                "webui", range, dev.kitty.api.StopPlan.wrappersFirst(Duration.ofMillis(50))),
-            range,
-            "m",
-            "builtin",
-            "1"));
+    World w = seed002(dev.kitty.api.StopPlan.wrappersFirst(Duration.ofMillis(50)));
     var api = new dev.kitty.testkit.FakeWin32Api(w.processes);
     StopReport r =
         w.kitty(new dev.kitty.engine.internal.signal.SignalGate.Win32(api))
@@ -464,6 +410,28 @@ class StopSafetyTest {
         calls.toString());
     assertTrue(w.processes.isEmpty(), "nothing of the tree is left: " + w.processes.keySet());
     assertEquals(0, api.openHandles());
+  }
+
+  /**
+   * Seed 002's Windows process table: cmd.exe /c webui-user.bat -> cmd.exe /c python launch.py ->
+   * python (listening on 7860) -> 2 workers, under a webui family that names the wrappers and stops
+   * with {@code plan}.
+   */
+  private static World seed002(dev.kitty.api.StopPlan plan) {
+    World w =
+        new World()
+            .family("webui", 7860, 7900)
+            .process(17532, 1, World.UID, "cmd.exe", "/c", "webui-user.bat")
+            .process(35368, 17532, World.UID, "cmd.exe", "/c", "python", "launch.py")
+            .process(40880, 35368, World.UID, "stale:webui", "launch.py")
+            .listener(7860, 40880L)
+            .process(40900, 40880, World.UID, "python.exe", "worker")
+            .process(40901, 40880, World.UID, "python.exe", "worker");
+    dev.kitty.api.PortRange range = new dev.kitty.api.PortRange(7860, 7900);
+    w.families.set(
+        0,
+        new FamilyInfo(new WrapperNamingFamily("webui", range, plan), range, "m", "builtin", "1"));
+    return w;
   }
 
   /** Like the webui family: names the shell wrappers above its listener. */

@@ -1030,17 +1030,18 @@ public final class SignalGate {
 
     @Override
     public int suspend(long handle) {
-      try {
-        return (int) ntSuspendProcess.invokeExact(MemorySegment.ofAddress(handle));
-      } catch (Throwable e) {
-        return -1;
-      }
+      return ntCall(ntSuspendProcess, handle);
     }
 
     @Override
     public int resume(long handle) {
+      return ntCall(ntResumeProcess, handle);
+    }
+
+    /** An ntdll call that takes a process handle and answers an NTSTATUS (-1: the call failed). */
+    private static int ntCall(MethodHandle call, long handle) {
       try {
-        return (int) ntResumeProcess.invokeExact(MemorySegment.ofAddress(handle));
+        return (int) call.invokeExact(MemorySegment.ofAddress(handle));
       } catch (Throwable e) {
         return -1;
       }
