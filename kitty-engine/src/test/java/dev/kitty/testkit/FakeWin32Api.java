@@ -33,6 +33,7 @@ public final class FakeWin32Api implements SignalGate.WinProcessApi {
   private final Map<Long, ProcessView> processes;
   private final Set<Long> protectedPids = new HashSet<>();
   private final Set<Long> exitsOnItsOwn = new HashSet<>();
+  private final Set<Long> callFails = new HashSet<>();
   private final Map<Long, Opened> handles = new HashMap<>();
   private final List<Call> calls = new ArrayList<>();
   private long nextHandle = 0x1a4;
@@ -47,6 +48,12 @@ public final class FakeWin32Api implements SignalGate.WinProcessApi {
   /** {@code pid} cannot be opened (System, an elevated process). */
   public FakeWin32Api protect(long pid) {
     protectedPids.add(pid);
+    return this;
+  }
+
+  /** Opening {@code pid} fails in the call itself (as an FFM call that throws). */
+  public FakeWin32Api callFails(long pid) {
+    callFails.add(pid);
     return this;
   }
 
@@ -70,6 +77,9 @@ public final class FakeWin32Api implements SignalGate.WinProcessApi {
   public synchronized long open(long pid) {
     if (protectedPids.contains(pid)) {
       return -ERROR_ACCESS_DENIED;
+    }
+    if (callFails.contains(pid)) {
+      return -CALL_FAILED;
     }
     ProcessView p = processes.get(pid);
     if (p == null) {

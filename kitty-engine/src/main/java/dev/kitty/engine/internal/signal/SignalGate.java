@@ -781,6 +781,9 @@ public final class SignalGate {
     int ERROR_ACCESS_DENIED = 5;
     int ERROR_INVALID_PARAMETER = 87;
 
+    /** Not a Windows error code: the FFM call itself failed. */
+    int CALL_FAILED = 0x7fff_ffff;
+
     /** {@code OpenProcess(ACCESS, FALSE, pid)}: a handle, or minus {@code GetLastError()}. */
     long open(long pid);
 
@@ -851,11 +854,12 @@ public final class SignalGate {
           if (h <= 0) {
             int error = (int) -h;
             out[i] =
-                error == WinProcessApi.ERROR_INVALID_PARAMETER
-                    ? "gone"
-                    : error == WinProcessApi.ERROR_ACCESS_DENIED
-                        ? "EPERM: access denied"
-                        : "OpenProcess failed: error " + error;
+                switch (error) {
+                  case WinProcessApi.ERROR_INVALID_PARAMETER -> "gone";
+                  case WinProcessApi.ERROR_ACCESS_DENIED -> "EPERM: access denied";
+                  case WinProcessApi.CALL_FAILED -> "OpenProcess could not be called";
+                  default -> "OpenProcess failed: error " + error;
+                };
             continue;
           }
           handles[i] = h;
@@ -982,7 +986,8 @@ public final class SignalGate {
         MemorySegment h = (MemorySegment) openProcess.invokeExact(state, ACCESS, 0, (int) pid);
         return h.address() != 0 ? h.address() : -(int) lastError.get(state, 0L);
       } catch (Throwable e) {
-        return -ERROR_INVALID_PARAMETER;
+        // A call that failed is a failure, never "gone" (ERROR_INVALID_PARAMETER would say that).
+        return -CALL_FAILED;
       }
     }
 

@@ -67,6 +67,15 @@ class Win32SignallerTest {
   }
 
   @Test
+  void aCallThatFailsIsAFailureNeverGone() {
+    api.callFails(40901);
+    assertEquals(
+        List.of("OpenProcess could not be called"),
+        win32.sendAll(List.of(target(40901)), Sig.KILL, null));
+    assertTrue(table.containsKey(40901L));
+  }
+
+  @Test
   void aProcessThatExitsBetweenOpenAndSignalIsGoneNotFailed() {
     FakeWin32Api exiting = new FakeWin32Api(table).exitsBeforeTerminate(40880);
     assertEquals(
