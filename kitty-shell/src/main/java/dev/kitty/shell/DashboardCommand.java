@@ -26,8 +26,9 @@ import tools.jackson.databind.node.ObjectNode;
     name = "dashboard",
     description = {
       "Start the project's dashboard, or reuse its live one (orphans of any project are stopped first).",
-      "--stop stops it (HTTP shutdown with the token, then TERM, then KILL; the port verified free).",
-      "--cleanup stops every proven orphan and removes metadata files that name dead processes."
+      "--stop stops it (HTTP shutdown with the token, then TERM, then KILL; the port",
+      "verified free). --cleanup stops every proven orphan and removes metadata files",
+      "that name dead processes."
     })
 final class DashboardCommand implements Callable<Integer> {
 

@@ -12,8 +12,9 @@ import picocli.CommandLine.ParentCommand;
     name = "down",
     description = {
       "Stop a dev stack and verify that no process of it is left.",
-      "Per service: TERM to its group, its stop grace, then freeze and KILL whatever still",
-      "carries the stack's cookie or is in its session. Exit 1 naming anything that survives."
+      "Per service: TERM to its group, its stop grace, then freeze and KILL whatever",
+      "still carries the stack's cookie or is in its session. Exit 1 naming anything",
+      "that survives."
     })
 final class DownCommand implements Callable<Integer> {
 

@@ -10,8 +10,8 @@ import picocli.CommandLine.ParentCommand;
     name = "ensure",
     description = {
       "Start a named launch again only if it is not healthy.",
-      "Stops what is left of it first; retries with exponential backoff (0, 0.5, 1, 2, 4 s).",
-      "Exit 1 when all attempts fail."
+      "Stops what is left of it first; retries with exponential backoff (0, 0.5, 1,",
+      "2, 4 s). Exit 1 when all attempts fail."
     })
 final class EnsureCommand implements Callable<Integer> {
 

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Finds what holds a reserved port, proves whose it is, stops only what is provably safe.",
       "",
-      "Exit codes: 0 ok, 1 an action failed, 2 usage or input error, 3 doctor found something to fix."
+      "Exit codes: 0 ok, 1 an action failed, 2 usage or input error, 3 doctor found",
+      "something to fix."
     })
 final class KittyCommand implements Callable<Integer> {
 

@@ -10,7 +10,8 @@ import picocli.CommandLine.ParentCommand;
     name = "restart",
     description = {
       "Stop a named launch (verified), then start it again as recorded.",
-      "Exit 1 when the stop leaves survivors (nothing is started then) or the start fails."
+      "Exit 1 when the stop leaves survivors (nothing is started then) or the start",
+      "fails."
     })
 final class RestartCommand implements Callable<Integer> {
 

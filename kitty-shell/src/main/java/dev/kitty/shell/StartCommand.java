@@ -22,8 +22,9 @@ import picocli.CommandLine.ParentCommand;
     name = "start",
     description = {
       "Start a named daemon of a family so that it can never be lost.",
-      "Its own session and group, the launch cookie, a record written before the spawn.",
-      "Reuses the launch when it is already running and healthy. Exit 1 when it does not start."
+      "Its own session and group, the launch cookie, a record written before the",
+      "spawn. Reuses the launch when it is already running and healthy. Exit 1 when",
+      "it does not start."
     })
 final class StartCommand implements Callable<Integer> {
 

@@ -15,8 +15,8 @@ import picocli.CommandLine.ParentCommand;
     name = "status",
     description = {
       "Show every named launch on record and what is alive of it.",
-      "Also launches whose kitty process died: record, state on the machine, processes, zombies.",
-      "Exit 0 when all that should run does, 3 otherwise."
+      "Also launches whose kitty process died: record, state on the machine,",
+      "processes, zombies. Exit 0 when all that should run does, 3 otherwise."
     })
 final class StatusCommand implements Callable<Integer> {
 

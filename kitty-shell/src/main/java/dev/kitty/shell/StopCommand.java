@@ -12,8 +12,9 @@ import picocli.CommandLine.ParentCommand;
     name = "stop",
     description = {
       "Stop a named launch, its shell wrappers first, and verify nothing of it is left.",
-      "Freezes the tree, kills the wrappers (so nothing respawns), then the rest; checks that no",
-      "member is alive and the port is free. Exit 1 when anything survives, naming it."
+      "Freezes the tree, kills the wrappers (so nothing respawns), then the rest;",
+      "checks that no member is alive and the port is free. Exit 1 when anything",
+      "survives, naming it."
     })
 final class StopCommand implements Callable<Integer> {
 

@@ -46,7 +46,8 @@ final class SyncCommand implements Callable<Integer> {
       name = "ensure",
       description = {
         "Start the scope's sync daemon, or reuse the live one; first stop the provably stale ones.",
-        "Never stops an operator_required or never_touch daemon. Exit 1 when a stop or the start failed."
+        "Never stops an operator_required or never_touch daemon. Exit 1 when a stop or",
+        "the start failed."
       })
   static final class Ensure implements Callable<Integer> {
 

@@ -13,8 +13,9 @@ import picocli.CommandLine.ParentCommand;
     name = "up",
     description = {
       "Start a dev stack (kitty-stack.json or Procfile) so that nothing of it can be lost.",
-      "Dependencies first, each service healthy before what needs it starts; services already",
-      "running are reused. When one fails, what this up started is stopped again (exit 1)."
+      "Dependencies first, each service healthy before what needs it starts; services",
+      "already running are reused. When one fails, what this up started is stopped",
+      "again (exit 1)."
     })
 final class UpCommand implements Callable<Integer> {
 

@@ -25,11 +25,12 @@ import picocli.CommandLine.ParentCommand;
     name = "watch",
     description = {
       "Watch the families' launches for runaway process counts.",
-      "The policy is the family's (webui: more than 10 processes or 3 shell wrappers); a finding",
-      "writes a diagnostic bundle to the state dir; --auto-clean stops the launches to blame.",
-      "Processes that claim a family without a recorded launch are listed, never stopped.",
-      "On a terminal: a full-screen view of the port map and the findings; q quits.",
-      "With --once: exit 0 when nothing fired, 3 when something did (1 when a clean-up failed)."
+      "The policy is the family's (webui: more than 10 processes or 3 shell",
+      "wrappers); a finding writes a diagnostic bundle to the state dir; --auto-clean",
+      "stops the launches to blame. Processes that claim a family without a recorded",
+      "launch are listed, never stopped. On a terminal: a full-screen view of the",
+      "port map and the findings; q quits. With --once: exit 0 when nothing fired, 3",
+      "when something did (1 when a clean-up failed)."
     })
 final class WatchCommand implements Callable<Integer> {
 

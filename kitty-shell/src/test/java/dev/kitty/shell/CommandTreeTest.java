@@ -118,6 +118,37 @@ class CommandTreeTest {
   }
 
   @Test
+  void everyDescriptionLineFitsTheHelpWidthSoNoSentenceBreaksMidLine() {
+    Session s =
+        new Session(
+            KittyRun.env(home),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(new StringWriter(), true),
+            false);
+    CommandLine root = Cli.build(s, KittyCommand.Globals.NONE);
+    List<CommandLine> all = new java.util.ArrayList<>(List.of(root));
+    for (int i = 0; i < all.size(); i++) {
+      all.addAll(all.get(i).getSubcommands().values());
+    }
+    int width = root.getUsageHelpWidth();
+    for (CommandLine c : all) {
+      String[] lines = c.getCommandSpec().usageMessage().description();
+      // The first line is the command's summary in `kitty help`: one sentence, wrapped by picocli.
+      for (int i = 1; i < lines.length; i++) {
+        assertTrue(
+            lines[i].length() <= width,
+            c.getCommandName()
+                + " line "
+                + (i + 1)
+                + " is "
+                + lines[i].length()
+                + " wide: "
+                + lines[i]);
+      }
+    }
+  }
+
+  @Test
   void theSameCommandRunTwiceOnOneTreeBehavesTheSame() {
     StringWriter out = new StringWriter();
     Session s =
