@@ -20,7 +20,7 @@ mkdir -p "$out/bin"
   --output "$out/runtime" --strip-debug --no-header-files --no-man-pages --compress zip-6
 jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m --enable-native-access=org.jline.terminal.ffm,dev.kitty.engine)
 # The runtime's own AOT cache (ADR 22 addendum): made by the runtime it ships with, so it matches
-# wherever the tarball is unpacked; it halves `kitty --version` and cuts ~60 ms off every command.
+# wherever the tarball is unpacked; it halves `kitty --version` and a cold `families` (ADR 22).
 . "$root/scripts/aot-train.sh"
 kitty_train_aot "$out/runtime/lib/kitty.aot" "$out/runtime/bin/java" "${jvm_flags[@]}"
 cat >"$out/bin/kitty" <<LAUNCHER

@@ -708,6 +708,7 @@ public final class SignalGate {
         return out;
       }
       String[] out = new String[targets.size()];
+      boolean[] sent = new boolean[targets.size()];
       long[] fds = new long[targets.size()];
       java.util.Arrays.fill(fds, -1);
       try (Arena arena = Arena.ofConfined()) {
@@ -733,15 +734,18 @@ public final class SignalGate {
               (long)
                   syscall.invokeExact(
                       state, SYS_PIDFD_SEND_SIGNAL, fds[i], (long) sig.number, 0L, 0L);
-          if (rc != 0) {
+          if (rc == 0) {
+            sent[i] = true;
+          } else {
             int e = (int) errno.get(state, 0L);
             out[i] =
                 e == ESRCH ? "gone" : e == EPERM ? "EPERM: operation not permitted" : "errno " + e;
           }
         }
       } catch (Throwable e) {
+        // Whatever was sent before the failure stays sent (null); the rest failed.
         for (int i = 0; i < out.length; i++) {
-          out[i] = out[i] == null ? "signal failed: " + e : out[i];
+          out[i] = out[i] == null && !sent[i] ? "signal failed: " + e : out[i];
         }
       } finally {
         for (long fd : fds) {
@@ -909,7 +913,7 @@ public final class SignalGate {
 
   /** {@link WinProcessApi} through FFM: kernel32 and ntdll, looked up only on Windows. */
   static final class Kernel32 implements WinProcessApi {
-    /** Seconds between 1601-01-01 (FILETIME's epoch) and 1970-01-01, in ms. */
+    /** The time from 1601-01-01 (FILETIME's epoch) to 1970-01-01, in ms. */
     private static final long FILETIME_EPOCH_MILLIS = 11_644_473_600_000L;
 
     private static final int STILL_ACTIVE = 259;
