@@ -18,11 +18,10 @@ mkdir -p "$out/bin"
   --module-path "$shell/target/lib:$shell/target/kitty-shell-$version.jar" \
   --add-modules dev.kitty.shell,dev.kitty.family.sync,dev.kitty.family.dashboard,dev.kitty.family.webui,dev.kitty.family.devstack,org.slf4j.simple,org.jline.terminal.ffm \
   --output "$out/runtime" --strip-debug --no-header-files --no-man-pages --compress zip-6
-jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m --enable-native-access=org.jline.terminal.ffm,dev.kitty.engine)
+. "$root/scripts/jvm.sh"
 # The runtime's own AOT cache (ADR 22 addendum): made by the runtime it ships with, so it matches
 # wherever the tarball is unpacked; it halves `kitty --version` and a cold `families` (ADR 22).
-. "$root/scripts/aot-train.sh"
-kitty_train_aot "$out/runtime/lib/kitty.aot" "$out/runtime/bin/java" "${jvm_flags[@]}"
+kitty_train_aot "$out/runtime/lib/kitty.aot" "$out/runtime/bin/java" "${kitty_jvm_flags[@]}"
 cat >"$out/bin/kitty" <<LAUNCHER
 #!/bin/sh
 # kitty's launcher: the runtime image next to it, the same JVM flags as the development launcher,
@@ -31,9 +30,9 @@ here=\$(cd "\$(dirname "\$(readlink -f "\$0")")/.." && pwd)
 java="\$here/runtime/bin/java"
 aot="\$here/runtime/lib/kitty.aot"
 if [ -f "\$aot" ]; then
-  exec "\$java" ${jvm_flags[*]} -XX:AOTCache="\$aot" -Xlog:aot=off -Xlog:cds=off -m dev.kitty.shell/dev.kitty.shell.Main "\$@"
+  exec "\$java" ${kitty_jvm_flags[*]} -XX:AOTCache="\$aot" -Xlog:aot=off -Xlog:cds=off -m dev.kitty.shell/dev.kitty.shell.Main "\$@"
 fi
-exec "\$java" ${jvm_flags[*]} -m dev.kitty.shell/dev.kitty.shell.Main "\$@"
+exec "\$java" ${kitty_jvm_flags[*]} -m dev.kitty.shell/dev.kitty.shell.Main "\$@"
 LAUNCHER
 chmod +x "$out/bin/kitty"
 tmp=$(mktemp -d)

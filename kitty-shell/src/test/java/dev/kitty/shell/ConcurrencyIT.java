@@ -87,9 +87,7 @@ class ConcurrencyIT {
 
   @Test
   void threeParallelUpsOfOneStackStartEachServiceOnce() throws Exception {
-    Path file =
-        CrashConsistencyIT.twoServiceStack(
-            home, TrackedProcesses.freePort(3000, 3050), TrackedProcesses.freePort(3050, 3100));
+    Path file = CrashConsistencyIT.twoServiceStack(home);
     for (KittyRun.Result r : parallel(3, "--json", "up", file.toString())) {
       assertEquals(0, r.code(), r.out() + r.err());
     }

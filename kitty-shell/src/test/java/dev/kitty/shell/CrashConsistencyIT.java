@@ -143,9 +143,7 @@ class CrashConsistencyIT {
 
   @org.junit.jupiter.api.Test
   void aDownKilledAfterItsFirstServiceWasSignalledConvergesOnTheNextDown() throws Exception {
-    Path file =
-        twoServiceStack(
-            home, TrackedProcesses.freePort(3000, 3050), TrackedProcesses.freePort(3050, 3100));
+    Path file = twoServiceStack(home);
     assertEquals(0, run(Map.of(), "up", file.toString()).code());
     // down stops b first (reverse order); kitty dies right after b's signals, a untouched.
     KittyRun.Result crashed =
@@ -158,9 +156,7 @@ class CrashConsistencyIT {
 
   @org.junit.jupiter.api.Test
   void aCorruptStackRecordIsQuarantinedAndTheStackStillStopsWhole() throws Exception {
-    Path file =
-        twoServiceStack(
-            home, TrackedProcesses.freePort(3000, 3050), TrackedProcesses.freePort(3050, 3100));
+    Path file = twoServiceStack(home);
     KittyRun.Result up = run(Map.of(), "up", file.toString());
     assertEquals(0, up.code(), up.out() + up.err());
     Path record =
@@ -175,6 +171,12 @@ class CrashConsistencyIT {
       assertEquals(1, q.count(), "the corrupt record is kept aside");
     }
     awaitNothingOf("devstack");
+  }
+
+  /** {@link #twoServiceStack(Path, int, int)} on a free port of each half of the devstack range. */
+  static Path twoServiceStack(Path home) throws java.io.IOException {
+    return twoServiceStack(
+        home, TrackedProcesses.freePort(3000, 3050), TrackedProcesses.freePort(3050, 3100));
   }
 
   /** A stack of two python web servers on {@code a} and {@code b}, b depending on a. */

@@ -93,14 +93,7 @@ class OtherUsersIT {
     KittyRun.Result reset =
         KittyRun.run(KittyRun.env(home), "--json", "doctor", "devstack", "--reset");
     assertEquals(0, reset.json().get("swept").size(), reset.out());
-    KittyRun.Result kill =
-        KittyRun.run(
-            KittyRun.env(home),
-            "--json",
-            "kill",
-            Long.toString(node.pid()),
-            "--family",
-            "devstack");
+    KittyRun.Result kill = KittyRun.run(KittyRun.env(home), killWords(node.pid()));
     assertEquals(0, kill.json().get("swept").size(), kill.out());
     assertTrue(node.isAlive(), "another user's process was not signalled");
 
@@ -112,14 +105,7 @@ class OtherUsersIT {
             port);
     assertEquals("operator_required", all.get("cleanup_class").asString(), all.toString());
     KittyRun.Result allKill =
-        KittyRun.run(
-            KittyRun.env(home),
-            "--json",
-            "--all-users",
-            "kill",
-            Long.toString(node.pid()),
-            "--family",
-            "devstack");
+        KittyRun.run(KittyRun.env(home), killWords(node.pid(), "--all-users"));
     assertEquals(0, allKill.code(), allKill.out() + allKill.err());
     assertEquals(node.pid(), allKill.json().get("swept").get(0).get("pid").asLong());
     TrackedProcesses.await("the server to end", Duration.ofSeconds(10), () -> !node.isAlive());
@@ -134,37 +120,16 @@ class OtherUsersIT {
     // The second user's own state and config folders: kitty refuses folders it cannot own.
     Path theirs = java.nio.file.Files.createTempDirectory("kitty-other-");
     new ProcessBuilder("chown", "-R", USER + ":" + USER, theirs.toString()).start().waitFor();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            "setpriv",
-            "--reuid=" + USER,
-            "--regid=" + USER,
-            "--clear-groups",
-            SyncDaemons.java(),
-            "-Xmx64m",
-            "-p",
-            System.getProperty("kitty.module.path"),
-            "--enable-native-access=dev.kitty.engine",
-            "-m",
-            "dev.kitty.shell/dev.kitty.shell.Main",
-            "--json",
-            "--all-users",
-            "kill",
-            Long.toString(rootsServer.pid()),
-            "--family",
-            "devstack");
+    String[] words = killWords(rootsServer.pid(), "--all-users");
+    List<String> command =
+        new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups"));
+    command.addAll(SyncDaemons.kittyCommand(words));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("KITTY_STATE_DIR", theirs.resolve("state").toString());
     pb.environment().put("XDG_CONFIG_HOME", theirs.resolve("config").toString());
     pb.environment().put("HOME", theirs.toString());
     KittyRun.Result r =
-        SyncDaemons.finish(
-            procs.start(pb.redirectError(ProcessBuilder.Redirect.PIPE)),
-            "--json",
-            "--all-users",
-            "kill",
-            Long.toString(rootsServer.pid()),
-            "--family",
-            "devstack");
+        SyncDaemons.finish(procs.start(pb.redirectError(ProcessBuilder.Redirect.PIPE)), words);
     // Not root, kitty cannot even see which process holds root's socket: it refuses, naming why.
     assertEquals(2, r.code(), r.out() + r.err());
     assertTrue(
@@ -176,5 +141,13 @@ class OtherUsersIT {
         java.nio.file.Files.delete(f);
       }
     }
+  }
+
+  /** {@code --json [GLOBALS] kill PID --family devstack}: the operator's explicit stop. */
+  private static String[] killWords(long pid, String... globals) {
+    List<String> words = new ArrayList<>(List.of("--json"));
+    words.addAll(List.of(globals));
+    words.addAll(List.of("kill", Long.toString(pid), "--family", "devstack"));
+    return words.toArray(String[]::new);
   }
 }

@@ -26,14 +26,13 @@ final class SyncDaemons {
 
   private SyncDaemons() {}
 
-  /** A result of a kitty process. */
+  /** The java of the JVM running the tests. */
   static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** Starts a kitty process with the test cookie; returns it running. */
-  static Process startKitty(
-      TrackedProcesses procs, Path home, Map<String, String> env, String... args) {
+  /** The command line of a kitty run with {@code args}, as every live test starts it. */
+  static List<String> kittyCommand(String... args) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -46,6 +45,13 @@ final class SyncDaemons {
                 "-m",
                 "dev.kitty.shell/dev.kitty.shell.Main"));
     cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** Starts a kitty process with the test cookie; returns it running. */
+  static Process startKitty(
+      TrackedProcesses procs, Path home, Map<String, String> env, String... args) {
+    List<String> cmd = kittyCommand(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(KittyRun.env(home));
     pb.environment().putAll(env);

@@ -1,5 +1,11 @@
-# Sourced by ./kitty and scripts/dist.sh: writes an AOT cache (JEP 483/514) from a read-only
-# training run, so that the classes kitty loads are found linked and ready at the next start.
+# Sourced by ./kitty and scripts/dist.sh: how both launchers run kitty's JVM.
+
+# Serial GC and C1 only (a short-lived CLI), 64 MB of heap (ADR 24), native access for the signal
+# gate (ADR 12) and jline's terminal.
+kitty_jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m --enable-native-access=org.jline.terminal.ffm,dev.kitty.engine)
+
+# kitty_train_aot writes an AOT cache (JEP 483/514) from a read-only training run, so that the
+# classes kitty loads are found linked and ready at the next start.
 # The training runs the read-only commands a user types most (scan, doctor, the dry runs of the
 # stops, map, ghosts) in a throw-away state dir with a config file, so that reading JSON is trained
 # as well. A cache that was not written, or does not match the jars or runtime it was made with,
