@@ -8,26 +8,59 @@ kitty_jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m --enable-nativ
 # classes kitty loads are found linked and ready at the next start.
 # The training runs the read-only commands a user types most (scan, doctor, the dry runs of the
 # stops, map, ghosts) in a throw-away state dir with a config file, so that reading JSON is trained
-# as well. A cache that was not written, or does not match the jars or runtime it was made with,
-# is ignored by the JVM.
+# as well; then it stops one real orphan: a dashboard this function starts on a free port outside
+# every family's default range (the config moves the dashboard range there), whose project is
+# gone, so that `cleanup` probes it, proves it through the gate and ends it by pidfd. A cold stop
+# of 100 dashboards spent ~100 ms more linking and spinning the probe, gate and FFM classes when
+# only the read-only paths were trained. A cache that was not written, or does not match the jars
+# or runtime it was made with, is ignored by the JVM.
 # Usage: kitty_train_aot OUTPUT JAVA [JVM_ARGS...]   (the module path among the JVM_ARGS, if any)
 kitty_train_aot() {
-  local out=$1 java=$2 tmp
+  local out=$1 java=$2 tmp port orphan=
   shift 2
   rm -f "$out"
   tmp=$(mktemp -d)
-  mkdir -p "$tmp/kitty" "$tmp/families" && echo '{"families": {}}' >"$tmp/kitty/config.json"
+  mkdir -p "$tmp/kitty" "$tmp/families" "$tmp/gone"
   # The example drop-in family, so that loading a drop-in (the jar audit, its module layer) is
   # trained too: a drop-in cost a cold command ~40 ms untrained.
   local jar
   for jar in "${root:?}"/docs/family-example/target/family-*-example-*.jar; do
     [ -f "$jar" ] && cp "$jar" "$tmp/families/"
   done
+  for port in 47237 47537 47837; do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue # taken
+    "$java" "$@" -m dev.kitty.family.dashboard/dev.kitty.family.dashboard.DashboardDaemon \
+      --project "$tmp/gone" --port "$port" --state-dir "$tmp/state" </dev/null >/dev/null 2>&1 &
+    orphan=$!
+    local i
+    for ((i = 0; i < 200; i++)); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+      kill -0 "$orphan" 2>/dev/null || break
+      sleep 0.05
+    done
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      break
+    fi
+    kill -KILL "$orphan" 2>/dev/null
+    orphan=
+  done
+  if [ -n "$orphan" ]; then
+    echo "{\"families\": {\"dashboard\": {\"port_range\": {\"from\": $port, \"to\": $((port + 1))}}}}" \
+      >"$tmp/kitty/config.json"
+    rm -rf "$tmp/gone" # its project is gone: an orphan kitty may end
+  else
+    echo '{"families": {}}' >"$tmp/kitty/config.json"
+  fi
   # The batch's exit code says what the machine's ports look like (doctor: 3), not whether the
   # training worked.
   XDG_CONFIG_HOME="$tmp" KITTY_STATE_DIR="$tmp/state" "$java" "$@" -XX:AOTCacheOutput="$out" \
     -m dev.kitty.shell/dev.kitty.shell.Main --json --family-path "$tmp/families" \
-    -c 'families --explain; scan; doctor; cleanup --dry-run; doctor --reset --dry-run; map; ghosts; sync status' \
+    -c 'families --explain; scan; doctor; cleanup --dry-run; doctor --reset --dry-run; map; ghosts; sync status; cleanup dashboard' \
     >/dev/null 2>&1 || true
+  # The orphan is this function's own child, ended by its pid if the training did not end it.
+  if [ -n "$orphan" ]; then
+    kill -KILL "$orphan" 2>/dev/null || true
+    wait "$orphan" 2>/dev/null || true
+  fi
   rm -rf "$tmp"
 }

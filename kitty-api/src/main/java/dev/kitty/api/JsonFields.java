@@ -23,12 +23,19 @@ public final class JsonFields {
     if (json == null) {
       return Optional.empty();
     }
-    return switch (json.get(key)) {
-      case Integer i -> Optional.of(i.longValue());
-      case Long l -> Optional.of(l);
-      case java.math.BigInteger b when b.bitLength() < 64 -> Optional.of(b.longValue());
-      case null, default -> Optional.empty();
-    };
+    // instanceof, not a pattern switch: each switch over types is a class generated at its first
+    // use, and a cold scan reads integers from every health answer.
+    Object v = json.get(key);
+    if (v instanceof Long l) {
+      return Optional.of(l);
+    }
+    if (v instanceof Integer i) {
+      return Optional.of(i.longValue());
+    }
+    if (v instanceof java.math.BigInteger b && b.bitLength() < 64) {
+      return Optional.of(b.longValue());
+    }
+    return Optional.empty();
   }
 
   /** The object at {@code key}. */

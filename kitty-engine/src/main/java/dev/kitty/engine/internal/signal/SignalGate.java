@@ -232,6 +232,31 @@ public final class SignalGate {
 
   /** The verdict for {@code t}, without signalling. */
   public synchronized Verdict check(Target t) {
+    return checked(t).verdict();
+  }
+
+  /**
+   * A verdict and the listeners the target held when it was made (empty when the check refused
+   * before reading them): approving a daemon needs both, and reading a process's open files is the
+   * dearest part of a check.
+   */
+  private record Checked(Verdict verdict, List<ListenerView> held) {}
+
+  private Checked checked(Target t) {
+    Verdict before = identityRules(t);
+    if (before != null) {
+      return new Checked(before, List.of());
+    }
+    Optional<FamilyInfo> acting = registry.find(t.family());
+    if (acting.isEmpty()) {
+      return new Checked(refuse(false, "family " + t.family() + " is not loaded"), List.of());
+    }
+    List<ListenerView> held = platform.listeners().heldBy(t.pid());
+    return new Checked(reachRules(t, acting.get(), held), held);
+  }
+
+  /** Rules 1 to 3: which process this is and whose; null when they pass. */
+  private Verdict identityRules(Target t) {
     if (t.pid() <= 1) {
       return refuse(false, "pid " + t.pid() + " is never signalled");
     }
@@ -255,17 +280,17 @@ public final class SignalGate {
           platform.processes().view(t.pid()).map(dev.kitty.api.ProcessView::user).orElse("?");
       return refuse(false, "owned by user " + user + " (uid " + uid + "), not kitty's user");
     }
-    Optional<FamilyInfo> acting = registry.find(t.family());
-    if (acting.isEmpty()) {
-      return refuse(false, "family " + t.family() + " is not loaded");
-    }
-    List<ListenerView> held = platform.listeners().heldBy(t.pid());
+    return null;
+  }
+
+  /** Rules 4 and 5: what it holds, or whose daemon it is a member of. */
+  private Verdict reachRules(Target t, FamilyInfo acting, List<ListenerView> held) {
     Optional<String> foreign = otherFamilysPort(held, t.family());
     if (foreign.isPresent()) {
       return refuse(false, foreign.get());
     }
     for (ListenerView l : held) {
-      if (acting.get().range().contains(l.port())) {
+      if (acting.range().contains(l.port())) {
         return new Verdict(
             true, false, "holds port " + l.port() + " in " + t.family() + "'s range");
       }
@@ -287,7 +312,7 @@ public final class SignalGate {
         "holds no listener in "
             + t.family()
             + "'s range "
-            + acting.get().range()
+            + acting.range()
             + " and is not a member of a daemon it stops");
   }
 
@@ -366,7 +391,8 @@ public final class SignalGate {
   }
 
   private Approval approve(Target root, List<Long> wrapperPids, ProcessSnapshot snap) {
-    Verdict v = check(root);
+    Checked checked = checked(root);
+    Verdict v = checked.verdict();
     audit.record(
         root.family(),
         root.pid(),
@@ -406,7 +432,7 @@ public final class SignalGate {
     }
     long topStart = top.startTicks();
     Set<Long> rootSockets = new HashSet<>();
-    platform.listeners().heldBy(root.pid()).forEach(l -> rootSockets.add(l.inode()));
+    checked.held().forEach(l -> rootSockets.add(l.inode()));
     List<Long> frontier = new ArrayList<>(List.of(top.pid()));
     Set<Long> visited = new HashSet<>(List.of(top.pid()));
     while (!frontier.isEmpty()) {
@@ -588,6 +614,9 @@ public final class SignalGate {
   static final class Pidfd implements Signaller {
     private static final long SYS_PIDFD_SEND_SIGNAL = 424;
     private static final long SYS_PIDFD_OPEN = 434;
+    // close(2) through the same syscall stub: every downcall handle is a class generated and
+    // linked at a cold start (~10 ms of CPU each).
+    private static final long SYS_CLOSE = 3;
     private static final int EPERM = 1;
     private static final int ESRCH = 3;
     private static final int BURST = 256;
@@ -597,7 +626,6 @@ public final class SignalGate {
     // and most stops signal single processes.
     private MethodHandle kill;
     private final Linker.Option errnoOption;
-    private final MethodHandle close;
     private final StructLayout captureLayout;
     private final VarHandle errno;
 
@@ -623,10 +651,6 @@ public final class SignalGate {
                   ValueLayout.JAVA_LONG),
               Linker.Option.firstVariadicArg(1),
               errnoOption);
-      close =
-          linker.downcallHandle(
-              lookup.find("close").orElseThrow(),
-              FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     }
 
     @SuppressWarnings("restricted")
@@ -652,7 +676,7 @@ public final class SignalGate {
           if (fd < 0) {
             return Optional.empty();
           }
-          p.closeFd(fd);
+          p.closeFd(arena.allocate(p.captureLayout), fd);
         }
         return Optional.of(p);
       } catch (Throwable e) {
@@ -677,9 +701,9 @@ public final class SignalGate {
       return fd >= 0 ? fd : -(int) errno.get(state, 0L);
     }
 
-    private void closeFd(long fd) {
+    private void closeFd(MemorySegment state, long fd) {
       try {
-        int ignored = (int) close.invokeExact((int) fd);
+        long ignored = (long) syscall.invokeExact(state, SYS_CLOSE, fd, 0L, 0L, 0L);
       } catch (Throwable e) {
         // close(2) of a pidfd we opened cannot fail in a way worth reporting after the signal.
       }
@@ -713,6 +737,21 @@ public final class SignalGate {
       java.util.Arrays.fill(fds, -1);
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment state = arena.allocate(captureLayout);
+        sendPinned(targets, sig, platform, state, out, sent, fds);
+      }
+      return java.util.Arrays.asList(out);
+    }
+
+    /** The burst itself; every pidfd it opened is closed, whatever happens. */
+    private void sendPinned(
+        List<Target> targets,
+        Sig sig,
+        Platform platform,
+        MemorySegment state,
+        String[] out,
+        boolean[] sent,
+        long[] fds) {
+      try {
         for (int i = 0; i < targets.size(); i++) {
           Target t = targets.get(i);
           long fd = pidfdOpen(state, t.pid());
@@ -750,11 +789,10 @@ public final class SignalGate {
       } finally {
         for (long fd : fds) {
           if (fd >= 0) {
-            closeFd(fd);
+            closeFd(state, fd);
           }
         }
       }
-      return java.util.Arrays.asList(out);
     }
 
     @Override

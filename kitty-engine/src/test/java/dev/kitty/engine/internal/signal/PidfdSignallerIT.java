@@ -25,6 +25,13 @@ class PidfdSignallerIT {
 
   private final Platform platform = Platform.detect();
 
+  /** This JVM's open descriptors: a burst must close every pidfd it opened. */
+  private static long openFds() throws java.io.IOException {
+    try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
   private long ticks(Process p) {
     return platform.processes().node(p.pid()).map(ProcessNode::startTicks).orElseThrow();
   }
@@ -63,9 +70,11 @@ class PidfdSignallerIT {
       targets.add(new Target(spared.pid(), ticks(spared) + 1, "test"));
     }
     targets.add(new Target(last.pid(), ticks(last), "test"));
+    long fdsBefore = openFds();
 
     List<String> out = pidfd.sendAll(targets, Sig.KILL, platform);
 
+    assertEquals(fdsBefore, openFds(), "every pidfd of the burst is closed");
     assertEquals(301, out.size());
     assertTrue(out.subList(0, 300).stream().allMatch("reused"::equals), out.toString());
     assertNull(out.get(300));
