@@ -14,6 +14,12 @@ kitty_jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m --enable-nativ
 # of 100 dashboards spent ~100 ms more linking and spinning the probe, gate and FFM classes when
 # only the read-only paths were trained. A cache that was not written, or does not match the jars
 # or runtime it was made with, is ignored by the JVM.
+# Whether PID is still the training's own daemon: its command line names the training's unique
+# temporary directory (a pid that exited may have been given to another process since).
+kitty_train_ours() {
+  ps -o args= -p "$1" 2>/dev/null | grep -qF -- "$2/state"
+}
+
 # Usage: kitty_train_aot OUTPUT JAVA [JVM_ARGS...]   (the module path among the JVM_ARGS, if any)
 kitty_train_aot() {
   local out=$1 java=$2 tmp port orphan=
@@ -38,10 +44,8 @@ kitty_train_aot() {
       kill -0 "$orphan" 2>/dev/null || break
       sleep 0.05
     done
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      break
-    fi
-    kill -KILL "$orphan" 2>/dev/null
+    kitty_train_ours "$orphan" "$tmp" && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    kitty_train_ours "$orphan" "$tmp" && kill -KILL "$orphan" 2>/dev/null
     orphan=
   done
   if [ -n "$orphan" ]; then
@@ -58,9 +62,9 @@ kitty_train_aot() {
     -c 'families --explain; scan; doctor; cleanup --dry-run; doctor --reset --dry-run; map; ghosts; sync status; cleanup dashboard' \
     >/dev/null 2>&1 || true
   # The orphan is this function's own child, ended by its pid if the training did not end it.
-  if [ -n "$orphan" ]; then
+  if [ -n "$orphan" ] && kitty_train_ours "$orphan" "$tmp"; then
     kill -KILL "$orphan" 2>/dev/null || true
-    wait "$orphan" 2>/dev/null || true
   fi
+  [ -z "$orphan" ] || wait "$orphan" 2>/dev/null || true
   rm -rf "$tmp"
 }
