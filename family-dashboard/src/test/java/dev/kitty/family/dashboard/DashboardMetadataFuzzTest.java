@@ -44,4 +44,17 @@ class DashboardMetadataFuzzTest {
               assertEquals(m, DashboardMetadata.parse(m.format()));
             });
   }
+
+  @Test
+  void windowsAndOldMacLineEndingsAndBlankLinesReadAsLines() {
+    DashboardMetadata expected =
+        new DashboardMetadata("http://127.0.0.1:9240", 9240, "tok", 4242L, 77L);
+    assertEquals(
+        expected,
+        DashboardMetadata.parse("http://127.0.0.1:9240\r\n9240\r\ntok\r\n4242\r\n77\r\n"));
+    assertEquals(expected, DashboardMetadata.parse("http://127.0.0.1:9240\r9240\rtok\r4242\r77"));
+    assertEquals(
+        expected,
+        DashboardMetadata.parse("\n  http://127.0.0.1:9240 \n\n9240\n tok\n4242\n\n77\n\n"));
+  }
 }

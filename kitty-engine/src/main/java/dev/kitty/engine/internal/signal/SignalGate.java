@@ -615,7 +615,7 @@ public final class SignalGate {
     private static final long SYS_PIDFD_SEND_SIGNAL = 424;
     private static final long SYS_PIDFD_OPEN = 434;
     // close(2) through the same syscall stub: every downcall handle is a class generated and
-    // linked at a cold start (~10 ms of CPU each).
+    // linked at a cold start (milliseconds of CPU each).
     private static final long SYS_CLOSE = 3;
     private static final int EPERM = 1;
     private static final int ESRCH = 3;
