@@ -43,6 +43,18 @@ public record PortRange(int from, int to) {
     return to - from;
   }
 
+  // equals and hashCode written out: a record's generated ones are bootstrapped at their first call
+  // (method handles spun at run time), and a cold scan compares ranges for every listener.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PortRange r && r.from == from && r.to == to;
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * from + to;
+  }
+
   /** {@code [from, to)}, the form every message uses. */
   @Override
   public String toString() {

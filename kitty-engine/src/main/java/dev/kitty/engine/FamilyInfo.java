@@ -26,4 +26,21 @@ public record FamilyInfo(
   public boolean builtin() {
     return source.equals("builtin");
   }
+
+  // equals and hashCode written out (same meaning as the record's): the generated ones are
+  // bootstrapped at their first call, and a cold scan keys maps by family.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FamilyInfo f
+        && java.util.Objects.equals(family, f.family)
+        && java.util.Objects.equals(range, f.range)
+        && java.util.Objects.equals(module, f.module)
+        && java.util.Objects.equals(source, f.source)
+        && java.util.Objects.equals(version, f.version);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(family, range, module, source, version);
+  }
 }
