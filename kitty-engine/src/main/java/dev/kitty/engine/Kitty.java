@@ -217,7 +217,7 @@ public final class Kitty {
         .forEach(
             c -> {
               try {
-                trees.add(tree(c.pid()));
+                trees.add(tree(c.pid(), true));
               } catch (KittyException.Usage goneSinceTheScan) {
                 // Nothing to draw.
               }
@@ -799,6 +799,16 @@ public final class Kitty {
    * @throws KittyException.Usage when no such process is visible
    */
   public ProcessTreeReport tree(long pid) {
+    return tree(pid, false);
+  }
+
+  /**
+   * As {@link #tree(long)}; {@code ownSessionOnly} shows only the ancestors in the process's own
+   * session — a launch's shell wrapper, which kitty made the session leader — and not whatever
+   * adopted the daemon (init, a container's first process): the doctor draws a recorded daemon's
+   * tree, where those are noise.
+   */
+  private ProcessTreeReport tree(long pid, boolean ownSessionOnly) {
     ProcessSnapshot snapshot = new ProcessSnapshot(platform.processes());
     if (!snapshot.nodes().containsKey(pid)) {
       throw new KittyException.Usage("no visible process with pid " + pid);
@@ -814,6 +824,16 @@ public final class Kitty {
     }
     List<ProcessTreeReport.Node> nodes = new ArrayList<>();
     List<ProcessNode> ancestors = new ArrayList<>(snapshot.ancestors(pid));
+    if (ownSessionOnly) {
+      long sid = snapshot.view(pid).map(ProcessView::sid).orElse(-1L);
+      int kept = 0;
+      while (kept < ancestors.size()
+          && sid > 0
+          && snapshot.view(ancestors.get(kept).pid()).map(ProcessView::sid).orElse(-2L) == sid) {
+        kept++;
+      }
+      ancestors = new ArrayList<>(ancestors.subList(0, kept));
+    }
     java.util.Collections.reverse(ancestors);
     int depth = 0;
     for (ProcessNode a : ancestors) {

@@ -265,6 +265,11 @@ class SyncFamilyIT {
     assertTrue(
         d.get("trees").get(0).get("nodes").toString().contains("\"pid\":" + live), d.toString());
     assertEquals(
+        live,
+        d.get("trees").get(0).get("nodes").get(0).get("pid").asLong(),
+        "the tree starts at the daemon, the leader of its own session, not at what adopted it: "
+            + d.get("trees"));
+    assertEquals(
         "safe_auto",
         candidate(d, stale.values().iterator().next()).get("cleanup_class").asString());
 
