@@ -20,6 +20,8 @@ kitty_train_ours() {
   ps -o args= -p "$1" 2>/dev/null | grep -qF -- "$2/state"
 }
 
+# Returns 0 when the stop was trained (the orphan is gone after the batch), 1 when it was not (no
+# free port, or the orphan survived); the cache is written either way.
 # Usage: kitty_train_aot OUTPUT JAVA [JVM_ARGS...]   (the module path among the JVM_ARGS, if any)
 kitty_train_aot() {
   local out=$1 java=$2 tmp port orphan=
@@ -39,12 +41,14 @@ kitty_train_aot() {
       --project "$tmp/gone" --port "$port" --state-dir "$tmp/state" </dev/null >/dev/null 2>&1 &
     orphan=$!
     local i
+    # Ready once it has written its project's metadata file, the last thing it does before it
+    # serves: a project removed any earlier would be made again by that write.
     for ((i = 0; i < 200; i++)); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+      [ -f "$tmp/gone/.kittify/.dashboard" ] && break
       kill -0 "$orphan" 2>/dev/null || break
       sleep 0.05
     done
-    kitty_train_ours "$orphan" "$tmp" && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    kitty_train_ours "$orphan" "$tmp" && [ -f "$tmp/gone/.kittify/.dashboard" ] && break
     kitty_train_ours "$orphan" "$tmp" && kill -KILL "$orphan" 2>/dev/null
     orphan=
   done
@@ -62,9 +66,15 @@ kitty_train_aot() {
     -c 'families --explain; scan; doctor; cleanup --dry-run; doctor --reset --dry-run; map; ghosts; sync status; cleanup dashboard' \
     >/dev/null 2>&1 || true
   # The orphan is this function's own child, ended by its pid if the training did not end it.
-  if [ -n "$orphan" ] && kitty_train_ours "$orphan" "$tmp"; then
-    kill -KILL "$orphan" 2>/dev/null || true
+  local trained=1
+  if [ -n "$orphan" ]; then
+    if kitty_train_ours "$orphan" "$tmp"; then
+      kill -KILL "$orphan" 2>/dev/null || true
+    else
+      trained=0
+    fi
+    wait "$orphan" 2>/dev/null || true
   fi
-  [ -z "$orphan" ] || wait "$orphan" 2>/dev/null || true
   rm -rf "$tmp"
+  return $trained
 }

@@ -110,4 +110,37 @@ class DistributionIT {
     assertEquals(0, man.code(), man.out());
     assertTrue(man.out().contains("kitty doctor"), man.out());
   }
+
+  /**
+   * The AOT training (ADR 22 addendum) stops a dashboard of its own, so that a cold stop finds its
+   * classes linked; run here with the distribution's runtime, as {@code scripts/dist.sh} runs it.
+   * It once removed the orphan's project as soon as the port answered, before the daemon had
+   * written its metadata file there, which made the directory again: the "orphan" was then the live
+   * dashboard of its project and nothing was stopped (seen with this runtime, not every time).
+   */
+  @Test
+  void theAotTrainingStopsAnOrphanDashboardOfItsOwn() throws Exception {
+    Path runtime;
+    try (Stream<Path> s = Files.list(Path.of("target/dist"))) {
+      runtime =
+          s.filter(Files::isDirectory)
+              .findFirst()
+              .orElseThrow()
+              .resolve("runtime")
+              .toAbsolutePath();
+    }
+    Path cache = home.resolve("trained.aot");
+    Run trained =
+        run(
+            List.of(
+                "bash",
+                "-c",
+                "root=$0; . \"$root/scripts/jvm.sh\"; "
+                    + "kitty_train_aot \"$1\" \"$2/bin/java\" \"${kitty_jvm_flags[@]}\"",
+                Path.of("..").toAbsolutePath().normalize().toString(),
+                cache.toString(),
+                runtime.toString()));
+    assertEquals(0, trained.code(), "the orphan was not stopped by the training: " + trained.out());
+    assertTrue(Files.size(cache) > 0, "the cache is written");
+  }
 }
