@@ -4,7 +4,13 @@
 # gate (ADR 12) and jline's terminal.
 kitty_jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m --enable-native-access=org.jline.terminal.ffm,dev.kitty.engine)
 
-# kitty_train_aot writes an AOT cache (JEP 483/514) from a read-only training run, so that the
+# Whether PID is still the training's own daemon: its command line names the training's unique
+# temporary directory (a pid that exited may have been given to another process since).
+kitty_train_ours() {
+  ps -o args= -p "$1" 2>/dev/null | grep -qF -- "$2/state"
+}
+
+# kitty_train_aot writes an AOT cache (JEP 483/514) from a training run, so that the
 # classes kitty loads are found linked and ready at the next start.
 # The training runs the read-only commands a user types most (scan, doctor, the dry runs of the
 # stops, map, ghosts) in a throw-away state dir with a config file, so that reading JSON is trained
@@ -14,12 +20,6 @@ kitty_jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m --enable-nativ
 # of 100 dashboards spent ~100 ms more linking and spinning the probe, gate and FFM classes when
 # only the read-only paths were trained. A cache that was not written, or does not match the jars
 # or runtime it was made with, is ignored by the JVM.
-# Whether PID is still the training's own daemon: its command line names the training's unique
-# temporary directory (a pid that exited may have been given to another process since).
-kitty_train_ours() {
-  ps -o args= -p "$1" 2>/dev/null | grep -qF -- "$2/state"
-}
-
 # Returns 0 when the stop was trained (the orphan is gone after the batch), 1 when it was not (no
 # free port, or the orphan survived); the cache is written either way.
 # Usage: kitty_train_aot OUTPUT JAVA [JVM_ARGS...]   (the module path among the JVM_ARGS, if any)
