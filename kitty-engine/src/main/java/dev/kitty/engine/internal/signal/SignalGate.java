@@ -731,26 +731,18 @@ public final class SignalGate {
         }
         return out;
       }
+      try (Arena arena = Arena.ofConfined()) {
+        return sendPinned(targets, sig, platform, arena.allocate(captureLayout));
+      }
+    }
+
+    /** The burst itself, with {@code state} for errno; every pidfd it opened is closed. */
+    private List<String> sendPinned(
+        List<Target> targets, Sig sig, Platform platform, MemorySegment state) {
       String[] out = new String[targets.size()];
       boolean[] sent = new boolean[targets.size()];
       long[] fds = new long[targets.size()];
       java.util.Arrays.fill(fds, -1);
-      try (Arena arena = Arena.ofConfined()) {
-        MemorySegment state = arena.allocate(captureLayout);
-        sendPinned(targets, sig, platform, state, out, sent, fds);
-      }
-      return java.util.Arrays.asList(out);
-    }
-
-    /** The burst itself; every pidfd it opened is closed, whatever happens. */
-    private void sendPinned(
-        List<Target> targets,
-        Sig sig,
-        Platform platform,
-        MemorySegment state,
-        String[] out,
-        boolean[] sent,
-        long[] fds) {
       try {
         for (int i = 0; i < targets.size(); i++) {
           Target t = targets.get(i);
@@ -793,6 +785,7 @@ public final class SignalGate {
           }
         }
       }
+      return java.util.Arrays.asList(out);
     }
 
     @Override
@@ -835,7 +828,10 @@ public final class SignalGate {
     /** Whether the process has exited ({@code GetExitCodeProcess} is not STILL_ACTIVE). */
     boolean exited(long handle);
 
-    /** {@code TerminateProcess(handle, exitCode)}: 0, or {@code GetLastError()}. */
+    /**
+     * {@code TerminateProcess(handle, exitCode)}: 0, or {@code GetLastError()} ({@link
+     * #CALL_FAILED} when the call itself failed).
+     */
     int terminate(long handle, int exitCode);
 
     /** {@code NtSuspendProcess(handle)}: the NTSTATUS, 0 on success. */
@@ -1071,7 +1067,7 @@ public final class SignalGate {
             (int) terminateProcess.invokeExact(state, MemorySegment.ofAddress(handle), exitCode);
         return ok != 0 ? 0 : (int) lastError.get(state, 0L);
       } catch (Throwable e) {
-        return -1;
+        return CALL_FAILED;
       }
     }
 
