@@ -119,6 +119,42 @@ public final class DaemonProof {
   }
 
   /**
+   * The text of a small file read as evidence or as a record: only a regular file (not a FIFO, a
+   * device or a folder), never through a symlink at its last component, and at most {@code
+   * maxBytes} bytes. A cloned repository or another user can put a FIFO (which would block a read
+   * for ever) or a link to {@code /dev/zero} (which would never end) where a record is expected.
+   *
+   * @throws java.nio.file.NoSuchFileException when there is no file
+   * @throws IOException naming the file and what is wrong with it otherwise
+   */
+  public static String readSmallFile(Path file, int maxBytes) throws IOException {
+    java.nio.file.attribute.BasicFileAttributes a =
+        Files.readAttributes(
+            file,
+            java.nio.file.attribute.BasicFileAttributes.class,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (!a.isRegularFile()) {
+      throw new IOException(
+          file
+              + " is "
+              + (a.isSymbolicLink()
+                  ? "a symbolic link"
+                  : a.isDirectory() ? "a folder" : "not a regular file (a FIFO or a device)")
+              + ", not a regular file: refused");
+    }
+    byte[] bytes;
+    try (InputStream in =
+        Files.newInputStream(
+            file, java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      bytes = in.readNBytes(maxBytes + 1);
+    }
+    if (bytes.length > maxBytes) {
+      throw new IOException(file + " is larger than " + maxBytes + " bytes: refused");
+    }
+    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
    * A fresh random value from the OS's generator: a nonce, a challenge. Read straight from {@code
    * /dev/urandom} where there is one: a scan probes every sync listener, and seeding a {@link
    * SecureRandom} costs a cold CLI more than the whole probe.

@@ -14,6 +14,8 @@ package dev.kitty.api;
  * @param notBeforeTicks no member of it started before this stamp
  * @param pid its main process on record, or -1
  * @param port its port on record, or 0
+ * @param stoppedAt when kitty stopped it (or its start failed); null while it is meant to run or
+ *     when unknown
  */
 public record LaunchView(
     String family,
@@ -22,4 +24,18 @@ public record LaunchView(
     boolean meantToRun,
     long notBeforeTicks,
     long pid,
-    int port) {}
+    int port,
+    java.time.Instant stoppedAt) {
+
+  /** A launch view without a stop time. */
+  public LaunchView(
+      String family,
+      String name,
+      String launchId,
+      boolean meantToRun,
+      long notBeforeTicks,
+      long pid,
+      int port) {
+    this(family, name, launchId, meantToRun, notBeforeTicks, pid, port, null);
+  }
+}

@@ -88,6 +88,12 @@ public interface ProbeContext {
   }
 
   /**
+   * How far a process's start time may lie after a launch's stop time and still count as started
+   * before it: start times are derived from the boot time at one-second resolution.
+   */
+  java.time.Duration STOP_CLOCK_SLACK = java.time.Duration.ofSeconds(2);
+
+  /**
    * What kitty's launch registry proves about {@code p} for family {@code familyId}, the same way
    * for every family that launches daemons. For a process carrying a launch cookie: another
    * family's launch is never touched; a member of this family's live launch on record is recorded
@@ -141,8 +147,23 @@ public interface ProbeContext {
               "the live " + familyId + " launch '" + r.name() + "' on record",
               attrs));
     }
-    // Kitty stopped this launch (or its start failed): what still carries its cookie is a leftover
-    // kitty proved it started.
+    if (r.stoppedAt() != null
+        && p.startTime() != null
+        && p.startTime().isAfter(r.stoppedAt().plus(STOP_CLOCK_SLACK))) {
+      // Started after kitty stopped the launch: nothing of the launch was alive to start it, so it
+      // copied the cookie (a third party started with a stale environment).
+      return Optional.of(
+          Identity.operatorRequired(
+              IdentitySource.REGISTRY,
+              "carries the cookie of launch "
+                  + r.name()
+                  + " but started after kitty stopped it ("
+                  + r.stoppedAt()
+                  + "): the cookie was copied, not inherited",
+              attrs));
+    }
+    // Kitty stopped this launch (or its start failed): what still carries its cookie and started
+    // while it ran is a leftover kitty proved it started.
     return Optional.of(Identity.safeAuto(IdentitySource.REGISTRY, attrs));
   }
 }

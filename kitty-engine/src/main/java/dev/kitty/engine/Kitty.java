@@ -79,8 +79,32 @@ public final class Kitty {
   }
 
   static Kitty open(KittyOptions options, Platform platform) {
+    // Before anything is read from it: a state dir someone else can write holds records nobody
+    // can trust (ADR 25).
+    new StateStore(options.stateDir()).verifyTrusted(platform.processes().currentUid());
     KittyConfig config = KittyConfig.read(options.configFile(), options.configRequired());
     return new Kitty(options, platform, FamilyLoader.load(options.familyPaths(), config));
+  }
+
+  private final java.util.concurrent.atomic.AtomicInteger auditLost =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile String auditLostWhy;
+
+  private void auditLost(String why) {
+    auditLostWhy = why;
+    auditLost.incrementAndGet();
+  }
+
+  /**
+   * Why gate decisions since the last call left no line in the audit log, if any did: the command
+   * that made them has failed (exit 1) even when everything else went well.
+   */
+  public Optional<String> takeAuditProblem() {
+    int lost = auditLost.getAndSet(0);
+    return lost == 0
+        ? Optional.empty()
+        : Optional.of(
+            auditLostWhy + ": " + lost + " decision" + (lost == 1 ? "" : "s") + " not recorded");
   }
 
   /** The options this instance runs with. */
@@ -154,7 +178,11 @@ public final class Kitty {
   /** A gate for one command: its signaller is made on first need, its decisions audited. */
   private SignalGate gate() {
     return new SignalGate(
-        platform, registry, this::signaller, new AuditLog(options.stateDir()), options.allUsers());
+        platform,
+        registry,
+        this::signaller,
+        new AuditLog(options.stateDir(), this::auditLost),
+        options.allUsers());
   }
 
   /** The signaller's name once one was needed; null while nothing was signalled. */
@@ -508,6 +536,22 @@ public final class Kitty {
               .findFirst();
       if (live.isPresent()) {
         Candidate c = live.get();
+        if (c.identity().attributes().get("health") instanceof String silent) {
+          // A slow singleton is still the singleton: starting a second one would leave two, and
+          // the next ensure would stop the first with its work in flight (ADR 14 addendum).
+          notes.add(
+              "the recorded "
+                  + id
+                  + " daemon pid "
+                  + c.pid()
+                  + " did not answer health ("
+                  + silent
+                  + "); reused, not replaced: `kitty kill "
+                  + c.pid()
+                  + " --family "
+                  + id
+                  + "` stops it if it is wedged");
+        }
         String launchId = c.process().cookies().get(ProcessView.LAUNCH_COOKIE);
         return new EnsureReport(id, c.pid(), c.port(), true, launchId, cleaned, notes);
       }
@@ -534,7 +578,17 @@ public final class Kitty {
         int port = freePort(family, busy, scan);
         try {
           var launched = launcher.launch(family, spec, port, scope, recordFile, env);
-          store.writeAtomically(recordFile, singletonRecord(family, launched, store));
+          try {
+            store.writeAtomically(recordFile, singletonRecord(family, launched, store));
+          } catch (KittyException unrecorded) {
+            // A singleton no record names would be taken for a stale one: it goes (ADR 19).
+            launcher.abandon(family, launched);
+            throw new KittyException.Failed(
+                id
+                    + " daemon was healthy but could not be recorded ("
+                    + unrecorded.getMessage()
+                    + "); it was stopped");
+          }
           return new EnsureReport(
               id, launched.node().pid(), port, false, launched.launchId(), cleaned, notes);
         } catch (KittyException.Failed e) {
@@ -578,7 +632,8 @@ public final class Kitty {
     }
     try {
       Map<String, Object> m =
-          dev.kitty.engine.internal.JsonSupport.objectOrNull(Files.readString(file));
+          dev.kitty.engine.internal.JsonSupport.objectOrNull(
+              dev.kitty.api.DaemonProof.readSmallFile(file, StateStore.MAX_RECORD_BYTES));
       if (m == null) {
         return "is corrupt (not a JSON object)";
       }

@@ -283,11 +283,15 @@ final class Launches {
                         null);
                 registry.write(intent[0]);
               });
-    } catch (KittyException.Failed e) {
+    } catch (KittyException e) {
       if (intent[0] != null) {
         LaunchRecord failed = intent[0].with("failed", Instant.now().toString(), e.getMessage());
-        registry.write(failed);
-        registry.history("failed", failed, e.getMessage());
+        try {
+          registry.write(failed);
+          registry.history("failed", failed, e.getMessage());
+        } catch (KittyException alsoUnwritable) {
+          // The state disk that failed the start fails this too: the first error is the one told.
+        }
       }
       throw e;
     }
@@ -324,8 +328,21 @@ final class Launches {
             scope,
             launched.token());
     CrashPoints.reach("launch.healthy");
-    registry.write(r);
-    registry.history(event, r, "pid " + main + (wrapped ? ", wrapper " + root : ""));
+    try {
+      registry.write(r);
+      registry.history(event, r, "pid " + main + (wrapped ? ", wrapper " + root : ""));
+    } catch (KittyException e) {
+      // Healthy but not on record (a full or read-only state disk): nothing may run that no record
+      // names, so the tree goes, and the user is told why (ADR 19 addendum).
+      launcher.abandon(family, launched);
+      throw new KittyException.Failed(
+          family.id()
+              + " launch "
+              + name
+              + " was healthy but could not be recorded ("
+              + e.getMessage()
+              + "); it was stopped");
+    }
     return r;
   }
 
@@ -398,6 +415,17 @@ final class Launches {
       }
     }
     return null;
+  }
+
+  /** Every live process holding a listening socket on {@code port}. */
+  private List<ProcessView> portHolders(int port) {
+    List<ProcessView> out = new ArrayList<>();
+    for (ListenerView l : platform.listeners().listeners(p -> p == port)) {
+      for (long h : l.holderPids()) {
+        platform.processes().view(h).ifPresent(out::add);
+      }
+    }
+    return out;
   }
 
   private boolean listeningMember(LaunchRecord r) {
@@ -476,14 +504,20 @@ final class Launches {
       String why,
       StopPlan plan) {
     LaunchRegistry registry = new LaunchRegistry(store);
-    gate.admitLaunch(r.launchId(), family.id(), r.notBeforeTicks(), r.sid());
+    gate.admitLaunch(
+        r.launchId(), family.id(), r.notBeforeTicks(), r.sid(), r.sessionLeaderTicks());
     StopExecutor executor = new StopExecutor(gate, platform, progress, store);
     List<StopReport.Entry> swept = new ArrayList<>();
     List<StopReport.Entry> skipped = new ArrayList<>();
     List<StopReport.Entry> failed = new ArrayList<>();
     for (int round = 0; round < STOP_ROUNDS; round++) {
       List<ProcessView> members =
-          LaunchMembers.find(platform.processes(), r.launchId(), r.notBeforeTicks(), r.sid());
+          LaunchMembers.find(
+              platform.processes(),
+              r.launchId(),
+              r.notBeforeTicks(),
+              r.sid(),
+              r.sessionLeaderTicks());
       if (members.isEmpty()) {
         break;
       }
@@ -521,10 +555,20 @@ final class Launches {
     }
     CrashPoints.reach("stop.signalled");
     List<ProcessView> left =
-        LaunchMembers.find(platform.processes(), r.launchId(), r.notBeforeTicks(), r.sid());
-    boolean portHeld = r.port() > 0 && listeningMember(r);
+        LaunchMembers.find(
+            platform.processes(),
+            r.launchId(),
+            r.notBeforeTicks(),
+            r.sid(),
+            r.sessionLeaderTicks());
+    // What was signalled must be gone and its port free: a descendant that dropped the cookie
+    // (env -i) and left the session (setsid) still holds the port, and only the port shows it.
+    // When nothing of the launch was running, a later holder of the port is not its business.
+    boolean signalled = !swept.isEmpty() || !failed.isEmpty();
+    List<ProcessView> holders =
+        r.port() > 0 && (signalled || listeningMember(r)) ? portHolders(r.port()) : List.of();
     LaunchRecord after;
-    if (left.isEmpty() && !portHeld) {
+    if (left.isEmpty() && holders.isEmpty()) {
       failed.clear();
       after = r.with("stopped", Instant.now().toString(), null);
       if (swept.isEmpty() && skipped.isEmpty()) {
@@ -532,13 +576,25 @@ final class Launches {
             new StopReport.Entry(candidate(family, r, null), null, "nothing of it was running"));
       }
     } else {
-      String survivors =
-          "still alive after the stop plan: "
-              + left.stream().map(v -> v.pid() + " (" + v.commandLine() + ")").toList();
+      List<String> alive = new ArrayList<>();
+      left.forEach(v -> alive.add(v.pid() + " (" + v.commandLine() + ")"));
+      for (ProcessView h : holders) {
+        if (left.stream().noneMatch(v -> v.pid() == h.pid())) {
+          alive.add(h.pid() + " (" + h.commandLine() + ", holds port " + r.port() + ")");
+        }
+      }
+      String survivors = "still alive after the stop plan: " + alive;
       if (failed.isEmpty()) {
         failed.add(
             new StopReport.Entry(
-                candidate(family, r, left.isEmpty() ? null : left.getFirst()), null, survivors));
+                candidate(
+                    family,
+                    r,
+                    !left.isEmpty()
+                        ? left.getFirst()
+                        : holders.isEmpty() ? null : holders.getFirst()),
+                null,
+                survivors));
       }
       swept.clear();
       after = r.with("failed", Instant.now().toString(), survivors);
@@ -726,7 +782,12 @@ final class Launches {
         continue;
       }
       List<ProcessView> members =
-          LaunchMembers.find(platform.processes(), r.launchId(), r.notBeforeTicks(), r.sid());
+          LaunchMembers.find(
+              platform.processes(),
+              r.launchId(),
+              r.notBeforeTicks(),
+              r.sid(),
+              r.sessionLeaderTicks());
       boolean listening = r.port() > 0 && listeningMember(r);
       String state;
       if (r.meantToRun() && r.status().equals("running")) {

@@ -61,7 +61,12 @@ final class RunawayWatch {
       Set<Long> attributed = new HashSet<>();
       for (LaunchRecord r : records) {
         List<ProcessView> m =
-            LaunchMembers.find(platform.processes(), r.launchId(), r.notBeforeTicks(), r.sid());
+            LaunchMembers.find(
+                platform.processes(),
+                r.launchId(),
+                r.notBeforeTicks(),
+                r.sid(),
+                r.sessionLeaderTicks());
         byLaunch.put(r, m);
         m.forEach(v -> attributed.add(v.pid()));
       }
@@ -145,7 +150,11 @@ final class RunawayWatch {
       }
       List<ProcessView> m =
           LaunchMembers.find(
-              platform.processes(), r.get().launchId(), r.get().notBeforeTicks(), r.get().sid());
+              platform.processes(),
+              r.get().launchId(),
+              r.get().notBeforeTicks(),
+              r.get().sid(),
+              r.get().sessionLeaderTicks());
       byLaunch.put(r.get(), m);
       List<String> own = limits("service " + s.name(), m, s.maxProcesses(), s.maxRssBytes());
       fired.addAll(own);

@@ -280,11 +280,14 @@ final class Stacks {
       List<StackReport.Service> out = new ArrayList<>();
       List<StopReport> parts = new ArrayList<>();
       LaunchRegistry registry = new LaunchRegistry(store);
+      Map<String, LaunchRecord> before = new HashMap<>();
       for (StackRecord.Service s : record.services().reversed()) {
-        if (registry.read(FAMILY, s.launch()).isEmpty()) {
+        Optional<LaunchRecord> onRecord = registry.read(FAMILY, s.launch());
+        if (onRecord.isEmpty()) {
           out.addFirst(service(s, "not running", null, 0));
           continue;
         }
+        before.put(s.name(), onRecord.get());
         progress.accept("stopping " + s.name() + " …");
         StackReport.Service stopped =
             stopService(s, force, waits, force ? "kitty down --force" : "kitty down", parts);
@@ -292,15 +295,72 @@ final class Stacks {
         progress.accept(s.name() + " " + stopped.state() + " (" + stopped.millis() + " ms)");
       }
       notes.addAll(registry.warnings());
-      List<ProcessView> survivors = carriers(id);
-      for (StackRecord.Service s : record.services()) {
-        if (s.port() > 0 && Kitty.portTaken(s.port())) {
-          notes.add(
-              "port "
-                  + s.port()
-                  + " of service "
-                  + s.name()
-                  + " is still taken; kitty doctor devstack says by whom");
+      List<ProcessView> survivors = new ArrayList<>(carriers(id));
+      // Until containment can prove it, what proves a service gone is that its recorded processes
+      // are and its port is free: a descendant that dropped the cookie (env -i) and left the
+      // session (setsid) is found only so, and makes the down fail naming it.
+      for (int i = 0; i < out.size(); i++) {
+        StackReport.Service s = out.get(i);
+        List<ProcessView> still = new ArrayList<>();
+        LaunchRecord r = before.get(s.name());
+        if (r != null) {
+          for (long[] p :
+              new long[][] {{r.pid(), r.startTicks()}, {r.wrapperPid(), r.wrapperStartTicks()}}) {
+            if (p[0] > 1) {
+              platform
+                  .processes()
+                  .view(p[0])
+                  .filter(v -> v.startTicks() == p[1])
+                  .ifPresent(still::add);
+            }
+          }
+        }
+        if (r != null && s.port() > 0) {
+          for (var l : platform.listeners().listeners(port -> port == s.port())) {
+            for (long h : l.holderPids()) {
+              platform.processes().view(h).ifPresent(still::add);
+            }
+          }
+        }
+        List<ProcessView> named = new ArrayList<>();
+        for (ProcessView v : still) {
+          if (named.stream().noneMatch(n -> n.pid() == v.pid())) {
+            named.add(v);
+          }
+          if (survivors.stream().noneMatch(n -> n.pid() == v.pid())) {
+            survivors.add(v);
+          }
+        }
+        if (!named.isEmpty()) {
+          String what =
+              "still there after the stop: "
+                  + named.stream()
+                      .map(
+                          v ->
+                              "pid "
+                                  + v.pid()
+                                  + " ("
+                                  + v.commandLine()
+                                  + (s.port() > 0 && holds(v.pid(), s.port())
+                                      ? ", holds port " + s.port()
+                                      : "")
+                                  + ")")
+                      .toList();
+          out.set(
+              i,
+              new StackReport.Service(
+                  s.name(),
+                  s.launch(),
+                  "failed",
+                  s.pid(),
+                  s.pgid(),
+                  s.port(),
+                  s.log(),
+                  s.members(),
+                  s.rssBytes(),
+                  s.cpuPercent(),
+                  s.millis(),
+                  s.error() != null ? s.error() + "; " + what : what));
         }
       }
       record.with(survivors.isEmpty() ? "down" : "failed").write(store);
@@ -313,6 +373,10 @@ final class Stacks {
       StackRecord.Service s, String state, String error, long millis) {
     return new StackReport.Service(
         s.name(), s.launch(), state, -1, -1, s.port(), null, List.of(), 0, 0, millis, error);
+  }
+
+  private boolean holds(long pid, int port) {
+    return platform.listeners().heldBy(pid).stream().anyMatch(l -> l.port() == port);
   }
 
   /** Every live process carrying the stack's cookie. */

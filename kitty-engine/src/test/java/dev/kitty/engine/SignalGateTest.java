@@ -115,7 +115,13 @@ class SignalGateTest {
     assertFalse(g.check(new Target(500, 5000, "b")).allowed(), "another family's launch");
     // A launch on record is also admitted by its session: a member that dropped the cookie.
     assertFalse(g.check(new Target(501, 5010, "a")).allowed());
-    g.admitLaunch("cookie-9", "a", 4950, 501);
+    // Its session proves nothing unless the session's leader is the recorded process: a pid the
+    // kernel reused for a new session leader (a stranger's setsid) is no member.
+    g.admitLaunch("cookie-8", "a", 4950, 501, 4990);
+    assertFalse(
+        g.check(new Target(501, 5010, "a")).allowed(),
+        "session 501 is led by another process than the one on record");
+    g.admitLaunch("cookie-9", "a", 4950, 501, 5010);
     assertEquals(
         "member of launch cookie-9 (its session 501, started after the launch)",
         g.check(new Target(501, 5010, "a")).reason());

@@ -146,6 +146,33 @@ final class World {
     return this;
   }
 
+  /**
+   * A process of kitty's user in session {@code sid}, started at stamp {@code startTicks}, carrying
+   * {@code launchId} as its cookie (null: none).
+   */
+  World inSession(long pid, long ppid, long sid, long startTicks, String launchId, String arg) {
+    processes.put(
+        pid,
+        new ProcessView(
+            pid,
+            ppid,
+            sid,
+            sid,
+            UID,
+            "u" + UID,
+            startTicks,
+            Instant.EPOCH,
+            arg,
+            List.of(arg),
+            null,
+            null,
+            1,
+            "S",
+            launchId == null ? Map.of() : Map.of(ProcessView.LAUNCH_COOKIE, launchId),
+            true));
+    return this;
+  }
+
   private static ProcessView view(long pid, long ppid, int uid, long start, String... args) {
     return new ProcessView(
         pid,

@@ -1,5 +1,6 @@
 package dev.kitty.shell;
 
+import dev.kitty.engine.Kitty;
 import dev.kitty.engine.KittyException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -106,21 +107,80 @@ final class Cli {
           if (ex instanceof KittyException ke) {
             err.println("kitty: " + ke.getMessage());
             err.flush();
+            if (wantsJson(commandLine, parseResult)) {
+              jsonError(commandLine, kind(ke), ke.getMessage(), ke.exitCode());
+            }
             return ke.exitCode();
           }
           err.println("kitty: internal error: " + ex);
-          ex.printStackTrace(err);
+          if (wantsJson(commandLine, parseResult)) {
+            // A script reads stdout: one JSON error document there, no trace anywhere.
+            jsonError(commandLine, "internal", String.valueOf(ex), ExitCodes.FAILED);
+          } else {
+            ex.printStackTrace(err);
+          }
           err.flush();
           return ExitCodes.FAILED;
         });
+    CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+    cl.setExecutionStrategy(
+        parseResult -> {
+          int code = run.execute(parseResult);
+          Kitty k = session.loadedKitty();
+          java.util.Optional<String> lost =
+              k == null ? java.util.Optional.empty() : k.takeAuditProblem();
+          if (lost.isPresent()) {
+            // A decision of the gate without its audit line: the command failed (ADR 12 addendum).
+            session.err().println("kitty: " + lost.get());
+            session.err().flush();
+            return code == ExitCodes.USAGE ? code : ExitCodes.FAILED;
+          }
+          return code;
+        });
     cl.setExitCodeExceptionMapper(ex -> ExitCodes.USAGE);
     return cl;
+  }
+
+  private static String kind(KittyException e) {
+    return switch (e) {
+      case KittyException.Usage u -> "usage";
+      case KittyException.BadInput b -> "bad_input";
+      case KittyException.Failed f -> "failed";
+    };
+  }
+
+  /** Whether {@code --json} was given on this line or inherited from the invocation around it. */
+  private static boolean wantsJson(CommandLine cl, CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--json")) {
+        return true;
+      }
+    }
+    CommandLine root = cl;
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    return root.getCommand() instanceof KittyCommand k && k.globals().json();
+  }
+
+  /** With {@code --json}: the error as one JSON document on stdout (docs/schemas/error). */
+  private static void jsonError(CommandLine cl, String kind, String message, int code) {
+    java.util.Map<String, Object> error = new java.util.LinkedHashMap<>();
+    error.put("kind", kind);
+    error.put("message", message);
+    error.put("exit_code", code);
+    PrintWriter out = cl.getOut();
+    out.println(dev.kitty.api.JsonText.write(java.util.Map.of("error", error)));
+    out.flush();
   }
 
   private static int parameterError(CommandLine.ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
     err.println("kitty: " + ex.getMessage());
+    if (List.of(args).contains("--json")) {
+      jsonError(cl, "usage", ex.getMessage(), ExitCodes.USAGE);
+    }
     String nearest =
         ex instanceof CommandLine.UnmatchedArgumentException u
                 && cl.getParent() == null

@@ -172,7 +172,11 @@ final class DashboardCommand implements Callable<Integer> {
   private static Long metadataPid(Path file) {
     try {
       List<String> lines =
-          Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+          dev.kitty.api.DaemonProof.readSmallFile(file, 64 * 1024)
+              .lines()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty())
+              .toList();
       return lines.size() > 3 ? Long.parseLong(lines.get(3)) : null;
     } catch (IOException | NumberFormatException e) {
       return null;

@@ -84,6 +84,10 @@ final class JsonSchemas {
 
   /** Checks the document of the command in {@code args} against its schema, if it has one. */
   static void checkCommand(List<String> args, JsonNode doc) {
+    if (doc.isObject() && doc.has("error")) {
+      check("error", doc); // any command's error document
+      return;
+    }
     schemaFor(args).ifPresent(schema -> check(schema, doc));
   }
 

@@ -100,6 +100,7 @@ class JsonSchemasTest {
           args + " " + schema);
       named.add(schema);
     }
+    named.add("error"); // every command's error document, checked by JsonSchemas.checkCommand
     assertEquals("stop", JsonSchemas.schemaFor(List.of("doctor", "--reset")).orElseThrow());
     assertEquals(
         "families",

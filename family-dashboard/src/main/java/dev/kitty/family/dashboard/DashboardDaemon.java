@@ -55,6 +55,10 @@ public final class DashboardDaemon {
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile String state;
   private volatile long stateAt;
+  private final java.util.concurrent.atomic.AtomicBoolean refreshing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.CompletableFuture<String> firstState =
+      new java.util.concurrent.CompletableFuture<>();
 
   private DashboardDaemon(Path project, int port, Path stateDir, String token, List<String> kitty) {
     this.project = project;
@@ -112,6 +116,11 @@ public final class DashboardDaemon {
 
   private int run() {
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // A client that sends half a request is dropped after 5 s, and every exchange has a virtual
+    // thread of its own: idle or slow clients can never starve the health answer (a dashboard that
+    // did not answer in time was once taken for a stale one; ADR 18 addendum).
+    System.setProperty("sun.net.httpserver.maxReqTime", "5");
+    System.setProperty("sun.net.httpserver.maxRspTime", "30");
     // Test-only (ISO-8601, e.g. PT3S): widens the window between launch and health so that a test
     // can interrupt a start inside it.
     String delay = System.getenv("KITTY_DASHBOARD_START_DELAY");
@@ -165,7 +174,7 @@ public final class DashboardDaemon {
                   removeRecords();
                 },
                 "dashboard-records"));
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/api/health", this::health);
     server.createContext("/api/state", this::state);
     server.createContext("/api/shutdown", this::shutdown);
@@ -210,8 +219,10 @@ public final class DashboardDaemon {
   private synchronized void removeRecords() {
     try {
       Files.deleteIfExists(marker);
-      if (Files.isRegularFile(metadata)) {
-        DashboardMetadata m = DashboardMetadata.parse(Files.readString(metadata));
+      if (Files.isRegularFile(metadata, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        DashboardMetadata m =
+            DashboardMetadata.parse(
+                DaemonProof.readSmallFile(metadata, DashboardMetadata.MAX_BYTES));
         if (m.pid() != null && m.pid() == pid) {
           Files.deleteIfExists(metadata);
         }
@@ -245,13 +256,44 @@ public final class DashboardDaemon {
       send(x, 503, "{\"error\":\"started without KITTY_COMMAND\"}", "application/json");
       return;
     }
-    synchronized (this) {
-      if (state == null || System.nanoTime() - stateAt > 2_000_000_000L) {
-        state = runKitty();
-        stateAt = System.nanoTime();
+    refreshIfStale();
+    String now = state;
+    if (now == null) {
+      try {
+        now = firstState.get(25, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        send(x, 503, "{\"error\":\"the first state is still being computed\"}", "application/json");
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
-    send(x, 200, state, "application/json");
+    send(x, 200, now, "application/json");
+  }
+
+  /**
+   * Starts one refresh of the state off the request threads when the last is older than 2 s: all
+   * readers share it, a loop of requests is never a loop of kitty processes, and no request waits
+   * for one except the very first.
+   */
+  private void refreshIfStale() {
+    if ((state == null || System.nanoTime() - stateAt > 2_000_000_000L)
+        && refreshing.compareAndSet(false, true)) {
+      Thread.ofVirtual()
+          .name("dashboard-state")
+          .start(
+              () -> {
+                try {
+                  String s = runKitty();
+                  state = s;
+                  stateAt = System.nanoTime();
+                  firstState.complete(s);
+                } finally {
+                  refreshing.set(false);
+                }
+              });
+    }
   }
 
   /** {@code kitty --json doctor}; its exit code 3 ("something needs action") is an answer too. */

@@ -68,11 +68,13 @@ public final class DashboardFamily implements Family {
   @Override
   public List<String> recordNotes(String scope) {
     Path file = Path.of(scope, ".kittify", ".dashboard");
-    if (!Files.exists(file)) {
-      return List.of();
-    }
     try {
-      DashboardMetadata m = DashboardMetadata.parse(Files.readString(file));
+      if (Files.isSymbolicLink(file.getParent())) {
+        return List.of(
+            "metadata folder " + file.getParent() + " is a symbolic link: not followed, not used");
+      }
+      DashboardMetadata m =
+          DashboardMetadata.parse(DaemonProof.readSmallFile(file, DashboardMetadata.MAX_BYTES));
       if (!RANGE.contains(m.port())) {
         return List.of(
             "metadata file "
@@ -87,6 +89,8 @@ public final class DashboardFamily implements Family {
     } catch (IllegalArgumentException e) {
       return List.of(
           "metadata file " + file + " is malformed (" + e.getMessage() + "); it will be replaced");
+    } catch (java.nio.file.NoSuchFileException none) {
+      return List.of();
     } catch (IOException | UncheckedIOException e) {
       return List.of("metadata file " + file + " cannot be read (" + e.getMessage() + ")");
     }

@@ -16,6 +16,9 @@ import java.util.List;
  */
 record DashboardMetadata(String url, int port, String token, Long pid, Long startTicks) {
 
+  /** The most bytes read from a metadata file (a real one is under 200). */
+  static final int MAX_BYTES = 64 * 1024;
+
   /**
    * Parses the file's text.
    *

@@ -21,8 +21,8 @@ import java.util.Optional;
  * nonce and of the token show that the process answering is that one and which project's token it
  * holds; the project's {@code .kittify/.dashboard} naming its pid and port makes it the project's
  * live dashboard. A proven dashboard nothing names — its project's file names another, or the
- * project is gone — is an orphan: {@code safe_auto}. A proven dashboard that no longer answers
- * health is stale too.
+ * project is gone — is an orphan: {@code safe_auto}. A proven dashboard that does not answer health
+ * is judged by the same records: silence never makes the live one stale (ADR 18 addendum).
  */
 final class KittyDashboardProof {
 
@@ -88,11 +88,65 @@ final class KittyDashboardProof {
           attrs);
     }
     // Proven. Now: is it the project's live dashboard, or an orphan?
+    Map<String, Object> finalProofs = proofs;
+    String finalChallenge = challenge;
+    return byRecords(
+        ctx,
+        p,
+        port,
+        project,
+        attrs,
+        meta ->
+            DaemonProof.answers(finalProofs, "token_proof", meta.token(), finalChallenge)
+                ? Identity.recordedLive(
+                    IdentitySource.METADATA_FILE,
+                    "the live dashboard on record for " + project,
+                    attrs)
+                : Identity.operatorRequired(
+                    IdentitySource.MARKER,
+                    "its project's metadata names it, but it does not hold the token there",
+                    attrs));
+  }
+
+  /**
+   * What the records say of a dashboard whose identity is proven (ADR 18 addendum): staleness comes
+   * only from them — its project gone, or its project's metadata file naming another daemon or none
+   * — and never from how it answers. A dashboard its project's metadata names is the live one
+   * ({@code named} decides how sure), whatever its health.
+   */
+  private static Identity byRecords(
+      ProbeContext ctx,
+      ProcessView p,
+      int port,
+      String project,
+      Map<String, Object> attrs,
+      java.util.function.Function<DashboardMetadata, Identity> named) {
+    attrs.put("metadata_file", project + "/.kittify/.dashboard");
     if (!isDirectory(project)) {
       attrs.put("stale", "its project " + project + " is gone");
       return Identity.safeAuto(IdentitySource.MARKER, attrs);
     }
     FileEvidence file = ctx.readFile(project + "/.kittify/.dashboard");
+    if (file.text() == null && !file.absent()) {
+      return Identity.operatorRequired(
+          IdentitySource.MARKER,
+          "metadata file "
+              + file.path()
+              + " cannot be read ("
+              + file.error()
+              + "): which dashboard is live is unknown",
+          attrs);
+    }
+    if (file.text() != null
+        && (file.worldWritable()
+            || (file.ownerUid() >= 0 && file.ownerUid() != ctx.currentUid()))) {
+      return Identity.operatorRequired(
+          IdentitySource.MARKER,
+          "metadata file "
+              + file.path()
+              + " is world-writable or another user's: not evidence of which dashboard is live",
+          attrs);
+    }
     DashboardMetadata meta = null;
     if (file.text() != null) {
       try {
@@ -109,33 +163,24 @@ final class KittyDashboardProof {
       }
       attrs.put("recorded_pid", meta.pid());
     }
-    boolean named =
-        meta != null && meta.port() == port && meta.pid() != null && meta.pid() == p.pid();
-    if (!named) {
-      attrs.put(
-          "stale",
-          "orphan: "
-              + (meta == null
-                  ? "no metadata file in " + project
-                  : "its project's metadata names "
-                      + (meta.pid() == null ? "no pid" : "pid " + meta.pid())
-                      + " port "
-                      + meta.port()));
-      return Identity.safeAuto(IdentitySource.MARKER, attrs);
+    if (meta != null && meta.port() == port && meta.pid() != null && meta.pid() == p.pid()) {
+      return named.apply(meta);
     }
-    if (!DaemonProof.answers(proofs, "token_proof", meta.token(), challenge)) {
-      return Identity.operatorRequired(
-          IdentitySource.MARKER,
-          "its project's metadata names it, but it does not hold the token there",
-          attrs);
-    }
-    return Identity.recordedLive(
-        IdentitySource.METADATA_FILE, "the live dashboard on record for " + project, attrs);
+    attrs.put(
+        "stale",
+        "orphan: "
+            + (meta == null
+                ? "no metadata file in " + project
+                : "its project's metadata names "
+                    + (meta.pid() == null ? "no pid" : "pid " + meta.pid())
+                    + " port "
+                    + meta.port()));
+    return Identity.safeAuto(IdentitySource.MARKER, attrs);
   }
 
   /**
    * A kitty dashboard that does not answer health: proven by its marker alone (pid, port and start
-   * time), and stale; empty when the process is not one.
+   * time), then judged by its project's records; empty when the process is not one.
    */
   static Optional<Identity> unhealthy(ProbeContext ctx, ProcessView p, HttpAnswer health) {
     if (!p.commandLine().contains(DashboardFamily.DAEMON_MAIN)) {
@@ -155,12 +200,29 @@ final class KittyDashboardProof {
                   + unproven.getMessage(),
               attrs));
     }
-    attrs.put("project_dir", marker.get("project_dir"));
-    attrs.put("singleton_scope_id", marker.get("project_dir"));
-    attrs.put(
-        "stale",
-        "unhealthy: " + (health.error() != null ? health.error() : "HTTP " + health.status()));
-    return Optional.of(Identity.safeAuto(IdentitySource.MARKER, attrs));
+    String project = String.valueOf(marker.get("project_dir"));
+    String silence = health.error() != null ? health.error() : "HTTP " + health.status();
+    attrs.put("project_dir", project);
+    attrs.put("singleton_scope_id", project);
+    attrs.put("health", silence);
+    // Silence is never evidence of staleness (ADR 18 addendum): a slow or stalled dashboard its
+    // project names is still the live one; the records alone can make it an orphan.
+    return Optional.of(
+        byRecords(
+            ctx,
+            p,
+            ctx.listener().port(),
+            project,
+            attrs,
+            meta ->
+                Identity.recordedLive(
+                    IdentitySource.MARKER,
+                    "the live dashboard on record for "
+                        + project
+                        + " (it did not answer health: "
+                        + silence
+                        + ")",
+                    attrs)));
   }
 
   /** The daemon's marker, checked against the real process; throws with the reason. */

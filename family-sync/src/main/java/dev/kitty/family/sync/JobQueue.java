@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The daemon's work queue: a job holds the daemon busy for a given time, which makes "sync work in
  * flight" observable (FR-010). Every state change is appended to the queue file, one JSON object a
- * line, so the work survives in {@code queue_db_path} for whoever looks.
+ * line, so the work survives in {@code queue_db_path} for whoever looks. A daemon that exits with
+ * jobs in flight (TERM, shutdown) waits a little for them and hands back the rest: each gets a
+ * {@code handed_back} line, so no job stays {@code running} for ever in the file.
  */
 final class JobQueue implements AutoCloseable {
 
@@ -30,6 +32,8 @@ final class JobQueue implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong nextId = new AtomicLong(1);
   private final AtomicLong done = new AtomicLong();
+  private final Map<Long, String> running = new java.util.concurrent.ConcurrentHashMap<>();
+  private boolean closed;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -46,13 +50,20 @@ final class JobQueue implements AutoCloseable {
   /** Starts a job that runs for {@code duration}; answers its id. */
   synchronized long submit(String name, Duration duration) throws IOException {
     long id = nextId.getAndIncrement();
+    if (closed) {
+      throw new IOException("the daemon is shutting down");
+    }
     append(id, name, "running", duration);
+    running.put(id, name);
     inFlight.incrementAndGet();
     timer.schedule(() -> finish(id, name), duration.toMillis(), TimeUnit.MILLISECONDS);
     return id;
   }
 
   private synchronized void finish(long id, String name) {
+    if (running.remove(id) == null) {
+      return; // handed back already
+    }
     try {
       append(id, name, "done", Duration.ZERO);
     } catch (IOException e) {
@@ -87,8 +98,39 @@ final class JobQueue implements AutoCloseable {
     return done.get();
   }
 
+  /**
+   * Waits up to {@code grace} for the jobs in flight, then hands back those still running; takes no
+   * new job after. Safe to call more than once.
+   */
+  void close(Duration grace) {
+    synchronized (this) {
+      closed = true;
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (!running.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    synchronized (this) {
+      for (var job : Map.copyOf(running).entrySet()) {
+        running.remove(job.getKey());
+        try {
+          append(job.getKey(), job.getValue(), "handed_back", Duration.ZERO);
+        } catch (IOException e) {
+          System.err.println("sync daemon: cannot hand back job " + job.getKey() + ": " + e);
+        }
+        inFlight.decrementAndGet();
+      }
+    }
+    timer.shutdownNow();
+  }
+
   @Override
   public void close() {
-    timer.shutdownNow();
+    close(Duration.ZERO);
   }
 }

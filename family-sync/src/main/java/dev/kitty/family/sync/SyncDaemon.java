@@ -116,6 +116,10 @@ public final class SyncDaemon {
     // Without TCP_NODELAY the server's header and body writes meet the client's delayed ACK: every
     // health answer would take 40 ms, and a scan probes every daemon. Read once, at first use.
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // Half-sent requests are dropped after 5 s and every exchange has a virtual thread: idle
+    // clients never stall the health answer that proves this daemon is the live singleton.
+    System.setProperty("sun.net.httpserver.maxReqTime", "5");
+    System.setProperty("sun.net.httpserver.maxRspTime", "30");
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -140,10 +144,13 @@ public final class SyncDaemon {
             new Thread(
                 () -> {
                   server.stop(0);
+                  // Within the stop plan's TERM grace (3 s): finish what is nearly done, hand
+                  // back the rest.
+                  queue.close(Duration.ofMillis(1500));
                   removeMarker();
                 },
                 "sync-marker-cleanup"));
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/api/health", this::health);
     server.createContext("/api/jobs", this::jobs);
     server.createContext("/api/shutdown", this::shutdown);
@@ -169,7 +176,7 @@ public final class SyncDaemon {
     }
     log("exiting: " + exitReason);
     server.stop(0);
-    queue.close();
+    queue.close(Duration.ofMillis(1500));
     removeMarker();
     return 0;
   }
@@ -235,7 +242,7 @@ public final class SyncDaemon {
   private boolean recorded() {
     String text;
     try {
-      text = Files.readString(record);
+      text = DaemonProof.readSmallFile(record, 1 << 20);
     } catch (java.nio.file.NoSuchFileException e) {
       return false;
     } catch (IOException e) {
@@ -300,7 +307,13 @@ public final class SyncDaemon {
           return;
         }
         String name = req.get("name") instanceof String s ? s : "job";
-        long id = queue.submit(name, Duration.ofMillis(ms));
+        long id;
+        try {
+          id = queue.submit(name, Duration.ofMillis(ms));
+        } catch (IOException shuttingDown) {
+          send(x, 503, Map.of("error", shuttingDown.getMessage()));
+          return;
+        }
         send(x, 202, Map.of("id", id, "in_flight", queue.inFlight()));
       }
       default -> send(x, 405, Map.of("error", "GET or POST"));

@@ -102,6 +102,10 @@ public final class SyncFamily implements Family {
       return fromHealth(ctx, process, payload, challenge);
     }
     if (process.isPresent() && looksLikeSyncDaemon(process.get())) {
+      Optional<Identity> recorded = silentSingleton(ctx, process.get(), health);
+      if (recorded.isPresent()) {
+        return recorded.get();
+      }
       return Identity.operatorRequired(
           IdentitySource.PROCESS_SHAPE,
           "has a sync daemon's command line but its health endpoint did not identify it ("
@@ -252,6 +256,61 @@ public final class SyncFamily implements Family {
             ? "the recorded singleton, but " + stale + " (FR-008)"
             : "not the recorded singleton of " + ours + (stale == null ? "" : "; " + stale));
     return Identity.safeAuto(IdentitySource.MARKER, attrs);
+  }
+
+  /**
+   * A sync daemon that did not answer health but that the singleton record names (pid, port and
+   * start stamp) and whose marker proves the process: still the live singleton. A slow singleton is
+   * the singleton; silence never makes a recorded daemon stale (ADR 14 addendum), so {@code ensure}
+   * reuses it rather than starting a second one.
+   */
+  private static Optional<Identity> silentSingleton(
+      ProbeContext ctx, ProcessView p, HttpAnswer health) {
+    FileEvidence recordFile = ctx.singletonRecord();
+    if (recordFile.text() == null) {
+      return Optional.empty();
+    }
+    Map<String, Object> rec;
+    try {
+      rec = JsonText.parseObject(recordFile.text());
+    } catch (IllegalArgumentException corrupt) {
+      return Optional.empty();
+    }
+    long port = ctx.listener().port();
+    boolean named =
+        rec.get("pid") instanceof Long rp
+            && rp == p.pid()
+            && rec.get("port") instanceof Long rq
+            && rq == port
+            && rec.get("start_ticks") instanceof Long rs
+            && rs == p.startTicks();
+    if (!named) {
+      return Optional.empty();
+    }
+    Path root = SyncContract.daemonRoot(Path.of(ctx.stateDir()));
+    Path markerPath = SyncContract.markerFile(root, p.pid());
+    try {
+      if (DaemonProof.readMarker(ctx, markerPath.toString(), p, (int) port) == null) {
+        return Optional.empty();
+      }
+    } catch (IllegalArgumentException unproven) {
+      return Optional.empty();
+    }
+    Map<String, Object> attrs = shapeAttributes(p);
+    attrs.put("singleton_scope_id", root.toString());
+    attrs.put("daemon_root", root.toString());
+    attrs.put("marker", markerPath.toString());
+    attrs.put("recorded_pid", p.pid());
+    attrs.put("health", reason(health));
+    return Optional.of(
+        Identity.recordedLive(
+            IdentitySource.MARKER,
+            "the recorded singleton of "
+                + root
+                + " (it did not answer health: "
+                + reason(health)
+                + ")",
+            attrs));
   }
 
   /** Why the marker does not prove this daemon, if it does not. */

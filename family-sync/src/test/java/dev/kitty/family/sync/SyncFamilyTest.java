@@ -136,6 +136,44 @@ class SyncFamilyTest {
     assertTrue(id.skipReason().contains("Connection refused"), id.skipReason());
   }
 
+  /**
+   * Finding 4 of the safety review (ADR 14 addendum): the recorded singleton that does not answer
+   * health (stalled by idle clients, or busy) is still the live singleton, so {@code ensure} reuses
+   * it and no cleanup takes it; without the record naming it, or without its marker, it proves
+   * nothing and stays for the operator.
+   */
+  @Test
+  void aSilentDaemonTheSingletonRecordNamesIsStillTheLiveSingleton() {
+    FakeProbeContext named =
+        new FakeProbeContext(SyncFamily.RANGE, PORT, PID)
+            .with(FakeProbeContext.process(PID, 1, KITTY_CMDLINE, Map.of()))
+            .silent()
+            .file(MARKER, marker(PID, PORT, Instant.EPOCH), false)
+            .file(RECORD, record(PID, PORT, PID * 10), false);
+    Identity id = family.identify(named);
+    assertTrue(id.recorded(), id.toString());
+    assertTrue(id.skipReason().contains("did not answer health"), id.skipReason());
+    for (FakeProbeContext notProven :
+        List.of(
+            new FakeProbeContext(SyncFamily.RANGE, PORT, PID)
+                .with(FakeProbeContext.process(PID, 1, KITTY_CMDLINE, Map.of()))
+                .silent()
+                .file(RECORD, record(PID, PORT, PID * 10), false),
+            new FakeProbeContext(SyncFamily.RANGE, PORT, PID)
+                .with(FakeProbeContext.process(PID, 1, KITTY_CMDLINE, Map.of()))
+                .silent()
+                .file(MARKER, marker(PID, PORT, Instant.EPOCH), false)
+                .file(RECORD, record(PID, PORT, PID * 10 + 1), false),
+            new FakeProbeContext(SyncFamily.RANGE, PORT, PID)
+                .with(FakeProbeContext.process(PID, 1, KITTY_CMDLINE, Map.of()))
+                .silent()
+                .file(MARKER, marker(PID, PORT, Instant.EPOCH), false))) {
+      Identity other = family.identify(notProven);
+      assertEquals(CleanupClass.OPERATOR_REQUIRED, other.cleanupClass(), other.toString());
+      assertTrue(!other.recorded(), other.toString());
+    }
+  }
+
   @Test
   void anythingElseIsNeverTouched() {
     FakeProbeContext dashboardShaped =

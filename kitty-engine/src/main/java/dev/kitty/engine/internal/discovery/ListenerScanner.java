@@ -29,4 +29,13 @@ public interface ListenerScanner {
   default List<ListenerView> heldBy(long pid) {
     return listeners(p -> true).stream().filter(l -> l.holderPids().contains(pid)).toList();
   }
+
+  /**
+   * As {@link #heldBy(long)}, where the socket tables need not be read again if they were read at
+   * or after {@code tablesReadSince} ({@link System#nanoTime()}): one decision of the gate over
+   * many targets reads them once, and never relies on a read from before it began.
+   */
+  default List<ListenerView> heldBy(long pid, long tablesReadSince) {
+    return heldBy(pid);
+  }
 }

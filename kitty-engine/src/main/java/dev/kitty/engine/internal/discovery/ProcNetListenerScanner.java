@@ -15,9 +15,6 @@ import java.util.function.IntPredicate;
  */
 final class ProcNetListenerScanner implements ListenerScanner {
 
-  /** How often {@link #heldBy} may re-read the socket tables for an inode it has not seen. */
-  private static final long REFRESH_NANOS = 100_000_000L;
-
   private final ProcFs fs;
 
   /**
@@ -29,7 +26,8 @@ final class ProcNetListenerScanner implements ListenerScanner {
   private final Map<Long, SocketEntry> knownListening =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private volatile long lastRefresh;
+  /** When the last read of the socket tables began ({@link System#nanoTime()}). */
+  private volatile long lastRefresh = System.nanoTime() - Long.MAX_VALUE / 2;
 
   /**
    * A process's socket inodes, valid while its /proc entry is the same inode (a new process with a
@@ -60,6 +58,11 @@ final class ProcNetListenerScanner implements ListenerScanner {
 
   @Override
   public List<ListenerView> heldBy(long pid) {
+    return heldBy(pid, System.nanoTime());
+  }
+
+  @Override
+  public List<ListenerView> heldBy(long pid, long tablesReadSince) {
     List<Long> inodes = new ArrayList<>();
     for (String target : fs.fdTargets(pid)) {
       long inode = socketInode(target);
@@ -67,11 +70,16 @@ final class ProcNetListenerScanner implements ListenerScanner {
         inodes.add(inode);
       }
     }
-    // A socket inode not yet known as listening may have started listening since: re-read the
-    // tables, at most every 100 ms (other sockets — connections — are never listening).
-    if (inodes.stream().anyMatch(i -> !knownListening.containsKey(i))
-        && System.nanoTime() - lastRefresh > REFRESH_NANOS) {
-      listening(p -> true);
+    // A socket inode not known as listening may have started listening since the tables were
+    // last read: read them again unless that was within this decision (ADR 12 addendum: the gate
+    // sees every listener a target holds at the moment it decides, in any family's range).
+    if (lastRefresh - tablesReadSince < 0) {
+      for (long i : inodes) {
+        if (!knownListening.containsKey(i)) {
+          listening(p -> true);
+          break;
+        }
+      }
     }
     List<ListenerView> out = new ArrayList<>();
     for (long inode : inodes) {
@@ -95,19 +103,23 @@ final class ProcNetListenerScanner implements ListenerScanner {
   }
 
   private Map<Long, SocketEntry> listening(IntPredicate ports) {
+    long began = System.nanoTime();
     Map<Long, SocketEntry> byInode = new LinkedHashMap<>();
     for (boolean v6 : new boolean[] {false, true}) {
       String file = v6 ? "net/tcp6" : "net/tcp";
       String content = fs.text(fs.root().resolve(file)).orElse("");
       for (SocketEntry e : ProcNetTcpParser.parse(content, v6, true)) {
-        // inode 0 is a socket in teardown: nothing can hold it any more.
-        if (e.listening() && e.inode() != 0 && ports.test(e.port())) {
-          byInode.putIfAbsent(e.inode(), e);
+        // inode 0 is a socket in teardown: nothing can hold it any more. Every listener is
+        // remembered, in or out of the ports asked for: the gate asks about all of them.
+        if (e.listening() && e.inode() != 0) {
+          knownListening.putIfAbsent(e.inode(), e);
+          if (ports.test(e.port())) {
+            byInode.putIfAbsent(e.inode(), e);
+          }
         }
       }
     }
-    knownListening.putAll(byInode);
-    lastRefresh = System.nanoTime();
+    lastRefresh = began;
     return byInode;
   }
 

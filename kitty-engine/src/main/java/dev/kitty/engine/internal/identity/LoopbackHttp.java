@@ -238,7 +238,8 @@ public final class LoopbackHttp {
         return out.toByteArray();
       }
       int start = lineEnd + 2;
-      if (size < 0 || start + size > body.length) {
+      // Compared without adding: a chunk size of 7fffffff overflowed start + size and threw.
+      if (size < 0 || size > body.length - start) {
         return null;
       }
       out.write(body, start, size);

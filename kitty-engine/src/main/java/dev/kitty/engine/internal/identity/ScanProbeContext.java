@@ -130,6 +130,15 @@ final class ScanProbeContext implements ProbeContext {
                     r.meantToRun(),
                     r.notBeforeTicks(),
                     r.pid(),
-                    r.port()));
+                    r.port(),
+                    stoppedAt(r.stoppedAt())));
+  }
+
+  private static java.time.Instant stoppedAt(String iso) {
+    try {
+      return iso == null ? null : java.time.Instant.parse(iso);
+    } catch (java.time.format.DateTimeParseException unreadable) {
+      return null;
+    }
   }
 }

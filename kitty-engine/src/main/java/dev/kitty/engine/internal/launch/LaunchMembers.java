@@ -10,8 +10,14 @@ import java.util.Optional;
 /**
  * The processes of one launch: those that carry its cookie ({@code KITTY_LAUNCH_ID}, inherited by
  * every descendant, including those that called {@code setsid} and were re-parented to init) or are
- * in its session, and started no earlier than the launch. Zombies are left out: they hold nothing
- * and cannot be signalled away.
+ * in its session while that session's leader is still the recorded process, and started no earlier
+ * than the launch. Zombies are left out: they hold nothing and cannot be signalled away.
+ *
+ * <p>A session id alone proves nothing: once every process of the launch's session is gone, the
+ * kernel may give its number to a new session leader (a terminal's shell, any daemon calling {@code
+ * setsid}), whose whole session would then pass for the launch's. So the session counts only while
+ * its leader — the pid equal to the session id — is alive with the start stamp kitty recorded for
+ * it (ADR 19 addendum).
  */
 public final class LaunchMembers {
 
@@ -22,11 +28,14 @@ public final class LaunchMembers {
    *
    * @param notBeforeTicks the launch's floor start stamp (the launching kitty's own)
    * @param sid the launch's session, or -1 when it has none on record
+   * @param leaderTicks the start stamp of the session's leader on record, or -1 when unknown (then
+   *     the session proves nothing and only the cookie counts)
    */
   public static List<ProcessView> find(
-      ProcessTable table, String launchId, long notBeforeTicks, long sid) {
+      ProcessTable table, String launchId, long notBeforeTicks, long sid, long leaderTicks) {
     List<ProcessView> out = new ArrayList<>();
     long me = ProcessHandle.current().pid();
+    boolean sessionIsOurs = sessionLed(table, sid, leaderTicks);
     for (ProcessNode n : table.nodes().values()) {
       // The start stamp first: it costs nothing, and most processes are older than the launch.
       if (n.startTicks() < notBeforeTicks || n.zombie() || n.pid() == me) {
@@ -37,13 +46,20 @@ public final class LaunchMembers {
         continue;
       }
       boolean cookie = launchId.equals(v.get().cookies().get(ProcessView.LAUNCH_COOKIE));
-      boolean session = sid > 1 && v.get().sid() == sid;
+      boolean session = sessionIsOurs && v.get().sid() == sid;
       if (cookie || session) {
         out.add(v.get());
       }
     }
     out.sort(java.util.Comparator.comparingLong(ProcessView::startTicks));
     return out;
+  }
+
+  /** Whether session {@code sid}'s leader is the recorded process (start stamp {@code ticks}). */
+  public static boolean sessionLed(ProcessTable table, long sid, long leaderTicks) {
+    return sid > 1
+        && leaderTicks >= 0
+        && table.node(sid).map(n -> n.startTicks() == leaderTicks).orElse(false);
   }
 
   /** Every live process but kitty itself that {@code test} accepts (a cookie scan). */

@@ -82,6 +82,21 @@ public record LaunchRecord(
     return status.equals("running") || status.equals("starting");
   }
 
+  /**
+   * The start stamp of the launch's session leader: kitty's root process, which {@code setsid} made
+   * the leader (the wrapper when there is one, else the main process); -1 when neither is the
+   * session's leader on record.
+   */
+  public long sessionLeaderTicks() {
+    if (sid <= 1) {
+      return -1;
+    }
+    if (sid == wrapperPid) {
+      return wrapperStartTicks;
+    }
+    return sid == pid ? startTicks : -1;
+  }
+
   /** This record with another status, stop time and error. */
   public LaunchRecord with(String newStatus, String newStoppedAt, String newError) {
     return new LaunchRecord(

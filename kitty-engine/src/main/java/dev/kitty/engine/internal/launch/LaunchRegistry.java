@@ -92,7 +92,9 @@ public final class LaunchRegistry {
   private Optional<LaunchRecord> parse(Path f) {
     String problem;
     try {
-      Map<String, Object> m = JsonSupport.objectOrNull(Files.readString(f));
+      Map<String, Object> m =
+          JsonSupport.objectOrNull(
+              dev.kitty.api.DaemonProof.readSmallFile(f, StateStore.MAX_RECORD_BYTES));
       if (m == null) {
         problem = "not a JSON object";
       } else {

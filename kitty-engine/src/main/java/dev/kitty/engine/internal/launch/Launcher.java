@@ -74,6 +74,11 @@ public final class Launcher {
 
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
+  /** The environment words that tie a process to a launch or a stack. */
+  private static final List<String> INHERITED_COOKIES =
+      List.of(
+          ProcessView.LAUNCH_COOKIE, "KITTY_FAMILY", "KITTY_SERVICE", "KITTY_STACK", "KITTY_TOKEN");
+
   private static final Path[] SETSID = {Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")};
 
   private final Platform platform;
@@ -156,6 +161,10 @@ public final class Launcher {
     if (cwd != null) {
       pb.directory(cwd.toFile());
     }
+    // The launch's identity is its own: cookies kitty inherited (it runs inside a stack service or
+    // another launch) are dropped, or the new daemon would pass for a member of that one and a
+    // `down` of the stack would find it (ADR 19 addendum).
+    INHERITED_COOKIES.forEach(pb.environment()::remove);
     pb.environment().putAll(env);
     pb.environment().put(ProcessView.LAUNCH_COOKIE, launchId);
     pb.environment().put("KITTY_FAMILY", family.id());
@@ -323,9 +332,21 @@ public final class Launcher {
    */
   private void stopFailedStart(FamilyInfo family, Process process, String launchId) {
     stopFailedStart(family, process);
+    stopCarriers(family, launchId);
+  }
+
+  /**
+   * Stops a launch that became healthy but could not be recorded (a full state disk): nothing may
+   * run that no record names. Every process carrying its cookie gets TERM, then KILL.
+   */
+  public void abandon(FamilyInfo family, Launched launched) {
+    stopCarriers(family, launched.launchId());
+  }
+
+  private void stopCarriers(FamilyInfo family, String launchId) {
     long floor = -1;
     for (int round = 0; round < 3; round++) {
-      List<ProcessView> left = LaunchMembers.find(platform.processes(), launchId, floor, -1);
+      List<ProcessView> left = LaunchMembers.find(platform.processes(), launchId, floor, -1, -1);
       if (left.isEmpty()) {
         return;
       }

@@ -20,12 +20,22 @@ public final class AuditLog {
   private static final Logger LOG = LoggerFactory.getLogger("kitty.audit");
 
   private final Path file;
+  private final java.util.function.Consumer<String> onLost;
   private java.nio.channels.FileChannel channel;
-  private boolean unwritable;
+  private String unwritable;
 
   /** An audit log in {@code stateDir}, or one that only logs when {@code stateDir} is null. */
   public AuditLog(Path stateDir) {
+    this(stateDir, lost -> {});
+  }
+
+  /**
+   * As {@link #AuditLog(Path)}, telling {@code onLost} why, for every line that could not be
+   * written: a decision that leaves no line is a failure the command must report, not a silence.
+   */
+  public AuditLog(Path stateDir, java.util.function.Consumer<String> onLost) {
     this.file = stateDir == null ? null : stateDir.resolve("audit.log");
+    this.onLost = onLost;
   }
 
   /** The file the decisions are appended to, or null. */
@@ -41,7 +51,10 @@ public final class AuditLog {
     return dev.kitty.api.JsonText.write(line);
   }
 
-  /** Records one decision. Never throws: an unwritable log is reported on the logger. */
+  /**
+   * Records one decision. Never throws: a line that cannot be written is reported on the logger and
+   * to the failure consumer given at construction.
+   */
   public synchronized void record(
       String family,
       long pid,
@@ -69,7 +82,11 @@ public final class AuditLog {
         decision,
         reason,
         outcome);
-    if (file == null || unwritable) {
+    if (file == null) {
+      return;
+    }
+    if (unwritable != null) {
+      onLost.accept(unwritable);
       return;
     }
     try {
@@ -86,8 +103,9 @@ public final class AuditLog {
       byte[] bytes = (json(line) + "\n").getBytes(StandardCharsets.UTF_8);
       channel.write(java.nio.ByteBuffer.wrap(bytes));
     } catch (IOException e) {
-      unwritable = true;
+      unwritable = "audit log " + file + " cannot be written (" + e.getMessage() + ")";
       LOG.warn("audit log {} cannot be written: {}", file, e.getMessage());
+      onLost.accept(unwritable);
     }
   }
 }

@@ -167,7 +167,8 @@ public final class SignalGate {
   private final Map<Long, Member> members = new HashMap<>();
 
   /** A launch of a family: its cookie, its family, when it was made, and its session (-1: none). */
-  private record Launch(String launchId, String family, long notBeforeTicks, long sid) {}
+  private record Launch(
+      String launchId, String family, long notBeforeTicks, long sid, long leaderTicks) {}
 
   private final List<Launch> launches = new ArrayList<>();
 
@@ -232,7 +233,7 @@ public final class SignalGate {
 
   /** The verdict for {@code t}, without signalling. */
   public synchronized Verdict check(Target t) {
-    return checked(t).verdict();
+    return checked(t, System.nanoTime()).verdict();
   }
 
   /**
@@ -242,7 +243,11 @@ public final class SignalGate {
    */
   private record Checked(Verdict verdict, List<ListenerView> held) {}
 
-  private Checked checked(Target t) {
+  /**
+   * @param since when the decision this check is part of began: the socket tables are read again
+   *     unless they were read since then
+   */
+  private Checked checked(Target t, long since) {
     Verdict before = identityRules(t);
     if (before != null) {
       return new Checked(before, List.of());
@@ -251,7 +256,7 @@ public final class SignalGate {
     if (acting.isEmpty()) {
       return new Checked(refuse(false, "family " + t.family() + " is not loaded"), List.of());
     }
-    List<ListenerView> held = platform.listeners().heldBy(t.pid());
+    List<ListenerView> held = platform.listeners().heldBy(t.pid(), since);
     return new Checked(reachRules(t, acting.get(), held), held);
   }
 
@@ -325,19 +330,21 @@ public final class SignalGate {
    * are derived from a boot time with one-second resolution and drift from the wall clock.
    */
   public synchronized void admitLaunch(String launchId, String family, long notBeforeTicks) {
-    admitLaunch(launchId, family, notBeforeTicks, -1);
+    admitLaunch(launchId, family, notBeforeTicks, -1, -1);
   }
 
   /**
    * As {@link #admitLaunch(String, String, long)} for a launch on record whose session is {@code
    * sid}: a process in that session that started no earlier than {@code notBeforeTicks} is a member
-   * too, even if it dropped the cookie from its environment. The session id is the pid of the
-   * launch's first process, which kitty made a session leader; a later process with the same pid
-   * cannot be in that session unless it was started by a member.
+   * too, even if it dropped the cookie from its environment — but only while the session's leader
+   * (the pid equal to {@code sid}, the launch's first process, which kitty made a session leader)
+   * is alive with the start stamp {@code leaderTicks}. Once the launch's session is gone, the
+   * kernel may give that pid to a stranger that calls {@code setsid}; a bare session id never
+   * admits anything (ADR 19 addendum).
    */
   public synchronized void admitLaunch(
-      String launchId, String family, long notBeforeTicks, long sid) {
-    launches.add(new Launch(launchId, family, notBeforeTicks, sid));
+      String launchId, String family, long notBeforeTicks, long sid, long leaderTicks) {
+    launches.add(new Launch(launchId, family, notBeforeTicks, sid, leaderTicks));
   }
 
   private Optional<String> launchOf(Target t) {
@@ -356,11 +363,22 @@ public final class SignalGate {
       if (l.launchId().equals(cookie)) {
         return Optional.of(l.launchId() + " (its cookie");
       }
-      if (l.sid() > 1 && view.get().sid() == l.sid()) {
+      if (view.get().sid() == l.sid() && sessionLed(l)) {
         return Optional.of(l.launchId() + " (its session " + l.sid());
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether launch {@code l}'s session is still led by its recorded leader (same start stamp). */
+  private boolean sessionLed(Launch l) {
+    return l.sid() > 1
+        && l.leaderTicks() >= 0
+        && platform
+            .processes()
+            .node(l.sid())
+            .map(n -> n.startTicks() == l.leaderTicks())
+            .orElse(false);
   }
 
   private static Verdict refuse(boolean gone, String reason) {
@@ -382,16 +400,17 @@ public final class SignalGate {
    * of them is signalled.
    */
   public synchronized List<Approval> approveAll(List<Target> roots, List<List<Long>> wrapperPids) {
+    long since = System.nanoTime();
     ProcessSnapshot snap = new ProcessSnapshot(platform.processes());
     List<Approval> out = new ArrayList<>();
     for (int i = 0; i < roots.size(); i++) {
-      out.add(approve(roots.get(i), wrapperPids.get(i), snap));
+      out.add(approve(roots.get(i), wrapperPids.get(i), snap, since));
     }
     return out;
   }
 
-  private Approval approve(Target root, List<Long> wrapperPids, ProcessSnapshot snap) {
-    Checked checked = checked(root);
+  private Approval approve(Target root, List<Long> wrapperPids, ProcessSnapshot snap, long since) {
+    Checked checked = checked(root, since);
     Verdict v = checked.verdict();
     audit.record(
         root.family(),
@@ -417,7 +436,8 @@ public final class SignalGate {
               .view(a.pid())
               .map(dev.kitty.api.ProcessView::shellWrapper)
               .orElse(false)
-          || otherFamilysPort(platform.listeners().heldBy(a.pid()), root.family()).isPresent()) {
+          || otherFamilysPort(platform.listeners().heldBy(a.pid(), since), root.family())
+              .isPresent()) {
         break;
       }
       wrappers.addFirst(new Target(a.pid(), a.startTicks(), root.family()));
@@ -448,7 +468,8 @@ public final class SignalGate {
         }
         // A descendant with a listener of its own in a family range is its own candidate, judged
         // by its own class: it and its subtree are not members of this daemon.
-        if (protectedPids.contains(child.pid()) || holdsOwnListener(child.pid(), rootSockets)) {
+        if (protectedPids.contains(child.pid())
+            || holdsOwnListener(child.pid(), rootSockets, since)) {
           continue;
         }
         Target t = new Target(child.pid(), child.startTicks(), root.family());
@@ -460,8 +481,8 @@ public final class SignalGate {
     return new Approval(v, List.copyOf(wrappers), List.copyOf(descendants));
   }
 
-  private boolean holdsOwnListener(long pid, Set<Long> rootSockets) {
-    return platform.listeners().heldBy(pid).stream()
+  private boolean holdsOwnListener(long pid, Set<Long> rootSockets, long since) {
+    return platform.listeners().heldBy(pid, since).stream()
         .anyMatch(l -> registry.owning(l.port()).isPresent() && !rootSockets.contains(l.inode()));
   }
 
@@ -504,8 +525,11 @@ public final class SignalGate {
     Outcome[] out = new Outcome[targets.size()];
     List<Integer> allowed = new ArrayList<>();
     List<Verdict> verdicts = new ArrayList<>();
-    for (Target t : targets) {
-      verdicts.add(check(t));
+    long since = System.nanoTime();
+    synchronized (this) {
+      for (Target t : targets) {
+        verdicts.add(checked(t, since).verdict());
+      }
     }
     Signaller signaller = null;
     for (int i = 0; i < targets.size(); i++) {
@@ -570,10 +594,13 @@ public final class SignalGate {
     }
     Map<Long, Target> byPid = new HashMap<>();
     members.forEach(m -> byPid.put(m.pid(), m));
-    for (long pid : inGroup) {
-      Target t = byPid.get(pid);
-      if (t == null || !check(t).allowed()) {
-        all = false;
+    long since = System.nanoTime();
+    synchronized (this) {
+      for (long pid : inGroup) {
+        Target t = byPid.get(pid);
+        if (t == null || !checked(t, since).verdict().allowed()) {
+          all = false;
+        }
       }
     }
     if (all && !inGroup.isEmpty()) {

@@ -123,11 +123,13 @@ public record StackRecord(
    */
   public static Optional<StackRecord> read(StateStore store, String id) {
     Path f = file(store, id);
-    if (!Files.exists(f)) {
+    if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
     try {
-      Map<String, Object> m = JsonSupport.objectOrNull(Files.readString(f));
+      Map<String, Object> m =
+          JsonSupport.objectOrNull(
+              dev.kitty.api.DaemonProof.readSmallFile(f, StateStore.MAX_RECORD_BYTES));
       if (m == null) {
         throw new IllegalArgumentException("stack record " + f + " is not a JSON object");
       }

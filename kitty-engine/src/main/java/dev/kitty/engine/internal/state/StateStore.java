@@ -3,7 +3,6 @@ package dev.kitty.engine.internal.state;
 import dev.kitty.engine.StateRecord;
 import dev.kitty.engine.internal.JsonSupport;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * so a reader sees the old record or the new one, never half of either.
  */
 public final class StateStore {
+
+  /**
+   * The largest record kitty reads: records are a few hundred bytes; anything larger is not one.
+   */
+  public static final int MAX_RECORD_BYTES = 1 << 20;
 
   private static final Map<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
 
@@ -73,21 +77,117 @@ public final class StateStore {
   /**
    * Writes {@code text} to {@code file} atomically, mode 0600 (records hold tokens).
    *
-   * @throws UncheckedIOException when the folder cannot be written
+   * @throws dev.kitty.engine.KittyException.BadInput when the state dir is read-only or not kitty's
+   *     user's to write
+   * @throws dev.kitty.engine.KittyException.Failed when the write fails otherwise (a full disk)
    */
   public void writeAtomically(Path file, String text) {
+    Path tmp = null;
     try {
       Files.createDirectories(file.getParent(), privateDir());
-      Path tmp =
-          Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp", privateFile());
+      tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp", privateFile());
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
         ch.force(true);
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      tmp = null;
       syncDirectory(file.getParent());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw unwritable(file, e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // The write failed already; a leftover temporary file is named by nothing.
+        }
+      }
+    }
+  }
+
+  /**
+   * The error for a state file that cannot be written: a read-only or foreign state dir is the
+   * user's input (exit 2), anything else (a full disk) a failed action (exit 1). Both name the
+   * file.
+   */
+  static RuntimeException unwritable(Path file, IOException e) {
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof java.nio.file.AccessDeniedException || why.contains("Read-only file system")) {
+      return new dev.kitty.engine.KittyException.BadInput(
+          "cannot write "
+              + file
+              + " ("
+              + (why.contains("Read-only") ? "read-only file system" : "permission denied")
+              + "): the state dir must be writable; choose one with --state-dir or KITTY_STATE_DIR",
+          e);
+    }
+    return new dev.kitty.engine.KittyException.Failed("cannot write " + file + ": " + why);
+  }
+
+  /**
+   * Refuses a state dir that someone else could have written to, as ssh refuses such a key file
+   * (ADR 25): the dir, {@code records/} and {@code locks/}, where they exist, must be directories
+   * (the last two not symbolic links) owned by {@code uid} and not writable by group or others.
+   * Records in a dir another user can write could be forged, and kitty obeys records.
+   *
+   * @param uid kitty's user, or -1 when unknown (nothing is checked)
+   * @throws dev.kitty.engine.KittyException.BadInput naming the folder and the fix
+   */
+  public void verifyTrusted(int uid) {
+    if (uid < 0) {
+      return;
+    }
+    checkTrusted(dir, uid, true);
+    checkTrusted(recordsDir(), uid, false);
+    checkTrusted(dir.resolve("locks"), uid, false);
+  }
+
+  private static void checkTrusted(Path d, int uid, boolean followLink) {
+    java.nio.file.LinkOption[] how =
+        followLink
+            ? new java.nio.file.LinkOption[0]
+            : new java.nio.file.LinkOption[] {java.nio.file.LinkOption.NOFOLLOW_LINKS};
+    java.nio.file.attribute.PosixFileAttributes a;
+    int owner;
+    try {
+      a = Files.readAttributes(d, java.nio.file.attribute.PosixFileAttributes.class, how);
+      owner = (Integer) Files.getAttribute(d, "unix:uid", how);
+    } catch (java.nio.file.NoSuchFileException absent) {
+      return; // made private (0700) when first needed
+    } catch (UnsupportedOperationException | IllegalArgumentException notPosix) {
+      return; // not a POSIX file system (Windows): its ACLs are not checked here
+    } catch (IOException e) {
+      throw new dev.kitty.engine.KittyException.BadInput(
+          "state dir " + d + " cannot be checked: " + e.getMessage(), e);
+    }
+    String problem = null;
+    if (a.isSymbolicLink()) {
+      problem = "is a symbolic link";
+    } else if (!a.isDirectory()) {
+      problem = "is not a directory";
+    } else if (owner != uid) {
+      problem = "is owned by uid " + owner + ", not by kitty's user (uid " + uid + ")";
+    } else if (a.permissions().contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+        || a.permissions().contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+      problem =
+          "is writable by group or others (mode "
+              + PosixFilePermissions.toString(a.permissions())
+              + ")";
+    }
+    if (problem != null) {
+      throw new dev.kitty.engine.KittyException.BadInput(
+          "state dir "
+              + d
+              + " "
+              + problem
+              + ": kitty refuses it, since records there could be forged. Fix: "
+              + (problem.startsWith("is writable") ? "chmod go-w " + d + ", or " : "")
+              + "use a state dir of your own (--state-dir DIR or KITTY_STATE_DIR)",
+          null);
     }
   }
 
@@ -131,7 +231,18 @@ public final class StateStore {
     local.lock();
     try {
       Files.createDirectories(file.getParent(), privateDir());
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("not a regular file (a symbolic link, a FIFO or a folder)");
+      }
+      // Never through a symbolic link: a planted one would make kitty create a file where it
+      // points (ADR 25).
+      FileChannel ch =
+          FileChannel.open(
+              file,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
       FileLock lock;
       try {
         lock = ch.lock();
@@ -142,7 +253,7 @@ public final class StateStore {
       return new Held(local, ch, lock);
     } catch (IOException e) {
       local.unlock();
-      throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+      throw unwritable(file, e);
     }
   }
 
@@ -195,8 +306,12 @@ public final class StateStore {
     }
     files.sort(null);
     for (Path f : files) {
+      if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        out.add(new StateRecord(f.toString(), null, "not a regular file (not followed, not read)"));
+        continue;
+      }
       try {
-        String text = Files.readString(f);
+        String text = dev.kitty.api.DaemonProof.readSmallFile(f, MAX_RECORD_BYTES);
         Map<String, Object> data = JsonSupport.objectOrNull(text);
         out.add(
             data == null

@@ -108,4 +108,50 @@ class LinuxBackendTest {
   void currentUidComesFromSelfStatus() {
     assertEquals(1000, platform(new ProcFixture(dir)).processes().currentUid());
   }
+
+  /**
+   * Finding 3 of the safety review: a scan of one range must not hide a listener the same process
+   * holds in another family's range from the gate, which asks {@code heldBy} right after it.
+   */
+  @Test
+  void heldByAfterAScanOfOneRangeStillSeesTheListenerInAnotherRange() {
+    ProcFixture f =
+        new ProcFixture(dir)
+            .tcp(
+                ProcFixture.TCP_HEADER
+                    + ProcFixture.tcpRow(0, "0100007F", 7860, 0x0A, 31)
+                    + ProcFixture.tcpRow(1, "0100007F", 9449, 0x0A, 32))
+            .tcp6(ProcFixture.TCP_HEADER)
+            .process(500, 1, "python3", 500, 1000, "python3", "dual.py")
+            .socketFd(500, 3, 31)
+            .socketFd(500, 4, 32);
+    Platform p = platform(f);
+    assertEquals(1, p.listeners().listeners(port -> port >= 7860 && port < 7960).size());
+    assertEquals(
+        List.of(7860, 9449),
+        p.listeners().heldBy(500, System.nanoTime()).stream().map(ListenerView::port).toList());
+  }
+
+  @Test
+  void aListenerOpenedAfterTheLastReadIsSeenByTheNextDecision() {
+    ProcFixture f =
+        new ProcFixture(dir)
+            .tcp(ProcFixture.TCP_HEADER + ProcFixture.tcpRow(0, "0100007F", 7860, 0x0A, 31))
+            .tcp6(ProcFixture.TCP_HEADER)
+            .process(500, 1, "python3", 500, 1000, "python3", "dual.py")
+            .socketFd(500, 3, 31);
+    Platform p = platform(f);
+    assertEquals(
+        List.of(7860), p.listeners().heldBy(500).stream().map(ListenerView::port).toList());
+    // Within milliseconds, the same process starts listening in the sync range.
+    f.tcp(
+            ProcFixture.TCP_HEADER
+                + ProcFixture.tcpRow(0, "0100007F", 7860, 0x0A, 31)
+                + ProcFixture.tcpRow(1, "0100007F", 9449, 0x0A, 33))
+        .socketFd(500, 5, 33);
+    long decision = System.nanoTime();
+    assertEquals(
+        List.of(7860, 9449),
+        p.listeners().heldBy(500, decision).stream().map(ListenerView::port).toList());
+  }
 }

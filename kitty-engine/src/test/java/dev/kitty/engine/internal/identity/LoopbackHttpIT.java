@@ -179,6 +179,30 @@ class LoopbackHttpIT {
     assertEquals(1L, b.json().get("a"), "JSON integers read as Long (JsonText)");
   }
 
+  /** A chunk size near Integer.MAX_VALUE once overflowed an index and threw inside the probe. */
+  @Test
+  void aChunkSizeThatWouldOverflowIsACleanRefusal() throws Exception {
+    for (String size : List.of("7fffffff", "7ffffffe", "ffffffff", "-5", "80000000")) {
+      int port =
+          serve(
+              s -> {
+                write(
+                    s,
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + size
+                        + "\r\nabc\r\n0\r\n\r\n");
+                try {
+                  s.close();
+                } catch (IOException ignored) {
+                  // closed already
+                }
+              });
+      HttpAnswer a = get(port, Duration.ofSeconds(2));
+      assertTrue(a.error() != null, size + ": " + a);
+      assertEquals("malformed chunked body", a.error(), size);
+    }
+  }
+
   @Test
   void onlyLoopbackIsEverProbed() {
     HttpAnswer a = LoopbackHttp.get("192.0.2.10", 80, "/", Duration.ofSeconds(1));
