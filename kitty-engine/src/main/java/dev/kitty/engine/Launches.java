@@ -550,7 +550,16 @@ final class Launches {
             skipped.add(result.entry());
           }
         }
-        case FAILED -> failed.add(result.entry());
+        case FAILED -> {
+          // One entry per process: a later round's word on it replaces the earlier one.
+          Long pid = result.entry().candidate().pid();
+          failed.removeIf(e -> java.util.Objects.equals(e.candidate().pid(), pid));
+          failed.add(result.entry());
+        }
+      }
+      if (result.kind() == StopExecutor.Kind.FAILED
+          && result.entry().reason().startsWith("refused by the gate")) {
+        break; // the next round would be refused for the same reason
       }
     }
     CrashPoints.reach("stop.signalled");

@@ -132,6 +132,18 @@ class SessionReuseTest {
                 }
               }
               assertEquals(List.of(), w.sent);
+              // A stop signals the launch's group (the recycled number is the stranger's group
+              // too): only when every member of the group passes, else member by member.
+              List<Target> members =
+                  LaunchMembers.find(
+                          w.platform().processes(), COOKIE, NOT_BEFORE, SID, LEADER_TICKS)
+                      .stream()
+                      .map(v -> new Target(v.pid(), v.startTicks(), "webui"))
+                      .toList();
+              g.signalGroup(SID, members, SignalGate.Sig.TERM);
+              for (World.Sent s : w.sent) {
+                assertTrue(c.ours().contains(s.pid()), "seed " + seed + ": signalled " + s);
+              }
             });
   }
 

@@ -92,17 +92,30 @@ class StopSafetyTest {
         if (r.nextInt(6) == 0) {
           w.reuseAfterScan.add(p);
         }
+        if (r.nextInt(5) == 0) {
+          // Between scan and signal it starts listening in a random family's range (another
+          // family's, most often): the gate must see it at the moment it decides.
+          FamilyInfo late = w.families.get(r.nextInt(families));
+          w.lateListeners.put(
+              p, late.range().from() + r.nextInt(late.range().to() - late.range().from()));
+        }
       }
       return w;
     }
   }
 
-  /** What the world looked like before any path ran. */
+  /** What the world looked like before any path ran, and the listeners that appear after. */
   record Before(
-      Map<Long, ProcessView> processes, List<ListenerView> listeners, List<FamilyInfo> families) {
+      Map<Long, ProcessView> processes,
+      List<ListenerView> listeners,
+      List<FamilyInfo> families,
+      Map<Long, Integer> late) {
     static Before of(World w) {
       return new Before(
-          new HashMap<>(w.processes), List.copyOf(w.listeners), List.copyOf(w.families));
+          new HashMap<>(w.processes),
+          List.copyOf(w.listeners),
+          List.copyOf(w.families),
+          Map.copyOf(w.lateListeners));
     }
 
     Set<Integer> ports(long pid) {
@@ -152,6 +165,13 @@ class StopSafetyTest {
         assertTrue(
             owner == null || owner.equals(family),
             where + ": it holds port " + port + " of family " + owner);
+      }
+      Integer late = before.late().get(s.pid());
+      if (late != null) {
+        String owner = before.familyOf(late);
+        assertTrue(
+            owner == null || owner.equals(family),
+            where + ": it started listening on " + late + " of family " + owner + " before it");
       }
       assertTrue(
           before.memberOf(s.pid(), family),

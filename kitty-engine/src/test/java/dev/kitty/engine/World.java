@@ -73,7 +73,14 @@ final class World {
   record Sent(long pid, long startTicks, SignalGate.Sig sig) {}
 
   final Map<Long, ProcessView> processes = new ConcurrentHashMap<>();
-  final List<ListenerView> listeners = new ArrayList<>();
+  final List<ListenerView> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Listeners that appear once the stop phase begins, between the scan and the first signal: a
+   * process that starts listening in another family's range after it was classified.
+   */
+  final Map<Long, Integer> lateListeners = new java.util.LinkedHashMap<>();
+
   final List<FamilyInfo> families = new ArrayList<>();
   final List<Sent> sent = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -218,6 +225,16 @@ final class World {
     return Kitty.of(options, platform(), new FamilyRegistry(families, List.of()), signaller);
   }
 
+  private synchronized void beginStopPhase() {
+    if (!stopPhase) {
+      stopPhase = true;
+      lateListeners.forEach(
+          (pid, port) ->
+              listeners.add(
+                  new ListenerView("127.0.0.1", port, false, 10_000 + pid, List.of(pid))));
+    }
+  }
+
   private Optional<ProcessView> current(long pid) {
     if (stopPhase && reuseAfterScan.contains(pid) && processes.containsKey(pid)) {
       ProcessView old = processes.get(pid);
@@ -243,7 +260,7 @@ final class World {
           @Override
           public Optional<ProcessNode> node(long pid) {
             // Only the gate and the stop executor poll single nodes: the stop phase has begun.
-            stopPhase = true;
+            beginStopPhase();
             return current(pid).map(World::toNode);
           }
 

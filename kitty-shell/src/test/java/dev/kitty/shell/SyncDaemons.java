@@ -72,11 +72,14 @@ final class SyncDaemons {
   static KittyRun.Result finish(Process p, java.time.Duration limit, String... args) {
     try {
       var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-      String out = read(p.getInputStream());
+      var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+      // The limit holds even while kitty keeps its output open (a kitty that hangs).
       if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("kitty did not finish in " + limit);
+        p.destroyForcibly(); // this test's own kitty process, by its handle
+        throw new AssertionError(
+            "kitty did not finish in " + limit + ": " + String.join(" ", args));
       }
-      return new KittyRun.Result(p.exitValue(), out, err.join(), List.of(args));
+      return new KittyRun.Result(p.exitValue(), out.join(), err.join(), List.of(args));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

@@ -80,6 +80,10 @@ public final class StopExecutor {
     String lastPath;
 
     String failure;
+
+    /** Why the gate refused the root, when it did and nothing reached it. */
+    String refusal;
+
     Result outcome;
 
     Job(Candidate candidate, Target root) {
@@ -195,6 +199,11 @@ public final class StopExecutor {
     }
     if (job.outcome != null) {
       return job.outcome;
+    }
+    if (job.refusal != null && job.lastPath == null && alive(job.root)) {
+      // The gate's reason, not the symptom it leaves (a port still listening): what the user must
+      // know is why kitty would not touch it.
+      return new Result(Kind.FAILED, new StopReport.Entry(job.candidate, null, job.refusal));
     }
     if (job.failure != null) {
       return new Result(Kind.FAILED, new StopReport.Entry(job.candidate, null, job.failure));
@@ -339,6 +348,8 @@ public final class StopExecutor {
       job.lastPath = path;
     } else if (o.error() != null) {
       job.failure = o.error();
+    } else if (!o.verdict().allowed() && !o.verdict().gone() && job.refusal == null) {
+      job.refusal = o.verdict().skipReason();
     }
   }
 
