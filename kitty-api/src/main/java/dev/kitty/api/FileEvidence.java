@@ -13,12 +13,43 @@ import java.util.Optional;
  * @param ownerUid the owner's uid, -1 when unknown
  * @param worldWritable whether anyone may write the file (then it proves nothing)
  * @param error why it could not be read; null when it was
+ * @param groupWritable whether its group may write it (then it proves nothing about its owner
+ *     alone); false when unknown
  */
 public record FileEvidence(
-    String path, String text, int ownerUid, boolean worldWritable, String error) {
+    String path,
+    String text,
+    int ownerUid,
+    boolean worldWritable,
+    String error,
+    boolean groupWritable) {
 
   /** The {@code error} of a file that does not exist. */
   public static final String NO_SUCH_FILE = "no such file";
+
+  /**
+   * The {@code error} of a path that is a folder: its owner and modes are filled in, so a probe can
+   * check who could have written the files in it.
+   */
+  public static final String IS_DIRECTORY = "is a directory";
+
+  /** Evidence without the group-write bit (unknown, as on non-POSIX file systems). */
+  public FileEvidence(String path, String text, int ownerUid, boolean worldWritable, String error) {
+    this(path, text, ownerUid, worldWritable, error, false);
+  }
+
+  /** Whether the path is a folder. */
+  public boolean isDirectory() {
+    return IS_DIRECTORY.equals(error);
+  }
+
+  /**
+   * Whether this file or folder could only have been written by {@code uid} (and root): owned by
+   * it, and writable by neither its group nor others.
+   */
+  public boolean writableOnlyBy(int uid) {
+    return ownerUid >= 0 && ownerUid == uid && !worldWritable && !groupWritable;
+  }
 
   /** Whether the file does not exist (as opposed to existing and being unreadable). */
   public boolean absent() {

@@ -80,6 +80,17 @@ public interface ProbeContext {
   String stateDir();
 
   /**
+   * A variable of kitty's environment as the user runs it ({@code HOME}, or where a family's
+   * daemons keep their records, such as {@code SPEC_KITTY_HOME}); the config file's {@code
+   * environment} object sets or overrides it. Empty when unset or blank, and by default.
+   *
+   * @since 0.1
+   */
+  default Optional<String> environment(String name) {
+    return Optional.empty();
+  }
+
+  /**
    * The launch on kitty's record whose cookie is {@code launchId}, if there is one; empty by
    * default (a context without a registry).
    */

@@ -50,12 +50,20 @@ public final class Kitty {
   private final FamilyRegistry registry;
   private SignalGate.Signaller signaller;
   private final VerdictCache verdicts;
+  private final Map<String, String> environment;
 
-  private Kitty(KittyOptions options, Platform platform, FamilyRegistry registry) {
+  private Kitty(
+      KittyOptions options,
+      Platform platform,
+      FamilyRegistry registry,
+      Map<String, String> configEnvironment) {
     this.options = options;
     this.platform = platform;
     this.registry = registry;
     this.verdicts = new VerdictCache(options.verdictTtl());
+    Map<String, String> env = new java.util.HashMap<>(options.environment());
+    env.putAll(configEnvironment);
+    this.environment = Map.copyOf(env);
   }
 
   /**
@@ -73,7 +81,7 @@ public final class Kitty {
       Platform platform,
       FamilyRegistry registry,
       SignalGate.Signaller signaller) {
-    Kitty k = new Kitty(options, platform, registry);
+    Kitty k = new Kitty(options, platform, registry, Map.of());
     k.signaller = signaller;
     return k;
   }
@@ -83,7 +91,8 @@ public final class Kitty {
     // can trust (ADR 25).
     new StateStore(options.stateDir()).verifyTrusted(platform.processes().currentUid());
     KittyConfig config = KittyConfig.read(options.configFile(), options.configRequired());
-    return new Kitty(options, platform, FamilyLoader.load(options.familyPaths(), config));
+    return new Kitty(
+        options, platform, FamilyLoader.load(options.familyPaths(), config), config.environment());
   }
 
   private final java.util.concurrent.atomic.AtomicInteger auditLost =
@@ -161,13 +170,14 @@ public final class Kitty {
 
   private Classifier classifier() {
     return new Classifier(
-        platform,
-        registry,
-        options.stateDir().toString(),
-        options.probeTimeout(),
-        options.httpTimeout(),
-        options.allUsers(),
-        verdicts);
+            platform,
+            registry,
+            options.stateDir().toString(),
+            options.probeTimeout(),
+            options.httpTimeout(),
+            options.allUsers(),
+            verdicts)
+        .withEnvironment(environment);
   }
 
   /** How this machine delivers signals (chosen once, on first need). */
@@ -379,7 +389,9 @@ public final class Kitty {
     }
     ScanReport only =
         new ScanReport(List.of(new FamilyScan(scope.getFirst(), mine)), scan.warnings());
-    return execute(only, false, dryRun, progress);
+    // The operator named this pid: the one command that also stops a recorded live daemon (a
+    // wedged singleton); never_touch stays untouched (ADR 26).
+    return execute(only, false, true, dryRun, progress, gate());
   }
 
   /**
@@ -519,13 +531,18 @@ public final class Kitty {
       ScanReport scan = classifier().scan(List.of(family));
       SignalGate gate = gate();
       StopReport cleaned = execute(scan, true, false, false, progress, gate);
+      // Kitty's own singleton: for a scope, the recorded one of that scope; for a family with one
+      // singleton, the one kitty's record names — another program's recorded live daemon in the
+      // range (spec-kitty's) is live too, but it is not kitty's to reuse (ADR 26).
+      Long kittys = scope == null ? recordedPid(recordFile) : null;
       Optional<Candidate> live =
           scan.candidates()
               .filter(c -> c.identity().recorded() && c.pid() != null)
               .filter(
                   c ->
                       scope == null
-                          || scope.equals(c.identity().attributes().get("singleton_scope_id")))
+                          ? c.pid().equals(kittys)
+                          : scope.equals(c.identity().attributes().get("singleton_scope_id")))
               .filter(
                   c ->
                       platform
@@ -624,6 +641,18 @@ public final class Kitty {
             .toList();
     ScanReport only = new ScanReport(List.of(new FamilyScan(family, mine)), scan.warnings());
     return execute(only, false, true, dryRun, progress, gate());
+  }
+
+  /** The pid a singleton record names, or null when there is none or it cannot be read. */
+  private static Long recordedPid(Path file) {
+    try {
+      Map<String, Object> m =
+          dev.kitty.engine.internal.JsonSupport.objectOrNull(
+              dev.kitty.api.DaemonProof.readSmallFile(file, StateStore.MAX_RECORD_BYTES));
+      return m != null && m.get("pid") instanceof Number n ? n.longValue() : null;
+    } catch (IOException | UncheckedIOException e) {
+      return null;
+    }
   }
 
   private static String recordProblem(Path file) {

@@ -23,6 +23,8 @@ import java.util.Map;
  *     only when kitty runs as root)
  * @param verdictTtl how long a {@code never_touch} verdict is reused by the next scans of the same
  *     engine (ADR 23); zero for one-shot commands, a couple of seconds in the shell
+ * @param environment kitty's environment as the front end sees it (the session's), which families
+ *     may read ({@code ProbeContext.environment}); never null
  */
 public record KittyOptions(
     Path stateDir,
@@ -32,11 +34,35 @@ public record KittyOptions(
     Duration probeTimeout,
     Duration httpTimeout,
     boolean allUsers,
-    Duration verdictTtl) {
+    Duration verdictTtl,
+    Map<String, String> environment) {
 
-  /** Copies the list. */
+  /** Copies the list and the map. */
   public KittyOptions {
     familyPaths = List.copyOf(familyPaths);
+    environment = Map.copyOf(environment);
+  }
+
+  /** Options without an environment for families. */
+  public KittyOptions(
+      Path stateDir,
+      List<Path> familyPaths,
+      Path configFile,
+      boolean configRequired,
+      Duration probeTimeout,
+      Duration httpTimeout,
+      boolean allUsers,
+      Duration verdictTtl) {
+    this(
+        stateDir,
+        familyPaths,
+        configFile,
+        configRequired,
+        probeTimeout,
+        httpTimeout,
+        allUsers,
+        verdictTtl,
+        Map.of());
   }
 
   /**
@@ -82,7 +108,8 @@ public record KittyOptions(
         Duration.ofSeconds(3),
         Duration.ofMillis(1500),
         false,
-        Duration.ZERO);
+        Duration.ZERO,
+        env);
   }
 
   /** These options with {@code --all-users} as given. */
@@ -95,7 +122,8 @@ public record KittyOptions(
         probeTimeout,
         httpTimeout,
         all,
-        verdictTtl);
+        verdictTtl,
+        environment);
   }
 
   /** These options with never_touch verdicts reused for {@code ttl} (ADR 23). */
@@ -108,7 +136,8 @@ public record KittyOptions(
         probeTimeout,
         httpTimeout,
         allUsers,
-        ttl);
+        ttl,
+        environment);
   }
 
   private static boolean present(Map<String, String> env, String key) {

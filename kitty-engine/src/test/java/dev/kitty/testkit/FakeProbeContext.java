@@ -34,6 +34,7 @@ public final class FakeProbeContext implements ProbeContext {
   private final List<String> asked = new java.util.ArrayList<>();
   private final Map<String, HttpAnswer> queryRefusals = new HashMap<>();
   private int uid = 1000;
+  private final Map<String, String> environment = new HashMap<>();
 
   /** A context for a listener on {@code port} held by {@code holders}. */
   public FakeProbeContext(PortRange range, int port, Long... holders) {
@@ -74,6 +75,26 @@ public final class FakeProbeContext implements ProbeContext {
   @Override
   public Optional<dev.kitty.api.LaunchView> launch(String launchId) {
     return Optional.ofNullable(launches.get(launchId));
+  }
+
+  /** Sets a variable of kitty's environment as the probe sees it. */
+  public FakeProbeContext env(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
+  /** A folder owned by {@code ownerUid}, writable by its group or others when so said. */
+  public FakeProbeContext directory(String path, int ownerUid, boolean othersMayWrite) {
+    files.put(
+        path,
+        new FileEvidence(
+            path, null, ownerUid, othersMayWrite, FileEvidence.IS_DIRECTORY, othersMayWrite));
+    return this;
+  }
+
+  @Override
+  public Optional<String> environment(String name) {
+    return Optional.ofNullable(environment.get(name));
   }
 
   /** Adds a process. */
@@ -138,7 +159,11 @@ public final class FakeProbeContext implements ProbeContext {
    * A file with this content, owned by the current user, mode 0600 unless {@code worldWritable}.
    */
   public FakeProbeContext file(String path, String text, boolean worldWritable) {
-    files.put(path, new FileEvidence(path, text, uid, worldWritable, null));
+    if (text == null) {
+      files.remove(path); // no such file
+      return this;
+    }
+    files.put(path, new FileEvidence(path, text, uid, worldWritable, null, worldWritable));
     return this;
   }
 

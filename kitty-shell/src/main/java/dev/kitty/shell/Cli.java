@@ -178,7 +178,7 @@ final class Cli {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
     err.println("kitty: " + ex.getMessage());
-    if (List.of(args).contains("--json")) {
+    if (List.of(args).contains("--json") || wantsJson(cl, null)) {
       jsonError(cl, "usage", ex.getMessage(), ExitCodes.USAGE);
     }
     String nearest =

@@ -108,13 +108,22 @@ class CommandTreeTest {
             home.resolve("script.kitty"), "# a comment\nfamilies\nscan nosuch\n\nsacn\nfamilies\n");
     KittyRun.Result all = KittyRun.run(KittyRun.env(home), "--json", "--batch", script.toString());
     assertEquals(2, all.code());
-    assertEquals(2, all.jsonLines().size(), "both good commands ran");
+    assertEquals(
+        2, all.jsonLines().stream().filter(d -> !d.has("error")).count(), "both good commands ran");
+    assertEquals(
+        List.of("usage", "usage"),
+        all.jsonLines().stream()
+            .filter(d -> d.has("error"))
+            .map(d -> d.get("error").get("kind").asString())
+            .toList(),
+        "each failing line printed its error as JSON");
     assertTrue(all.err().contains(script + ":3: 'scan nosuch' exited 2"), all.err());
     assertTrue(all.err().contains(script + ":5: 'sacn' exited 2"), all.err());
     KittyRun.Result fast =
         KittyRun.run(KittyRun.env(home), "--json", "--fail-fast", "--batch", script.toString());
     assertEquals(2, fast.code());
-    assertEquals(1, fast.jsonLines().size(), "stopped at line 3");
+    assertEquals(
+        1, fast.jsonLines().stream().filter(d -> !d.has("error")).count(), "stopped at line 3");
   }
 
   @Test

@@ -2,7 +2,6 @@ package dev.kitty.family.dashboard;
 
 import dev.kitty.api.DaemonProof;
 import dev.kitty.api.Family;
-import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
@@ -123,6 +122,10 @@ public final class DashboardFamily implements Family {
   @Override
   public Identity identify(ProbeContext ctx) {
     Optional<ProcessView> process = ctx.process();
+    if (process.isPresent() && SpecKittyDashboardProof.runsSpecKittyDashboard(process.get())) {
+      // spec-kitty's own dashboard, asked as spec-kitty asks it: a plain health request (ADR 26).
+      return SpecKittyDashboardProof.identify(ctx, process.get(), ctx.httpGet("/api/health"));
+    }
     // One request carries the challenge kitty's dashboards answer with their proofs; a server that
     // answered but does not take a query on /api/health is asked again plainly. One that did not
     // answer at all is not asked twice: a silent listener would cost two deadlines (seed 000's
@@ -150,73 +153,19 @@ public final class DashboardFamily implements Family {
     Optional<String> project =
         health.okJson() ? JsonFields.string(health.json(), "project_path") : Optional.empty();
     if (project.isEmpty()) {
-      if (process.isPresent() && process.get().commandLine().contains("run_dashboard_server")) {
-        return Identity.operatorRequired(
-            IdentitySource.PROCESS_SHAPE,
-            "has a dashboard's command line but its health endpoint did not name a project ("
-                + reason(health)
-                + ")",
-            Map.of());
-      }
       return Identity.neverTouch("not a dashboard: " + reason(health));
     }
-    String projectDir = project.get();
-    String metadataPath = projectDir + "/.kittify/.dashboard";
+    // It answers like a dashboard, but runs neither kitty's nor spec-kitty's: a look-alike until
+    // someone proves otherwise. Never stopped on its answer alone.
     Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("project_dir", projectDir);
-    attrs.put("metadata_file", metadataPath);
-    if (process.isEmpty()) {
-      return Identity.operatorRequired(
-          IdentitySource.HEALTH, "dashboard whose process is not visible", attrs);
-    }
-    FileEvidence file = ctx.readFile(metadataPath);
-    if (file.text() == null) {
-      return Identity.operatorRequired(
-          IdentitySource.HEALTH,
-          "dashboard of " + projectDir + " but its metadata file: " + file.error(),
-          attrs);
-    }
-    if (file.worldWritable() || (file.ownerUid() >= 0 && file.ownerUid() != ctx.currentUid())) {
-      return Identity.operatorRequired(
-          IdentitySource.HEALTH,
-          "metadata file " + metadataPath + " is world-writable or another user's: not evidence",
-          attrs);
-    }
-    DashboardMetadata meta;
-    try {
-      meta = DashboardMetadata.parse(file.text());
-    } catch (IllegalArgumentException e) {
-      return Identity.operatorRequired(
-          IdentitySource.HEALTH,
-          "metadata file " + metadataPath + " is malformed: " + e.getMessage(),
-          attrs);
-    }
-    // The engine reports a ghost socket when this recorded owner is gone but the port still
-    // listens.
-    attrs.put("recorded_pid", meta.pid());
-    long pid = process.get().pid();
-    int port = ctx.listener().port();
-    boolean named = meta.port() == port && meta.pid() != null && meta.pid() == pid;
-    if (!named) {
-      return Identity.operatorRequired(
-          IdentitySource.HEALTH,
-          "dashboard of "
-              + projectDir
-              + " that its metadata file does not name (it names port "
-              + meta.port()
-              + (meta.pid() == null ? ", no pid" : ", pid " + meta.pid())
-              + ")",
-          attrs);
-    }
-    String healthToken = JsonFields.string(health.json(), "token").orElse(null);
-    if (meta.token() != null && healthToken != null && !meta.token().equals(healthToken)) {
-      return Identity.operatorRequired(
-          IdentitySource.METADATA_FILE,
-          "health token does not match the metadata file's token",
-          attrs);
-    }
-    return Identity.recordedLive(
-        IdentitySource.METADATA_FILE, "the live dashboard on record for " + projectDir, attrs);
+    attrs.put("project_dir", project.get());
+    attrs.put("metadata_file", project.get() + "/.kittify/.dashboard");
+    return Identity.operatorRequired(
+        IdentitySource.HEALTH,
+        "answers like a dashboard of "
+            + project.get()
+            + " but its command line is neither kitty's nor spec-kitty's dashboard: not proven",
+        attrs);
   }
 
   private static String reason(HttpAnswer health) {

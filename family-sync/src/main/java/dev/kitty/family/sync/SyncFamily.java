@@ -94,6 +94,10 @@ public final class SyncFamily implements Family {
   @Override
   public Identity identify(ProbeContext ctx) {
     Optional<ProcessView> process = ctx.process();
+    if (process.isPresent() && SpecKittySyncProof.runsSpecKittyDaemon(process.get())) {
+      // spec-kitty's own daemon, asked as spec-kitty asks it: a plain health request (ADR 26).
+      return SpecKittySyncProof.identify(ctx, process.get(), ctx.httpGet("/api/health"));
+    }
     String challenge = DaemonProof.randomHex(16);
     HttpAnswer health = ctx.httpGet("/api/health?" + DaemonProof.CHALLENGE + "=" + challenge);
     Map<String, Object> payload = health.json();

@@ -83,57 +83,136 @@ class SyncFamilyTest {
     return JsonText.write(Map.of("pid", pid, "port", port, "start_ticks", startTicks));
   }
 
+  private static final String SK_ROOT = "/home/dev/.spec-kitty";
+  private static final String SK_RECORD = SK_ROOT + "/sync-daemon";
+  private static final String SK_OWNER = SK_ROOT + "/sync/daemon/owner.json";
+
+  /**
+   * spec-kitty's live sync daemon exactly as recorded: its command line, health answer, singleton
+   * record and owner file, in its owner's root (this user's: HOME is /home/dev).
+   */
+  private FakeProbeContext specKitty(int port, long pid) {
+    return specKittyOn(port, pid)
+        .json("/api/health", SpecKittyFixtures.json("sync-health.json"))
+        .directory(SK_ROOT, 1000, false)
+        .file(SK_RECORD, SpecKittyFixtures.text("sync-daemon-record"), false)
+        .file(SK_OWNER, SpecKittyFixtures.text("sync-owner.json"), false)
+        .env("HOME", "/home/dev");
+  }
+
+  /** The health answer of a 3.2.2- or 3.2.3-shaped daemon: no daemon_family, no scope id. */
+  private static Map<String, Object> preScopeHealth() {
+    Map<String, Object> h = new LinkedHashMap<>(SpecKittyFixtures.json("sync-health.json"));
+    h.remove("daemon_family");
+    h.remove("singleton_scope_id");
+    h.put("package_version", "3.2.2");
+    return h;
+  }
+
   @Test
-  void aSpecKittyDaemonIsReportedWithItsIdentityRecordButNeverAutoCleaned() {
-    Map<String, Object> health = SpecKittyFixtures.json("sync-health.json");
-    Identity id = family.identify(specKittyOn(9400, 11662).json("/api/health", health));
+  void theLiveSpecKittyDaemonItsRecordNamesIsRecordedWithItsIdentity() {
+    Identity id = family.identify(specKitty(9400, 11662));
+    assertTrue(id.recorded(), id.toString());
     assertEquals(CleanupClass.OPERATOR_REQUIRED, id.cleanupClass());
-    assertEquals(IdentitySource.HEALTH, id.source());
-    assertTrue(
-        id.skipReason().startsWith("cross-root: its daemon root is /home/dev/.spec-kitty"),
+    assertEquals(
+        "the live spec-kitty sync daemon of " + SK_ROOT + " (" + SK_RECORD + " names it)",
         id.skipReason());
     Map<String, Object> a = id.attributes();
-    assertEquals(1, a.get("protocol_version"));
+    assertEquals(1L, ((Number) a.get("protocol_version")).longValue());
     assertEquals("3.2.7", a.get("package_version"));
-    assertEquals("/home/dev/.spec-kitty", a.get("singleton_scope_id"));
-    assertEquals("/home/dev/.spec-kitty", a.get("daemon_root"));
+    assertEquals(SK_ROOT, a.get("singleton_scope_id"));
+    assertEquals(SK_ROOT, a.get("daemon_root"));
     assertTrue(((String) a.get("queue_db_path")).endsWith(".db"));
-    assertEquals(null, a.get("auth_scope"));
     assertEquals("https://sync.example.invalid", a.get("server_url"));
     assertEquals(true, a.get("owner_present"));
-    assertEquals("/home/dev/.local/share/spec-kitty/venv/bin/python3.11", a.get("executable"));
-    assertEquals("production", a.get("spawn_shape"));
+    assertEquals(11662L, a.get("recorded_pid"));
+    assertEquals("spec-kitty", a.get("spawn_shape"));
   }
 
   @Test
-  void aDaemonWhosePayloadNamesAnotherPidOrPortIsNamedAsSuch() {
-    Map<String, Object> health = SpecKittyFixtures.json("sync-health.json");
-    Identity wrongPid = family.identify(specKittyOn(9400, 5555).json("/api/health", health));
-    assertEquals(
-        "health payload reports pid 11662 port 9400 but the listener is pid 5555 port 9400",
-        wrongPid.skipReason());
-    Identity wrongPort = family.identify(specKittyOn(9401, 11662).json("/api/health", health));
-    assertEquals(
-        "health payload reports pid 11662 port 9400 but the listener is pid 11662 port 9401",
-        wrongPort.skipReason());
+  void aStaleSpecKittyDaemonOfThisUsersRootIsSafeAutoWithTheRecordsReason() {
+    String superseded = "http://localhost:9401\n9401\n" + "ab".repeat(16) + "\n22000\n";
+    Map<String, FakeProbeContext> cases = new LinkedHashMap<>();
+    cases.put(
+        "superseded: " + SK_RECORD + " names pid 22000 port 9401",
+        specKitty(9400, 11662)
+            .file(SK_RECORD, superseded, false)
+            .with(FakeProbeContext.process(22000, 1, SPEC_KITTY_CMDLINE, Map.of())));
+    cases.put(
+        SK_RECORD + " names pid 22000, which is gone",
+        specKitty(9400, 11662).file(SK_RECORD, superseded, false));
+    cases.put(
+        "no singleton record at " + SK_RECORD, specKitty(9400, 11662).file(SK_RECORD, null, false));
+    // 3.2.2's health answer has no scope and shows the shared owner file (here a newer daemon's).
+    Map<String, Object> old = preScopeHealth();
+    old.put("owner", Map.of("pid", 22000, "port", 9401, "token", "<redacted>"));
+    cases.put(
+        "superseded: " + SK_RECORD + " names pid 22000 port 9401 ",
+        specKitty(9400, 11662)
+            .json("/api/health", old)
+            .file(SK_RECORD, superseded, false)
+            .with(FakeProbeContext.process(22000, 1, SPEC_KITTY_CMDLINE, Map.of())));
+    // $SPEC_KITTY_HOME names the user's root, wherever HOME is.
+    cases.put(
+        "no singleton record at " + SK_RECORD + " ",
+        specKitty(9400, 11662)
+            .file(SK_RECORD, null, false)
+            .env("HOME", "/elsewhere")
+            .env("SPEC_KITTY_HOME", SK_ROOT));
+    for (var c : cases.entrySet()) {
+      Identity id = family.identify(c.getValue());
+      assertEquals(CleanupClass.SAFE_AUTO, id.cleanupClass(), c.getKey() + ": " + id);
+      assertEquals(c.getKey().strip(), id.attributes().get("stale"), c.getKey());
+    }
   }
 
   @Test
-  void aPayloadWithoutPidOrPortIsForTheOperator() {
-    Map<String, Object> health = new LinkedHashMap<>(SpecKittyFixtures.json("sync-health.json"));
-    health.remove("owner");
-    Identity id = family.identify(specKittyOn(9400, 11662).json("/api/health", health));
-    assertEquals(CleanupClass.OPERATOR_REQUIRED, id.cleanupClass());
-    assertEquals("health payload reports no pid or port", id.skipReason());
-    assertEquals(false, id.attributes().get("owner_present"));
+  void whatIsNotProvenOrNotTheUsersIsForTheOperatorWithTheReason() {
+    Map<String, Object> wrongToken =
+        new LinkedHashMap<>(SpecKittyFixtures.json("sync-health.json"));
+    wrongToken.put("token", "00".repeat(16));
+    Map<String, Object> wrongScope =
+        new LinkedHashMap<>(SpecKittyFixtures.json("sync-health.json"));
+    wrongScope.put("singleton_scope_id", "/home/other/.spec-kitty");
+    Map<String, Object> ownerLies = new LinkedHashMap<>(SpecKittyFixtures.json("sync-health.json"));
+    ownerLies.put("owner", Map.of("pid", 5555, "port", 9400));
+    Map<String, FakeProbeContext> cases = new LinkedHashMap<>();
+    cases.put(
+        "cross-root: its spec-kitty root is " + SK_ROOT + ", this user's is /home/me/.spec-kitty",
+        specKitty(9400, 11662).file(SK_RECORD, null, false).env("HOME", "/home/me"));
+    cases.put(
+        "its root " + SK_ROOT + " can be written by others than its user",
+        specKitty(9400, 11662).directory(SK_ROOT, 1000, true));
+    cases.put(
+        "singleton record " + SK_RECORD + " can be written by others than its user",
+        specKitty(9400, 11662).file(SK_RECORD, SpecKittyFixtures.text("sync-daemon-record"), true));
+    cases.put(
+        "its health answer does not hold the token of its own command line",
+        specKitty(9400, 11662).json("/api/health", wrongToken));
+    cases.put(
+        "its command line names root " + SK_ROOT + ", its health answer singleton_scope_id",
+        specKitty(9400, 11662).json("/api/health", wrongScope));
+    cases.put(
+        "its health answer's owner names pid 5555 port 9400, but the listener is pid 11662",
+        specKitty(9400, 11662).json("/api/health", ownerLies));
+    cases.put("its command line names port 9400, the listener is 9401", specKitty(9401, 11662));
+    cases.put(
+        "a spec-kitty sync daemon that did not answer health",
+        specKitty(9400, 11662).file(SK_RECORD, null, false).silent());
+    for (var c : cases.entrySet()) {
+      Identity id = family.identify(c.getValue());
+      assertEquals(CleanupClass.OPERATOR_REQUIRED, id.cleanupClass(), c.getKey() + ": " + id);
+      assertFalse(id.recorded(), c.getKey() + ": " + id);
+      assertTrue(
+          id.skipReason().startsWith(c.getKey()), c.getKey() + "\n  got: " + id.skipReason());
+    }
   }
 
   @Test
-  void aSyncCommandLineThatDoesNotAnswerIsForTheOperator() {
-    Identity id = family.identify(specKittyOn(9400, 11662));
-    assertEquals(CleanupClass.OPERATOR_REQUIRED, id.cleanupClass());
-    assertEquals(IdentitySource.PROCESS_SHAPE, id.source());
-    assertTrue(id.skipReason().contains("Connection refused"), id.skipReason());
+  void aSilentSpecKittyDaemonItsRecordNamesIsStillTheLiveOne() {
+    Identity id = family.identify(specKitty(9400, 11662).silent());
+    assertTrue(id.recorded(), id.toString());
+    assertTrue(id.skipReason().contains("did not answer health"), id.skipReason());
   }
 
   /**

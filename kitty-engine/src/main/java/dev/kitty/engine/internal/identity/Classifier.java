@@ -44,6 +44,7 @@ public final class Classifier {
   private final Duration httpTimeout;
   private final boolean allUsers;
   private final VerdictCache verdicts;
+  private java.util.Map<String, String> environment = java.util.Map.of();
 
   /** A classifier over {@code platform} for the families of {@code registry}. */
   public Classifier(
@@ -75,6 +76,12 @@ public final class Classifier {
     this.stateDir = stateDir;
     this.probeTimeout = probeTimeout;
     this.httpTimeout = httpTimeout;
+  }
+
+  /** The environment families see ({@code ProbeContext.environment}); returns this classifier. */
+  public Classifier withEnvironment(java.util.Map<String, String> env) {
+    this.environment = java.util.Map.copyOf(env);
+    return this;
   }
 
   /** Every listener in any loaded family's range, with holders. */
@@ -136,7 +143,8 @@ public final class Classifier {
                   stateDir,
                   new StateStore(java.nio.file.Path.of(stateDir))
                       .singletonRecord(f.id())
-                      .toString());
+                      .toString(),
+                  environment);
           tasks.add(new Task(f, l, pool.submit(() -> f.family().identify(ctx)), owner, true));
         }
       }

@@ -28,25 +28,29 @@ public final class FileEvidenceReader {
       return new FileEvidence(path, null, -1, false, "not a path");
     }
     try {
-      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-        return new FileEvidence(
-            path,
-            null,
-            -1,
-            false,
-            Files.exists(p, LinkOption.NOFOLLOW_LINKS)
-                ? "not a regular file"
-                : FileEvidence.NO_SUCH_FILE);
-      }
       int uid = -1;
       boolean worldWritable = false;
-      try {
-        uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> perms =
-            Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-        worldWritable = perms.contains(PosixFilePermission.OTHERS_WRITE);
-      } catch (UnsupportedOperationException | IllegalArgumentException e) {
-        // Not a POSIX file system: owner and mode stay unknown.
+      boolean groupWritable = false;
+      boolean exists = Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+      if (exists) {
+        try {
+          uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+          Set<PosixFilePermission> perms =
+              Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+          worldWritable = perms.contains(PosixFilePermission.OTHERS_WRITE);
+          groupWritable = perms.contains(PosixFilePermission.GROUP_WRITE);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+          // Not a POSIX file system: owner and mode stay unknown.
+        }
+      }
+      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        String why =
+            !exists
+                ? FileEvidence.NO_SUCH_FILE
+                : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                    ? FileEvidence.IS_DIRECTORY
+                    : "not a regular file";
+        return new FileEvidence(path, null, uid, worldWritable, why, groupWritable);
       }
       byte[] bytes;
       try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -54,10 +58,10 @@ public final class FileEvidenceReader {
       }
       if (bytes.length > MAX_BYTES) {
         return new FileEvidence(
-            path, null, uid, worldWritable, "larger than " + MAX_BYTES + " bytes");
+            path, null, uid, worldWritable, "larger than " + MAX_BYTES + " bytes", groupWritable);
       }
       return new FileEvidence(
-          path, new String(bytes, StandardCharsets.UTF_8), uid, worldWritable, null);
+          path, new String(bytes, StandardCharsets.UTF_8), uid, worldWritable, null, groupWritable);
     } catch (NoSuchFileException e) {
       return new FileEvidence(path, null, -1, false, FileEvidence.NO_SUCH_FILE);
     } catch (IOException | SecurityException e) {

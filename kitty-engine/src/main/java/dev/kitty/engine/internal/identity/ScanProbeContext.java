@@ -26,6 +26,7 @@ final class ScanProbeContext implements ProbeContext {
   private final Duration httpTimeout;
   private final String stateDir;
   private final String singletonRecord;
+  private final java.util.Map<String, String> environment;
 
   ScanProbeContext(
       PortRange range,
@@ -35,7 +36,9 @@ final class ScanProbeContext implements ProbeContext {
       int currentUid,
       Duration httpTimeout,
       String stateDir,
-      String singletonRecord) {
+      String singletonRecord,
+      java.util.Map<String, String> environment) {
+    this.environment = environment;
     this.range = range;
     this.listener = listener;
     this.owner = owner;
@@ -109,6 +112,11 @@ final class ScanProbeContext implements ProbeContext {
   @Override
   public String stateDir() {
     return stateDir;
+  }
+
+  @Override
+  public Optional<String> environment(String name) {
+    return Optional.ofNullable(environment.get(name)).filter(v -> !v.isBlank());
   }
 
   @Override

@@ -15,18 +15,29 @@ import tools.jackson.databind.JsonNode;
 /**
  * The operator's overrides, from {@code config.json}:
  *
- * <pre>{"families": {"dashboard": {"port_range": {"from": 9237, "to": 9337}}}}</pre>
+ * <pre>{"families": {"dashboard": {"port_range": {"from": 9237, "to": 9337}}},
+ *  "environment": {"SPEC_KITTY_HOME": "/home/dev/.spec-kitty"}}</pre>
+ *
+ * <p>{@code environment} sets or overrides variables of kitty's environment as families see them
+ * ({@code ProbeContext.environment}): where a family's daemons keep their records, for instance.
  *
  * <p>Unknown top-level keys are refused rather than ignored: a typo in a safety tool's config must
  * not silently fall back to defaults.
  *
  * @param file where it came from, null for the empty config
  * @param rangeOverrides family id to range
+ * @param environment variables families see, over kitty's own environment
  */
-public record KittyConfig(Path file, Map<String, PortRange> rangeOverrides) {
+public record KittyConfig(
+    Path file, Map<String, PortRange> rangeOverrides, Map<String, String> environment) {
 
   /** No overrides. */
-  public static final KittyConfig EMPTY = new KittyConfig(null, Map.of());
+  public static final KittyConfig EMPTY = new KittyConfig(null, Map.of(), Map.of());
+
+  /** A config with range overrides only. */
+  public KittyConfig(Path file, Map<String, PortRange> rangeOverrides) {
+    this(file, rangeOverrides, Map.of());
+  }
 
   /**
    * Reads the config at {@code file}.
@@ -62,13 +73,26 @@ public record KittyConfig(Path file, Map<String, PortRange> rangeOverrides) {
     }
     Map<String, PortRange> overrides = new LinkedHashMap<>();
     for (String key : root.propertyNames()) {
-      if (!key.equals("families")) {
-        throw bad(file, "unknown key \"" + key + "\" (known: families)");
+      if (!key.equals("families") && !key.equals("environment")) {
+        throw bad(file, "unknown key \"" + key + "\" (known: families, environment)");
+      }
+    }
+    Map<String, String> environment = new LinkedHashMap<>();
+    JsonNode env = root.get("environment");
+    if (env != null) {
+      if (!env.isObject()) {
+        throw bad(file, "\"environment\" must be an object of variable name to string");
+      }
+      for (String name : env.propertyNames()) {
+        if (!env.get(name).isString()) {
+          throw bad(file, "environment." + name + " must be a string");
+        }
+        environment.put(name, env.get(name).asString());
       }
     }
     JsonNode families = root.get("families");
     if (families == null) {
-      return new KittyConfig(file, Map.of());
+      return new KittyConfig(file, Map.of(), Map.copyOf(environment));
     }
     if (!families.isObject()) {
       throw bad(file, "\"families\" must be an object of family id to settings");
@@ -90,7 +114,7 @@ public record KittyConfig(Path file, Map<String, PortRange> rangeOverrides) {
         throw bad(file, "families." + id + ": " + e.getMessage());
       }
     }
-    return new KittyConfig(file, overrides);
+    return new KittyConfig(file, overrides, Map.copyOf(environment));
   }
 
   private static KittyException.BadInput bad(Path file, String what) {

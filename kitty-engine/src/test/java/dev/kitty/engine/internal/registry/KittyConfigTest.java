@@ -25,6 +25,13 @@ class KittyConfigTest {
   }
 
   @Test
+  void readsTheEnvironmentFamiliesSee() throws Exception {
+    Path f = dir.resolve("config.json");
+    Files.writeString(f, "{\"environment\": {\"SPEC_KITTY_HOME\": \"/srv/sk\"}}");
+    assertEquals(Map.of("SPEC_KITTY_HOME", "/srv/sk"), KittyConfig.read(f, true).environment());
+  }
+
+  @Test
   void aMissingDefaultConfigIsEmptyButANamedOneIsAnError() {
     Path f = dir.resolve("absent.json");
     assertEquals(Map.of(), KittyConfig.read(f, false).rangeOverrides());
@@ -39,7 +46,7 @@ class KittyConfigTest {
     String[][] cases = {
       {"{not json", "not valid JSON"},
       {"[1]", "the top level must be a JSON object"},
-      {"{\"famlies\": {}}", "unknown key \"famlies\" (known: families)"},
+      {"{\"famlies\": {}}", "unknown key \"famlies\" (known: families, environment)"},
       {
         "{\"families\": {\"sync\": {\"port_range\": {\"from\": \"x\", \"to\": 2}}}}",
         "families.sync.port_range needs integer \"from\" and \"to\""
@@ -49,6 +56,11 @@ class KittyConfigTest {
         "families.sync: port range [10, 5) is invalid"
       },
       {"{\"families\": {\"sync\": 3}}", "families.sync must be {\"port_range\""},
+      {"{\"environment\": []}", "\"environment\" must be an object"},
+      {
+        "{\"environment\": {\"SPEC_KITTY_HOME\": 3}}",
+        "environment.SPEC_KITTY_HOME must be a string"
+      },
     };
     for (String[] c : cases) {
       Files.writeString(f, c[0]);
