@@ -219,6 +219,19 @@ public final class Kitty {
     List<ListenerView> listeners = classifier.listenersInRanges();
     ProcessSnapshot snapshot = new ProcessSnapshot(platform.processes());
     ScanReport scan = classifier.classify(scope, listeners, snapshot);
+    // The project kitty runs in: what its families' record files there say (a stale
+    // .kittify/.dashboard whose pid is now an unrelated process, for one) is reported, never acted
+    // on (ADR 26).
+    Path here = Path.of("").toAbsolutePath();
+    if (Files.isDirectory(here.resolve(".kittify"))) {
+      List<String> warnings = new ArrayList<>(scan.warnings());
+      for (FamilyInfo f : scope) {
+        if (f.family().launchSpec().isPresent()) {
+          warnings.addAll(f.family().recordNotes(here.toString()));
+        }
+      }
+      scan = new ScanReport(scan.families(), warnings);
+    }
     List<GhostSocket> ghosts = ghosts(snapshot, scan);
     List<String> remediation = new ArrayList<>();
     for (FamilyScan fs : scan.families()) {

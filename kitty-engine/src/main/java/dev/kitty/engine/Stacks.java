@@ -306,12 +306,17 @@ final class Stacks {
         if (r != null) {
           for (long[] p :
               new long[][] {{r.pid(), r.startTicks()}, {r.wrapperPid(), r.wrapperStartTicks()}}) {
-            if (p[0] > 1) {
-              platform
-                  .processes()
-                  .view(p[0])
-                  .filter(v -> v.startTicks() == p[1])
-                  .ifPresent(still::add);
+            // A zombie is gone as far as the service goes: it holds nothing, and on a machine
+            // whose init does not reap, it stays for good.
+            boolean live =
+                p[0] > 1
+                    && platform
+                        .processes()
+                        .node(p[0])
+                        .filter(n -> !n.zombie() && n.startTicks() == p[1])
+                        .isPresent();
+            if (live) {
+              platform.processes().view(p[0]).ifPresent(still::add);
             }
           }
         }

@@ -165,6 +165,19 @@ class SpecKittyIT {
         doctor.get("remediation").toString().contains("kitty doctor dashboard --reset"),
         doctor.toString());
 
+    // Run in the project whose record names the unrelated pid: doctor says the record is stale.
+    ProcessBuilder inStale =
+        new ProcessBuilder(SyncDaemons.kittyCommand("--json", "doctor", "dashboard"))
+            .directory(projects.get("stale").toFile());
+    inStale.environment().putAll(KittyRun.env(home));
+    inStale.environment().put("SPEC_KITTY_HOME", userRoot().toString());
+    KittyRun.Result there =
+        SyncDaemons.finish(procs.start(inStale.redirectError(ProcessBuilder.Redirect.PIPE)));
+    assertTrue(
+        there.json().get("warnings").toString().contains("names pid " + unrelated.pid()),
+        there.out());
+    assertTrue(there.out().contains("not a dashboard: a stale record"), there.out());
+
     JsonNode reset = runJson(0, "doctor", "dashboard", "--reset");
     assertEquals(
         Set.of(starting.pid(), lookalike.pid()), pids(reset.get("swept")), reset.toString());

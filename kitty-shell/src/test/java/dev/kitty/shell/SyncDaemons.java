@@ -71,8 +71,12 @@ final class SyncDaemons {
   /** As above, waiting up to {@code limit} for kitty to end. */
   static KittyRun.Result finish(Process p, java.time.Duration limit, String... args) {
     try {
-      var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-      var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+      // A thread each, not the common pool: on two cores it has one worker, and stdout would wait
+      // behind stderr until kitty blocks on a full pipe.
+      var err = new java.util.concurrent.CompletableFuture<String>();
+      var out = new java.util.concurrent.CompletableFuture<String>();
+      Thread.ofVirtual().start(() -> err.complete(read(p.getErrorStream())));
+      Thread.ofVirtual().start(() -> out.complete(read(p.getInputStream())));
       // The limit holds even while kitty keeps its output open (a kitty that hangs).
       if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly(); // this test's own kitty process, by its handle

@@ -74,6 +74,12 @@ public final class DashboardFamily implements Family {
       }
       DashboardMetadata m =
           DashboardMetadata.parse(DaemonProof.readSmallFile(file, DashboardMetadata.MAX_BYTES));
+      if (m.pid() != null) {
+        Optional<String> stale = stalePid(file, m.pid());
+        if (stale.isPresent()) {
+          return List.of(stale.get());
+        }
+      }
       if (!RANGE.contains(m.port())) {
         return List.of(
             "metadata file "
@@ -93,6 +99,32 @@ public final class DashboardFamily implements Family {
     } catch (IOException | UncheckedIOException e) {
       return List.of("metadata file " + file + " cannot be read (" + e.getMessage() + ")");
     }
+  }
+
+  /**
+   * Why the metadata's pid is a stale record: gone, or now a process that is no dashboard. kitty
+   * never signals a process because a record names it (spec-kitty's CLI does, and kills whatever
+   * got the pid); it says so.
+   */
+  private static Optional<String> stalePid(Path file, long pid) {
+    Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (h.isEmpty()) {
+      return Optional.of(
+          "metadata file " + file + " names pid " + pid + ", which is gone: a stale record");
+    }
+    String line = h.get().info().commandLine().orElse("");
+    if (line.isEmpty() || line.contains(DAEMON_MAIN) || line.contains("run_dashboard_server")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "metadata file "
+            + file
+            + " names pid "
+            + pid
+            + ", which is now `"
+            + (line.length() > 80 ? line.substring(0, 80) + "…" : line)
+            + "`, not a dashboard: a stale record; kitty never touches that process"
+            + " (`kitty dashboard` in the project replaces the record)");
   }
 
   @Override
