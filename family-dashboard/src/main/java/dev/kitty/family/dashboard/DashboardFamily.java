@@ -2,6 +2,7 @@ package dev.kitty.family.dashboard;
 
 import dev.kitty.api.DaemonProof;
 import dev.kitty.api.Family;
+import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
@@ -192,6 +193,16 @@ public final class DashboardFamily implements Family {
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("project_dir", project.get());
     attrs.put("metadata_file", project.get() + "/.kittify/.dashboard");
+    // The pid its project's metadata names, for the ghost-socket report (the recorded owner gone,
+    // its port still held): information, not proof.
+    FileEvidence file = ctx.readFile(project.get() + "/.kittify/.dashboard");
+    if (file.text() != null && file.writableOnlyBy(ctx.currentUid())) {
+      try {
+        attrs.put("recorded_pid", DashboardMetadata.parse(file.text()).pid());
+      } catch (IllegalArgumentException malformed) {
+        // Not evidence of anything.
+      }
+    }
     return Identity.operatorRequired(
         IdentitySource.HEALTH,
         "answers like a dashboard of "
