@@ -119,6 +119,20 @@ public final class DaemonProof {
   }
 
   /**
+   * Why a daemon whose command line names {@code namedPort} is not the listener being classified
+   * (another port, or {@code p} does not hold it); empty when it is. Both spec-kitty proofs ask it
+   * first.
+   */
+  public static java.util.Optional<String> notTheListener(
+      ProbeContext ctx, ProcessView p, int namedPort) {
+    int port = ctx.listener().port();
+    return namedPort == port && ctx.listener().holderPids().contains(p.pid())
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(
+            "its command line names port " + namedPort + ", the listener is " + port);
+  }
+
+  /**
    * The text of a small file read as evidence or as a record: only a regular file (not a FIFO, a
    * device or a folder), never through a symlink at its last component, and at most {@code
    * maxBytes} bytes. A cloned repository or another user can put a FIFO (which would block a read

@@ -418,7 +418,7 @@ final class Launches {
   }
 
   /** Every live process holding a listening socket on {@code port}. */
-  private List<ProcessView> portHolders(int port) {
+  List<ProcessView> portHolders(int port) {
     List<ProcessView> out = new ArrayList<>();
     for (ListenerView l : platform.listeners().listeners(p -> p == port)) {
       for (long h : l.holderPids()) {
@@ -511,13 +511,7 @@ final class Launches {
     List<StopReport.Entry> skipped = new ArrayList<>();
     List<StopReport.Entry> failed = new ArrayList<>();
     for (int round = 0; round < STOP_ROUNDS; round++) {
-      List<ProcessView> members =
-          LaunchMembers.find(
-              platform.processes(),
-              r.launchId(),
-              r.notBeforeTicks(),
-              r.sid(),
-              r.sessionLeaderTicks());
+      List<ProcessView> members = LaunchMembers.find(platform.processes(), r);
       if (members.isEmpty()) {
         break;
       }
@@ -563,13 +557,7 @@ final class Launches {
       }
     }
     CrashPoints.reach("stop.signalled");
-    List<ProcessView> left =
-        LaunchMembers.find(
-            platform.processes(),
-            r.launchId(),
-            r.notBeforeTicks(),
-            r.sid(),
-            r.sessionLeaderTicks());
+    List<ProcessView> left = LaunchMembers.find(platform.processes(), r);
     // What was signalled must be gone and its port free: a descendant that dropped the cookie
     // (env -i) and left the session (setsid) still holds the port, and only the port shows it.
     // When nothing of the launch was running, a later holder of the port is not its business.
@@ -790,13 +778,7 @@ final class Launches {
       if (!wanted.contains(r.family())) {
         continue;
       }
-      List<ProcessView> members =
-          LaunchMembers.find(
-              platform.processes(),
-              r.launchId(),
-              r.notBeforeTicks(),
-              r.sid(),
-              r.sessionLeaderTicks());
+      List<ProcessView> members = LaunchMembers.find(platform.processes(), r);
       boolean listening = r.port() > 0 && listeningMember(r);
       String state;
       if (r.meantToRun() && r.status().equals("running")) {

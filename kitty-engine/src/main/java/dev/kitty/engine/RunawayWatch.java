@@ -60,13 +60,7 @@ final class RunawayWatch {
       Map<LaunchRecord, List<ProcessView>> byLaunch = new LinkedHashMap<>();
       Set<Long> attributed = new HashSet<>();
       for (LaunchRecord r : records) {
-        List<ProcessView> m =
-            LaunchMembers.find(
-                platform.processes(),
-                r.launchId(),
-                r.notBeforeTicks(),
-                r.sid(),
-                r.sessionLeaderTicks());
+        List<ProcessView> m = LaunchMembers.find(platform.processes(), r);
         byLaunch.put(r, m);
         m.forEach(v -> attributed.add(v.pid()));
       }
@@ -148,13 +142,7 @@ final class RunawayWatch {
       if (r.isEmpty()) {
         continue;
       }
-      List<ProcessView> m =
-          LaunchMembers.find(
-              platform.processes(),
-              r.get().launchId(),
-              r.get().notBeforeTicks(),
-              r.get().sid(),
-              r.get().sessionLeaderTicks());
+      List<ProcessView> m = LaunchMembers.find(platform.processes(), r.get());
       byLaunch.put(r.get(), m);
       List<String> own = limits("service " + s.name(), m, s.maxProcesses(), s.maxRssBytes());
       fired.addAll(own);

@@ -301,37 +301,26 @@ final class Stacks {
       // session (setsid) is found only so, and makes the down fail naming it.
       for (int i = 0; i < out.size(); i++) {
         StackReport.Service s = out.get(i);
-        List<ProcessView> still = new ArrayList<>();
         LaunchRecord r = before.get(s.name());
+        Map<Long, ProcessView> named = new LinkedHashMap<>();
+        java.util.Set<Long> holders = new java.util.HashSet<>();
         if (r != null) {
           for (long[] p :
               new long[][] {{r.pid(), r.startTicks()}, {r.wrapperPid(), r.wrapperStartTicks()}}) {
             // A zombie is gone as far as the service goes: it holds nothing, and on a machine
             // whose init does not reap, it stays for good.
-            boolean live =
-                p[0] > 1
-                    && platform
-                        .processes()
-                        .node(p[0])
-                        .filter(n -> !n.zombie() && n.startTicks() == p[1])
-                        .isPresent();
-            if (live) {
-              platform.processes().view(p[0]).ifPresent(still::add);
+            if (platform.processes().aliveAs(p[0], p[1])) {
+              platform.processes().view(p[0]).ifPresent(v -> named.putIfAbsent(v.pid(), v));
+            }
+          }
+          if (s.port() > 0) {
+            for (ProcessView v : launches.portHolders(s.port())) {
+              named.putIfAbsent(v.pid(), v);
+              holders.add(v.pid());
             }
           }
         }
-        if (r != null && s.port() > 0) {
-          for (var l : platform.listeners().listeners(port -> port == s.port())) {
-            for (long h : l.holderPids()) {
-              platform.processes().view(h).ifPresent(still::add);
-            }
-          }
-        }
-        List<ProcessView> named = new ArrayList<>();
-        for (ProcessView v : still) {
-          if (named.stream().noneMatch(n -> n.pid() == v.pid())) {
-            named.add(v);
-          }
+        for (ProcessView v : named.values()) {
           if (survivors.stream().noneMatch(n -> n.pid() == v.pid())) {
             survivors.add(v);
           }
@@ -339,16 +328,14 @@ final class Stacks {
         if (!named.isEmpty()) {
           String what =
               "still there after the stop: "
-                  + named.stream()
+                  + named.values().stream()
                       .map(
                           v ->
                               "pid "
                                   + v.pid()
                                   + " ("
                                   + v.commandLine()
-                                  + (s.port() > 0 && holds(v.pid(), s.port())
-                                      ? ", holds port " + s.port()
-                                      : "")
+                                  + (holders.contains(v.pid()) ? ", holds port " + s.port() : "")
                                   + ")")
                       .toList();
           out.set(
@@ -378,10 +365,6 @@ final class Stacks {
       StackRecord.Service s, String state, String error, long millis) {
     return new StackReport.Service(
         s.name(), s.launch(), state, -1, -1, s.port(), null, List.of(), 0, 0, millis, error);
-  }
-
-  private boolean holds(long pid, int port) {
-    return platform.listeners().heldBy(pid).stream().anyMatch(l -> l.port() == port);
   }
 
   /** Every live process carrying the stack's cookie. */

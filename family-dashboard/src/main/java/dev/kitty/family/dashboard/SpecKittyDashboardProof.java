@@ -92,11 +92,10 @@ final class SpecKittyDashboardProof {
     attrs.put("project_dir", project);
     attrs.put("singleton_scope_id", project);
     attrs.put("metadata_file", project + "/.kittify/.dashboard");
-    if (call.get().port() != port || !ctx.listener().holderPids().contains(p.pid())) {
-      return Identity.operatorRequired(
-          IdentitySource.PROCESS_SHAPE,
-          "its command line names port " + call.get().port() + ", the listener is " + port,
-          attrs);
+    Optional<String> elsewhere =
+        dev.kitty.api.DaemonProof.notTheListener(ctx, p, call.get().port());
+    if (elsewhere.isPresent()) {
+      return Identity.operatorRequired(IdentitySource.PROCESS_SHAPE, elsewhere.get(), attrs);
     }
     if (!health.okJson()) {
       String why = health.error() != null ? health.error() : "HTTP " + health.status();

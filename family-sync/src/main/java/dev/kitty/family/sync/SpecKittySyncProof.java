@@ -127,11 +127,10 @@ final class SpecKittySyncProof {
           attrs);
     }
     int port = ctx.listener().port();
-    if (call.get().port() != port || !ctx.listener().holderPids().contains(p.pid())) {
-      return Identity.operatorRequired(
-          IdentitySource.PROCESS_SHAPE,
-          "its command line names port " + call.get().port() + ", the listener is " + port,
-          attrs);
+    Optional<String> elsewhere =
+        dev.kitty.api.DaemonProof.notTheListener(ctx, p, call.get().port());
+    if (elsewhere.isPresent()) {
+      return Identity.operatorRequired(IdentitySource.PROCESS_SHAPE, elsewhere.get(), attrs);
     }
     Record record = record(ctx, p, root, attrs);
     if (!health.okJson()) {

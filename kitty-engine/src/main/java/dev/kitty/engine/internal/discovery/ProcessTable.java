@@ -36,4 +36,14 @@ public interface ProcessTable {
 
   /** The uid kitty runs as. */
   int currentUid();
+
+  /**
+   * Whether {@code pid} is alive (not a zombie) and still the process with start stamp {@code
+   * startTicks}: false for a negative stamp, a reused pid or a gone one.
+   */
+  default boolean aliveAs(long pid, long startTicks) {
+    return pid > 1
+        && startTicks >= 0
+        && node(pid).filter(n -> !n.zombie() && n.startTicks() == startTicks).isPresent();
+  }
 }

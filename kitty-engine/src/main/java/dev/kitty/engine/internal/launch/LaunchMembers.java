@@ -57,9 +57,12 @@ public final class LaunchMembers {
 
   /** Whether session {@code sid}'s leader is the recorded process (start stamp {@code ticks}). */
   public static boolean sessionLed(ProcessTable table, long sid, long leaderTicks) {
-    return sid > 1
-        && leaderTicks >= 0
-        && table.node(sid).map(n -> n.startTicks() == leaderTicks).orElse(false);
+    return table.aliveAs(sid, leaderTicks);
+  }
+
+  /** The live members of the launch {@code r} on record (its cookie, floor and led session). */
+  public static List<ProcessView> find(ProcessTable table, LaunchRecord r) {
+    return find(table, r.launchId(), r.notBeforeTicks(), r.sid(), r.sessionLeaderTicks());
   }
 
   /** Every live process but kitty itself that {@code test} accepts (a cookie scan). */

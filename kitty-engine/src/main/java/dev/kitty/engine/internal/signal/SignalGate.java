@@ -372,13 +372,7 @@ public final class SignalGate {
 
   /** Whether launch {@code l}'s session is still led by its recorded leader (same start stamp). */
   private boolean sessionLed(Launch l) {
-    return l.sid() > 1
-        && l.leaderTicks() >= 0
-        && platform
-            .processes()
-            .node(l.sid())
-            .map(n -> n.startTicks() == l.leaderTicks())
-            .orElse(false);
+    return platform.processes().aliveAs(l.sid(), l.leaderTicks());
   }
 
   private static Verdict refuse(boolean gone, String reason) {
