@@ -6,6 +6,8 @@
 #   kitty dashboard --cleanup                          (proves each one, then stops it)
 #   lsof -t -iTCP:9237-9336 -sTCP:LISTEN | xargs kill  (what a user types; proves nothing)
 #   kill -TERM of the PIDs this script started         (the floor: no lookup, no proof)
+#   kitty scan sync; kill -TERM of those PIDs          (kitty's own floor: a cold kitty that has
+#                                                       nothing to prove, then the floor)
 # Target: kitty ≤ 2x lsof|xargs kill in the same run, 0 left. Every process started carries
 # KITTY_TEST=$BENCH_COOKIE and is ended by PID at the end.
 # Usage: [KITTY=dist] REPS=5 bench/spec-kitty-dashboards.sh
@@ -53,14 +55,15 @@ until_free() {
 {
   echo "## 100 spec-kitty dashboards of deleted projects, until every port is free ($(date -u +%F), $(nproc) cores)"
   echo
-  echo "| rep | kitty dashboard --cleanup | lsof -t \| xargs kill | floor: kill -TERM of the known PIDs |"
-  echo "| ---: | ---: | ---: | ---: |"
+  echo "| rep | kitty dashboard --cleanup | lsof -t \| xargs kill | floor: kill -TERM of the known PIDs | kitty's floor: a cold kitty with nothing to do, then kill -TERM |"
+  echo "| ---: | ---: | ---: | ---: | ---: |"
 } >"$out"
 for ((rep = 1; rep <= ${REPS:-5}; rep++)); do
   a=$(until_free "$KITTY" dashboard --cleanup)
   b=$(until_free 'lsof -t -iTCP:9237-9336 -sTCP:LISTEN | xargs -r kill')
   c=$(until_free 'kill -TERM "${started[@]}"')
-  echo "| $rep | $a | $b | $c |" >>"$out"
+  d=$(until_free '"$KITTY" scan sync; kill -TERM "${started[@]}"')
+  echo "| $rep | $a | $b | $c | $d |" >>"$out"
 done
 rm -rf "$work"
 cat "$out"

@@ -31,11 +31,16 @@ class OtherUsersIT {
   @TempDir Path home;
 
   @BeforeAll
+  static void secondUserAndNode() throws Exception {
+    assumeTrue(TrackedProcesses.onPath("node"), "node is installed by .ci/run");
+    secondUser();
+  }
+
+  /** Creates {@link #USER} (skips the test when not root or without useradd and setpriv). */
   static void secondUser() throws Exception {
     assumeTrue(
         "root".equals(System.getProperty("user.name")), "needs root to create a second user");
     assumeTrue(TrackedProcesses.onPath("useradd") && TrackedProcesses.onPath("setpriv"));
-    assumeTrue(TrackedProcesses.onPath("node"), "node is installed by .ci/run");
     Process add =
         new ProcessBuilder("useradd", "--system", "--no-create-home", USER)
             .redirectErrorStream(true)
@@ -45,12 +50,16 @@ class OtherUsersIT {
     assertTrue(add.exitValue() == 0 || add.exitValue() == 9, "useradd exit " + add.exitValue());
   }
 
+  /** The words that run a command as {@link #USER}. */
+  static List<String> asSecondUser() {
+    return List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups");
+  }
+
   /**
    * A node server on {@code port} as the second user, no kitty cookie: the devstack family's kind.
    */
   private Process otherUsersNodeServer(int port) {
-    List<String> cmd =
-        new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups"));
+    List<String> cmd = new ArrayList<>(asSecondUser());
     cmd.addAll(List.of(nodeServer(port)));
     Process p = procs.start(cmd.toArray(String[]::new));
     TrackedProcesses.awaitListening("127.0.0.1", port, Duration.ofSeconds(15));

@@ -238,6 +238,57 @@ class SpecKittyIT {
     assertEquals(Set.of(live.pid()), pids(killed.get("swept")), killed.toString());
   }
 
+  @Test
+  void anotherUsersOrphanedDashboardAndStaleSyncDaemonAreNeverTouched() throws Exception {
+    OtherUsersIT.secondUser();
+    int dash = freePorts(1, 9237, 9337).getFirst();
+    int sync = freePorts(1, 9400, 9450).getFirst();
+    // The other user's own folder (the test's temp dir is closed to them).
+    Path theirs = Files.createTempDirectory("kitty-other-");
+    try {
+      Path project = Files.createDirectories(theirs.resolve("project"));
+      Path theirRoot = Files.createDirectories(theirs.resolve("spec-kitty"));
+      chown(theirs, project, theirRoot);
+      // Seed 000's orphan, a dashboard whose project is deleted, but another user's.
+      Process dashboard =
+          SpecKittyReplicas.dashboard(
+              procs, OtherUsersIT.asSecondUser(), project, dash, SpecKittyReplicas.token(30));
+      // A sync daemon of another user's root with no record: stale for its scope, not kitty's.
+      Process daemon =
+          SpecKittyReplicas.sync(
+              procs,
+              theirRoot,
+              sync,
+              SpecKittyReplicas.token(31),
+              "3.2.7",
+              OtherUsersIT.asSecondUser());
+      awaitAll(List.of(dash, sync));
+      deleteTree(project);
+
+      JsonNode scan = runJson(0, "scan", "dashboard", "sync");
+      Map<Long, String> seen = classes(scan);
+      assertEquals("never_touch", seen.get(dashboard.pid()), scan.toString());
+      assertEquals("never_touch", seen.get(daemon.pid()), scan.toString());
+      assertTrue(
+          scan.toString().contains("owned by user " + OtherUsersIT.USER + " (uid "),
+          scan.toString());
+      assertEquals(0, runJson(0, "dashboard", "--cleanup").get("swept").size());
+      assertEquals(0, runJson(0, "doctor", "dashboard", "sync", "--reset").get("swept").size());
+      assertTrue(alive(dashboard.pid()), "another user's dashboard was not signalled");
+      assertTrue(alive(daemon.pid()), "another user's sync daemon was not signalled");
+    } finally {
+      procs.killAll();
+      deleteTree(theirs);
+    }
+  }
+
+  private static void chown(Path... paths) throws Exception {
+    for (Path p : paths) {
+      Process chown = new ProcessBuilder("chown", OtherUsersIT.USER, p.toString()).start();
+      assertEquals(0, chown.waitFor(), "chown " + p);
+    }
+  }
+
   private static void deleteTree(Path dir) throws Exception {
     try (var walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -4,6 +4,8 @@ import dev.kitty.testkit.TrackedProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Starts kitty's replicas of spec-kitty's dashboard and sync daemon exactly as spec-kitty starts
@@ -23,6 +25,12 @@ final class SpecKittyReplicas {
 
   /** {@code python -c '… run_dashboard_server(Path('PROJECT'), PORT, 'TOKEN')'}. */
   static Process dashboard(TrackedProcesses procs, Path project, int port, String token) {
+    return dashboard(procs, List.of(), project, port, token);
+  }
+
+  /** As above, run through {@code prefix} (e.g. {@code setpriv} as another user). */
+  static Process dashboard(
+      TrackedProcesses procs, List<String> prefix, Path project, int port, String token) {
     String script =
         "\nimport sys\nfrom pathlib import Path\nrepo_root = Path('"
             + PACKAGE
@@ -36,8 +44,10 @@ final class SpecKittyReplicas {
             + ", '"
             + token
             + "')\n";
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of("setsid", "python3", "-c", script));
     return procs.start(
-        new ProcessBuilder("setsid", "python3", "-c", script)
+        new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD));
   }
@@ -55,6 +65,18 @@ final class SpecKittyReplicas {
    */
   static Process sync(TrackedProcesses procs, Path root, int port, String token, String version)
       throws Exception {
+    return sync(procs, root, port, token, version, List.of());
+  }
+
+  /** As above, run through {@code prefix} (e.g. {@code setpriv} as another user). */
+  static Process sync(
+      TrackedProcesses procs,
+      Path root,
+      int port,
+      String token,
+      String version,
+      List<String> prefix)
+      throws Exception {
     Files.createDirectories(root);
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
     String script =
@@ -66,14 +88,17 @@ final class SpecKittyReplicas {
             + ", '"
             + token
             + "')\n";
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(
+        List.of(
+            "setsid",
+            "python3",
+            "-c",
+            script,
+            "--spec-kitty-daemon-root=" + root,
+            "--spec-kitty-daemon-exec=python3"));
     ProcessBuilder pb =
-        new ProcessBuilder(
-                "setsid",
-                "python3",
-                "-c",
-                script,
-                "--spec-kitty-daemon-root=" + root,
-                "--spec-kitty-daemon-exec=python3")
+        new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("SPEC_KITTY_CLI_VERSION", version);
