@@ -4,8 +4,15 @@
  * plan as data, its runaway policy and how to launch its daemons. Nothing in this module can signal
  * a process: families describe, the engine acts.
  *
+ * <p>{@link dev.kitty.api.web} holds the rules of the families' own loopback web servers.
+ *
  * <p>Stability: experimental until 1.0.
  */
 module dev.kitty.api {
+  // The loopback web rules of the families' own daemons take and answer the JDK's exchanges
+  // (ADR 27); nothing in the SPI proper needs it.
+  requires transitive jdk.httpserver;
+
   exports dev.kitty.api;
+  exports dev.kitty.api.web;
 }

@@ -125,7 +125,14 @@ final class Cli {
     CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
     cl.setExecutionStrategy(
         parseResult -> {
-          int code = run.execute(parseResult);
+          int code;
+          try {
+            code = run.execute(parseResult);
+          } finally {
+            if (parseResult.commandSpec().userObject() instanceof KittyCommand root) {
+              root.flushOutput();
+            }
+          }
           Kitty k = session.loadedKitty();
           java.util.Optional<String> lost =
               k == null ? java.util.Optional.empty() : k.takeAuditProblem();

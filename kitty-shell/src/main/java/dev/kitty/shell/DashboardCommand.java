@@ -48,6 +48,11 @@ final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--cleanup", description = "Stop every orphaned dashboard, of any project.")
   boolean cleanup;
 
+  @Option(
+      names = "--open",
+      description = "Open the page in the desktop's browser (xdg-open, open or start).")
+  boolean open;
+
   @Override
   public Integer call() {
     if (stop && cleanup) {
@@ -94,7 +99,18 @@ final class DashboardCommand implements Callable<Integer> {
     EnsureReport r =
         root.kitty().ensure(FAMILY, dir.toString(), launchEnv(), StopText.progress(root));
     int code = r.cleaned().failed().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
-    String url = "http://127.0.0.1:" + r.port();
+    // The page and its state answer only with the project's token (ADR 27): the URL carries it
+    // once, the page then keeps it in an HttpOnly cookie.
+    String url =
+        "http://127.0.0.1:"
+            + r.port()
+            + "/"
+            + metadataToken(dir.resolve(".kittify").resolve(".dashboard"), r.pid())
+                .map(t -> "?token=" + t)
+                .orElse("");
+    if (open) {
+      openInBrowser(url);
+    }
     PrintWriter out = root.out();
     if (root.jsonOutput()) {
       ObjectNode doc = ReportJson.ensure(r);
@@ -168,17 +184,55 @@ final class DashboardCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Hands {@code url} to the desktop's opener and does not wait: the browser is the user's, not a
+   * daemon kitty tracks.
+   */
+  private void openInBrowser(String url) {
+    String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+    List<String> command =
+        os.startsWith("windows")
+            ? List.of("cmd", "/c", "start", "", url)
+            : os.startsWith("mac") ? List.of("open", url) : List.of("xdg-open", url);
+    try {
+      new ProcessBuilder(command)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+    } catch (IOException e) {
+      root.session()
+          .err()
+          .println("kitty: cannot open a browser (" + command.getFirst() + "): " + e.getMessage());
+    }
+  }
+
+  /** Line 3 of the metadata file (url, port, token, pid), when line 4 names {@code pid}. */
+  private static java.util.Optional<String> metadataToken(Path file, long pid) {
+    List<String> lines = metadataLines(file);
+    if (lines.size() > 3 && lines.get(3).equals(Long.toString(pid))) {
+      return java.util.Optional.of(lines.get(2));
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static List<String> metadataLines(Path file) {
+    try {
+      return dev.kitty.api.DaemonProof.readSmallFile(file, 64 * 1024)
+          .lines()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty())
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   /** Line 4 of the spec-kitty format (url, port, token, pid), when there is one. */
   private static Long metadataPid(Path file) {
+    List<String> lines = metadataLines(file);
     try {
-      List<String> lines =
-          dev.kitty.api.DaemonProof.readSmallFile(file, 64 * 1024)
-              .lines()
-              .map(String::strip)
-              .filter(l -> !l.isEmpty())
-              .toList();
       return lines.size() > 3 ? Long.parseLong(lines.get(3)) : null;
-    } catch (IOException | NumberFormatException e) {
+    } catch (NumberFormatException e) {
       return null;
     }
   }

@@ -41,9 +41,10 @@ final class KittyCommand implements Callable<Integer> {
       boolean noColor,
       boolean allUsers,
       boolean nested,
-      boolean quiet) {
+      boolean quiet,
+      boolean redact) {
     static final Globals NONE =
-        new Globals(false, null, List.of(), null, false, false, false, false);
+        new Globals(false, null, List.of(), null, false, false, false, false, false);
 
     Globals {
       familyPaths = List.copyOf(familyPaths);
@@ -113,6 +114,14 @@ final class KittyCommand implements Callable<Integer> {
   boolean quiet;
 
   @Option(
+      names = "--redact",
+      scope = CommandLine.ScopeType.INHERIT,
+      description =
+          "Mask what looks like a secret (tokens, passwords, long hex or base64 words) in the"
+              + " output.")
+  boolean redact;
+
+  @Option(
       names = "--no-color",
       scope = CommandLine.ScopeType.INHERIT,
       description = "No colour (NO_COLOR is honoured too).")
@@ -135,7 +144,8 @@ final class KittyCommand implements Callable<Integer> {
         noColor || inherited.noColor(),
         allUsers || inherited.allUsers(),
         true,
-        quiet || inherited.quiet());
+        quiet || inherited.quiet(),
+        redact || inherited.redact());
   }
 
   Session session() {
@@ -160,7 +170,26 @@ final class KittyCommand implements Callable<Integer> {
 
   PrintWriter out() {
     Globals g = globals();
-    return g.quiet() && !g.json() ? QUIET : spec.commandLine().getOut();
+    if (g.quiet() && !g.json()) {
+      return QUIET;
+    }
+    if (!g.redact()) {
+      return spec.commandLine().getOut();
+    }
+    // One redacting writer per command, so that a line printed in pieces is masked whole.
+    if (redacted == null) {
+      redacted = new PrintWriter(Redaction.writer(spec.commandLine().getOut()), true);
+    }
+    return redacted;
+  }
+
+  private PrintWriter redacted;
+
+  /** Writes out what a command left on a line of its own (a redacted line waits for its end). */
+  void flushOutput() {
+    if (redacted != null) {
+      redacted.flush();
+    }
   }
 
   /** Where a report goes under {@code --quiet}: nowhere. The exit code still says how it went. */

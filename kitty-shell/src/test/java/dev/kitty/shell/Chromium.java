@@ -36,8 +36,22 @@ final class Chromium {
     cmd.addAll(List.of(extra));
     cmd.add(url);
     Process c = procs.start(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD));
-    String out = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(c.waitFor(60, TimeUnit.SECONDS), "chromium finished");
-    return out;
+    // Read on a thread of its own: a browser that hangs fails the test in a minute instead of
+    // holding it until the build's own timeout.
+    var out =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (java.io.IOException e) {
+                return "";
+              }
+            });
+    boolean finished = c.waitFor(60, TimeUnit.SECONDS);
+    if (!finished) {
+      c.destroyForcibly();
+    }
+    assertTrue(finished, "chromium finished within 60 s on " + url);
+    return out.get(10, TimeUnit.SECONDS);
   }
 }

@@ -488,8 +488,8 @@ class DashboardFamilyIT {
     FixtureDaemons.SharedSocket ghost = FixtureDaemons.sharedSocket(procs, ghostPort, "page ghost");
     KittyRun.Result big = run(WebuiFamilyIT.direct("big", "--workers", "12"));
     assertEquals(0, big.code(), big.out() + big.err());
-    int port = run("--json", "dashboard", "--project", p.toString()).json().get("port").asInt();
-    String url = "http://127.0.0.1:" + port + "/";
+    // The URL kitty prints: with the project's token once (ADR 27).
+    String url = run("--json", "dashboard", "--project", p.toString()).json().get("url").asString();
     String dom = chromium(url, "--dump-dom");
     assertTrue(
         dom.contains(

@@ -4,13 +4,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.kitty.api.DaemonProof;
 import dev.kitty.api.JsonText;
+import dev.kitty.api.web.LoopbackWeb;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +27,13 @@ import java.util.concurrent.TimeUnit;
  * Kitty's dashboard for one project (seed 000): a loopback web server on a port in [9237, 9337)
  * that records itself before it answers anything — its marker (nonce, pid, port, start) under the
  * state dir and the project's {@code .kittify/.dashboard} (url, port, token, pid, start stamp),
- * both written atomically — so no moment exists in which it runs unrecorded. It serves the page
- * ({@code /}), {@code /api/health} (identity, and proofs of its token and nonce, never the token
- * itself), {@code /api/state} (what {@code kitty doctor --json} says, refreshed at most every two
- * seconds) and {@code /api/shutdown} (with the project's token). On exit it removes its marker, and
- * the metadata file if that still names it. Its sync intent is {@code LOCAL_ONLY}.
+ * both written atomically — so no moment exists in which it runs unrecorded. It serves {@code
+ * /api/health} to anyone on loopback (identity, and proofs of its token and nonce, never the token
+ * itself); the page ({@code /}, with {@code /dashboard.js} and {@code /dashboard.css}), {@code
+ * /api/state} (what {@code kitty --json --redact doctor} says, refreshed at most every two seconds)
+ * and {@code POST /api/shutdown} only with the project's token, from its own origin, to a loopback
+ * Host (ADR 27). On exit it removes its marker, and the metadata file if that still names it. Its
+ * sync intent is {@code LOCAL_ONLY}.
  *
  * <p>Usage: {@code DashboardDaemon --project DIR --port N --state-dir DIR}. Environment: {@code
  * KITTY_TOKEN} (the project's token), {@code KITTY_LAUNCH_ID}, {@code KITTY_COMMAND} (a JSON array:
@@ -41,6 +42,13 @@ import java.util.concurrent.TimeUnit;
 public final class DashboardDaemon {
 
   static final int PROTOCOL_VERSION = 1;
+
+  /** Open connections the server accepts at once (ADR 27). */
+  static final int MAX_CONNECTIONS = 256;
+
+  /** What an unauthorised request is told. */
+  static final String HINT =
+      "not authorised: open the URL that `kitty dashboard` prints (run it in the project's folder)";
 
   private final Path project;
   private final Path metadata;
@@ -52,6 +60,7 @@ public final class DashboardDaemon {
   private final Instant startedAt =
       ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
   private final List<String> kittyCommand;
+  private final LoopbackWeb web;
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile String state;
   private volatile long stateAt;
@@ -67,6 +76,9 @@ public final class DashboardDaemon {
     this.port = port;
     this.token = token;
     this.kittyCommand = kitty;
+    this.web =
+        new LoopbackWeb(
+            port, token, line -> System.out.println(Instant.now() + " dashboard: " + line));
   }
 
   /** Where the dashboard with {@code pid} keeps its marker. */
@@ -121,6 +133,8 @@ public final class DashboardDaemon {
     // did not answer in time was once taken for a stale one; ADR 18 addendum).
     System.setProperty("sun.net.httpserver.maxReqTime", "5");
     System.setProperty("sun.net.httpserver.maxRspTime", "30");
+    // A flood of connections is refused beyond this many instead of growing without bound.
+    System.setProperty("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
     // Test-only (ISO-8601, e.g. PT3S): widens the window between launch and health so that a test
     // can interrupt a start inside it.
     String delay = System.getenv("KITTY_DASHBOARD_START_DELAY");
@@ -175,10 +189,7 @@ public final class DashboardDaemon {
                 },
                 "dashboard-records"));
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/api/health", this::health);
-    server.createContext("/api/state", this::state);
-    server.createContext("/api/shutdown", this::shutdown);
-    server.createContext("/", this::page);
+    server.createContext("/", web.guarded(this::route));
     server.start();
     System.out.println(
         Instant.now() + " dashboard of " + project + " on 127.0.0.1:" + port + " as pid " + pid);
@@ -232,6 +243,57 @@ public final class DashboardDaemon {
     }
   }
 
+  /**
+   * Every path, behind the Host and origin checks: the health challenge is open, the assets carry
+   * nothing of the project, everything else needs the token.
+   */
+  private void route(HttpExchange x) throws IOException {
+    String path = x.getRequestURI().getPath();
+    switch (path) {
+      case "/api/health" -> health(x);
+      case "/dashboard.js" -> asset(x, "dashboard.js", "text/javascript");
+      case "/dashboard.css" -> asset(x, "dashboard.css", "text/css");
+      case "/api/shutdown" -> shutdown(x);
+      case "/", "/api/state" -> {
+        if (path.equals("/")
+            && LoopbackWeb.query(x.getRequestURI().getRawQuery(), "token").isPresent()) {
+          login(x);
+        } else if (!web.authorised(x)) {
+          unauthorised(x, path);
+        } else if (path.equals("/")) {
+          page(x);
+        } else {
+          state(x);
+        }
+      }
+      default -> LoopbackWeb.send(x, 404, "not found\n", "text/plain");
+    }
+  }
+
+  /**
+   * {@code /?token=T}: the URL {@code kitty dashboard} prints. The right token is kept in this
+   * port's HttpOnly cookie and the browser is sent to {@code /}, so that the token leaves the
+   * address bar and the history.
+   */
+  private void login(HttpExchange x) throws IOException {
+    if (!web.tokenMatches(
+        LoopbackWeb.query(x.getRequestURI().getRawQuery(), "token").orElse(null))) {
+      unauthorised(x, "/");
+      return;
+    }
+    x.getResponseHeaders().set("Set-Cookie", web.tokenCookie());
+    x.getResponseHeaders().set("Location", "/");
+    LoopbackWeb.send(x, 303, "", "text/plain");
+  }
+
+  private void unauthorised(HttpExchange x, String path) throws IOException {
+    if (path.startsWith("/api/")) {
+      LoopbackWeb.send(x, 401, JsonText.write(Map.of("error", HINT)) + "\n", "application/json");
+    } else {
+      LoopbackWeb.send(x, 401, HINT + "\n", "text/plain");
+    }
+  }
+
   private void health(HttpExchange x) throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", "ok");
@@ -243,17 +305,18 @@ public final class DashboardDaemon {
     body.put("protocol_version", PROTOCOL_VERSION);
     body.put("package_version", version());
     body.put("intent", "LOCAL_ONLY");
-    String challenge = query(x, DaemonProof.CHALLENGE);
+    String challenge =
+        LoopbackWeb.query(x.getRequestURI().getRawQuery(), DaemonProof.CHALLENGE).orElse(null);
     if (challenge != null && challenge.length() <= 128) {
       body.put("token_proof", DaemonProof.proof(token, challenge));
       body.put("marker_proof", DaemonProof.proof(nonce, challenge));
     }
-    send(x, 200, JsonText.write(body), "application/json");
+    LoopbackWeb.send(x, 200, JsonText.write(body), "application/json");
   }
 
   private void state(HttpExchange x) throws IOException {
     if (kittyCommand.isEmpty()) {
-      send(x, 503, "{\"error\":\"started without KITTY_COMMAND\"}", "application/json");
+      LoopbackWeb.send(x, 503, "{\"error\":\"started without KITTY_COMMAND\"}", "application/json");
       return;
     }
     refreshIfStale();
@@ -262,14 +325,15 @@ public final class DashboardDaemon {
       try {
         now = firstState.get(25, TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-        send(x, 503, "{\"error\":\"the first state is still being computed\"}", "application/json");
+        LoopbackWeb.send(
+            x, 503, "{\"error\":\"the first state is still being computed\"}", "application/json");
         return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
     }
-    send(x, 200, now, "application/json");
+    LoopbackWeb.send(x, 200, now, "application/json");
   }
 
   /**
@@ -296,10 +360,14 @@ public final class DashboardDaemon {
     }
   }
 
-  /** {@code kitty --json doctor}; its exit code 3 ("something needs action") is an answer too. */
+  /**
+   * {@code kitty --json --redact doctor}: secrets in command lines and environments are masked
+   * before they reach a browser (ADR 27). Its exit code 3 ("something needs action") is an answer
+   * too.
+   */
   private String runKitty() {
     List<String> cmd = new java.util.ArrayList<>(kittyCommand);
-    cmd.addAll(List.of("--json", "doctor"));
+    cmd.addAll(List.of("--json", "--redact", "doctor"));
     try {
       Process p =
           new ProcessBuilder(cmd)
@@ -323,35 +391,48 @@ public final class DashboardDaemon {
     }
   }
 
+  /**
+   * {@code POST /api/shutdown} with the token in the request ({@link LoopbackWeb#presentedToken})
+   * or in the JSON body, as kitty's stop plan sends it. Never by GET: a link or an image must not
+   * stop anything.
+   */
   private void shutdown(HttpExchange x) throws IOException {
-    String given = query(x, "token");
-    if ("POST".equals(x.getRequestMethod())) {
+    if (!"POST".equals(x.getRequestMethod())) {
+      x.getResponseHeaders().set("Allow", "POST");
+      LoopbackWeb.send(x, 405, "{\"error\":\"POST with the token\"}", "application/json");
+      return;
+    }
+    String given = web.presentedToken(x).orElse(null);
+    if (given == null) {
       try (InputStream in = x.getRequestBody()) {
         Object t =
             JsonText.parseObject(new String(in.readNBytes(4096), StandardCharsets.UTF_8))
                 .get("token");
-        given = t instanceof String s ? s : null;
+        given = t instanceof String str ? str : null;
       } catch (IllegalArgumentException bad) {
         given = null;
       }
     }
-    if (given == null || !DaemonProof.proofMatches(token, given)) {
+    if (!web.tokenMatches(given)) {
       System.out.println(Instant.now() + " dashboard: shutdown refused (wrong or missing token)");
-      send(x, 403, "{\"error\":\"wrong token\"}", "application/json");
+      LoopbackWeb.send(x, 403, "{\"error\":\"wrong token\"}", "application/json");
       return;
     }
-    send(x, 200, "{\"status\":\"shutting down\"}", "application/json");
+    LoopbackWeb.send(x, 200, "{\"status\":\"shutting down\"}", "application/json");
     stop.countDown();
   }
 
   private void page(HttpExchange x) throws IOException {
-    if (!x.getRequestURI().getPath().equals("/")) {
-      send(x, 404, "not found", "text/plain");
-      return;
-    }
     try (InputStream in = DashboardDaemon.class.getResourceAsStream("dashboard.html")) {
       String html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      send(x, 200, html.replace("{{project}}", escapeHtml(project.toString())), "text/html");
+      LoopbackWeb.send(
+          x, 200, html.replace("{{project}}", escapeHtml(project.toString())), "text/html");
+    }
+  }
+
+  private void asset(HttpExchange x, String name, String type) throws IOException {
+    try (InputStream in = DashboardDaemon.class.getResourceAsStream(name)) {
+      LoopbackWeb.send(x, 200, new String(in.readAllBytes(), StandardCharsets.UTF_8), type);
     }
   }
 
@@ -366,30 +447,5 @@ public final class DashboardDaemon {
     return DashboardDaemon.class.getModule().getDescriptor() == null
         ? "unknown"
         : DashboardDaemon.class.getModule().getDescriptor().rawVersion().orElse("unknown");
-  }
-
-  private static String query(HttpExchange x, String name) {
-    String q = x.getRequestURI().getRawQuery();
-    if (q == null) {
-      return null;
-    }
-    for (String pair : q.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals(name)) {
-        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      }
-    }
-    return null;
-  }
-
-  private static void send(HttpExchange x, int status, String body, String type)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    x.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-    x.getResponseHeaders().set("Cache-Control", "no-store");
-    x.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = x.getResponseBody()) {
-      out.write(bytes);
-    }
   }
 }

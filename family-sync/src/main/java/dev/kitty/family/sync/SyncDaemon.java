@@ -4,13 +4,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.kitty.api.DaemonProof;
 import dev.kitty.api.JsonText;
+import dev.kitty.api.web.LoopbackWeb;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +119,8 @@ public final class SyncDaemon {
     // clients never stall the health answer that proves this daemon is the live singleton.
     System.setProperty("sun.net.httpserver.maxReqTime", "5");
     System.setProperty("sun.net.httpserver.maxRspTime", "30");
+    // A flood of connections is refused beyond this many instead of growing without bound.
+    System.setProperty("jdk.httpserver.maxConnections", "256");
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -151,9 +152,13 @@ public final class SyncDaemon {
                 },
                 "sync-marker-cleanup"));
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/api/health", this::health);
-    server.createContext("/api/jobs", this::jobs);
-    server.createContext("/api/shutdown", this::shutdown);
+    // Every path behind the loopback Host and same-origin checks (ADR 27): a page the user's
+    // browser visits can neither read the health answer by DNS rebinding nor post jobs or a
+    // shutdown across origins.
+    LoopbackWeb web = new LoopbackWeb(port, token, SyncDaemon::log);
+    server.createContext("/api/health", web.guarded(this::health));
+    server.createContext("/api/jobs", web.guarded(this::jobs));
+    server.createContext("/api/shutdown", web.guarded(x -> shutdown(x, web)));
     server.start();
     log(
         "listening on 127.0.0.1:"
@@ -280,7 +285,8 @@ public final class SyncDaemon {
     body.put("in_flight", queue.inFlight());
     body.put("started_at", startedAt.toString());
     body.put("launch_id", launchId);
-    String challenge = query(x, DaemonProof.CHALLENGE);
+    String challenge =
+        LoopbackWeb.query(x.getRequestURI().getRawQuery(), DaemonProof.CHALLENGE).orElse(null);
     if (challenge != null && challenge.length() <= 128) {
       body.put("marker_proof", DaemonProof.proof(nonce, challenge));
     }
@@ -320,7 +326,7 @@ public final class SyncDaemon {
     }
   }
 
-  private void shutdown(HttpExchange x) throws IOException {
+  private void shutdown(HttpExchange x, LoopbackWeb web) throws IOException {
     if (!"POST".equals(x.getRequestMethod())) {
       send(x, 405, Map.of("error", "POST with the token"));
       return;
@@ -331,7 +337,7 @@ public final class SyncDaemon {
     } catch (IllegalArgumentException e) {
       given = null;
     }
-    if (!(given instanceof String t) || !DaemonProof.proofMatches(token, t)) {
+    if (!(given instanceof String t) || !web.tokenMatches(t)) {
       send(x, 403, Map.of("error", "wrong token"));
       return;
     }
@@ -346,27 +352,8 @@ public final class SyncDaemon {
     }
   }
 
-  private static String query(HttpExchange x, String name) {
-    String q = x.getRequestURI().getRawQuery();
-    if (q == null) {
-      return null;
-    }
-    for (String pair : q.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals(name)) {
-        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      }
-    }
-    return null;
-  }
-
   private static void send(HttpExchange x, int status, Map<String, ?> body) throws IOException {
-    byte[] bytes = JsonText.write(body).getBytes(StandardCharsets.UTF_8);
-    x.getResponseHeaders().set("Content-Type", "application/json");
-    x.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = x.getResponseBody()) {
-      out.write(bytes);
-    }
+    LoopbackWeb.send(x, status, JsonText.write(body), "application/json");
   }
 
   private static void log(String line) {

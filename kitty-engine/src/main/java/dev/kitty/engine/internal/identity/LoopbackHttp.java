@@ -29,12 +29,20 @@ public final class LoopbackHttp {
 
   private LoopbackHttp() {}
 
-  /** Where to reach a listener: wildcards on loopback; any other address is refused by get/post. */
+  /**
+   * Where to reach a listener: wildcards on loopback, an IPv4-mapped address (a dual-stack socket
+   * bound to 127.0.0.1) as the IPv4 address it maps, so that the Host header names a loopback name
+   * a guarded server accepts (ADR 27); any other address is refused by get/post.
+   */
   public static String hostFor(dev.kitty.api.ListenerView l) {
-    return switch (l.address()) {
+    String a = l.address();
+    if (a.regionMatches(true, 0, "::ffff:", 0, 7) && a.indexOf('.') > 0) {
+      return a.substring(7);
+    }
+    return switch (a) {
       case "0.0.0.0" -> "127.0.0.1";
       case "::", "::1" -> "::1";
-      default -> l.address();
+      default -> a;
     };
   }
 
