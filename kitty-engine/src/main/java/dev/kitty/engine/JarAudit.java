@@ -26,7 +26,8 @@ import java.util.jar.JarFile;
  */
 public final class JarAudit {
 
-  private static final Set<String> KILL_COMMANDS =
+  /** The commands that signal processes by name or pid, which no kitty class may run. */
+  public static final Set<String> KILL_COMMANDS =
       Set.of("kill", "taskkill", "pkill", "killall", "fuser");
 
   private JarAudit() {}

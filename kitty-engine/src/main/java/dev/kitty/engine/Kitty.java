@@ -48,7 +48,7 @@ public final class Kitty {
   private final KittyOptions options;
   private final Platform platform;
   private final FamilyRegistry registry;
-  private SignalGate.Signaller signaller;
+  private dev.kitty.engine.internal.signal.Signaller signaller;
   private final VerdictCache verdicts;
   private final Map<String, String> environment;
 
@@ -80,7 +80,7 @@ public final class Kitty {
       KittyOptions options,
       Platform platform,
       FamilyRegistry registry,
-      SignalGate.Signaller signaller) {
+      dev.kitty.engine.internal.signal.Signaller signaller) {
     Kitty k = new Kitty(options, platform, registry, Map.of());
     k.signaller = signaller;
     return k;
@@ -200,9 +200,9 @@ public final class Kitty {
     return signaller == null ? null : signaller.name();
   }
 
-  private synchronized SignalGate.Signaller signaller() {
+  private synchronized dev.kitty.engine.internal.signal.Signaller signaller() {
     if (signaller == null) {
-      signaller = SignalGate.platformSignaller(platform);
+      signaller = dev.kitty.engine.internal.signal.Signaller.forPlatform(platform);
     }
     return signaller;
   }
@@ -806,7 +806,7 @@ public final class Kitty {
    * exited, so none lingers as a zombie. Returns false, doing nothing, where that is not possible.
    */
   public boolean adoptOrphans(Duration interval) {
-    if (!SignalGate.Reaper.becomeSubreaper()) {
+    if (!dev.kitty.engine.internal.launch.Subreaper.become(platform)) {
       return false;
     }
     long me = ProcessHandle.current().pid();
@@ -821,7 +821,7 @@ public final class Kitty {
                       if (n.ppid() == me
                           && n.zombie()
                           && !dev.kitty.engine.internal.launch.Launcher.SPAWNED.contains(n.pid())) {
-                        SignalGate.Reaper.reap(n.pid());
+                        dev.kitty.engine.internal.launch.Subreaper.reap(n.pid());
                       }
                     }
                     try {

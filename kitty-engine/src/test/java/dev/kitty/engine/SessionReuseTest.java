@@ -140,7 +140,7 @@ class SessionReuseTest {
                       .stream()
                       .map(v -> new Target(v.pid(), v.startTicks(), "webui"))
                       .toList();
-              g.signalGroup(SID, members, SignalGate.Sig.TERM);
+              g.signalGroup(SID, members, dev.kitty.engine.internal.signal.Sig.TERM);
               for (World.Sent s : w.sent) {
                 assertTrue(c.ours().contains(s.pid()), "seed " + seed + ": signalled " + s);
               }

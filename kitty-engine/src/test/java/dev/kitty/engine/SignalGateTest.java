@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kitty.engine.internal.registry.FamilyRegistry;
 import dev.kitty.engine.internal.signal.AuditLog;
+import dev.kitty.engine.internal.signal.Sig;
 import dev.kitty.engine.internal.signal.SignalGate;
-import dev.kitty.engine.internal.signal.SignalGate.Sig;
 import dev.kitty.engine.internal.signal.SignalGate.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ class SignalGateTest {
     assertEquals(
         "start time of pid 100 was unknown when it was classified",
         g.check(new Target(100, -1, "a")).reason());
-    SignalGate.Verdict reused = g.check(new Target(100, 999, "a"));
+    dev.kitty.engine.internal.signal.Verdict reused = g.check(new Target(100, 999, "a"));
     assertTrue(reused.gone());
     assertEquals(
         "pid 100 now names another process (start time changed): already gone", reused.reason());
@@ -79,12 +79,14 @@ class SignalGateTest {
   void aBurstChecksEveryTargetSendsOnlyToThoseAllowedAndAnswersInOrder() throws Exception {
     World w = world();
     SignalGate g = gate(w);
-    List<SignalGate.Outcome> out =
+    List<dev.kitty.engine.internal.signal.Outcome> out =
         g.signalAll(
             List.of(
                 new Target(400, 4000, "a"), new Target(100, 1000, "a"), new Target(200, 2000, "a")),
             Sig.TERM);
-    assertEquals(List.of(false, true, false), out.stream().map(SignalGate.Outcome::sent).toList());
+    assertEquals(
+        List.of(false, true, false),
+        out.stream().map(dev.kitty.engine.internal.signal.Outcome::sent).toList());
     assertTrue(out.get(2).verdict().reason().startsWith("holds port 10010 in family b"));
     assertEquals(1, w.sent.size(), "only the allowed target is signalled: " + w.sent);
     List<String> audit = Files.readAllLines(state.resolve("audit.log"));
@@ -131,7 +133,8 @@ class SignalGateTest {
   void approvingADaemonSnapshotsItsDescendantsAndAuditsEveryDecision() throws Exception {
     World w = world();
     SignalGate g = gate(w);
-    SignalGate.Approval a = g.approveRoot(new Target(100, 1000, "a"), List.of());
+    dev.kitty.engine.internal.signal.Approval a =
+        g.approveRoot(new Target(100, 1000, "a"), List.of());
     assertTrue(a.verdict().allowed());
     assertEquals("holds port 10000 in a's range", a.verdict().reason());
     assertEquals(List.of(new Target(101, 1010, "a")), a.descendants());
@@ -158,7 +161,8 @@ class SignalGateTest {
             .listener(10_002, 60L)
             .process(61, 50, World.UID, "python", "worker.py");
     SignalGate g = gate(w);
-    SignalGate.Approval named = g.approveRoot(new Target(60, 600, "a"), List.of(50L));
+    dev.kitty.engine.internal.signal.Approval named =
+        g.approveRoot(new Target(60, 600, "a"), List.of(50L));
     assertEquals(List.of(new Target(50, 500, "a")), named.wrappers());
     assertEquals(
         List.of(61L),

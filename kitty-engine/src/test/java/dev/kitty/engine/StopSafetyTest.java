@@ -323,12 +323,10 @@ class StopSafetyTest {
         r.failed().getFirst().reason().startsWith("port 10001 still listening"),
         r.failed().getFirst().reason());
     assertTrue(
-        w.sent.stream()
-            .anyMatch(s -> s.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.KILL),
+        w.sent.stream().anyMatch(s -> s.sig() == dev.kitty.engine.internal.signal.Sig.KILL),
         "KILL after the grace");
     assertTrue(
-        w.sent.stream()
-            .anyMatch(s -> s.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.CONT),
+        w.sent.stream().anyMatch(s -> s.sig() == dev.kitty.engine.internal.signal.Sig.CONT),
         "a frozen survivor is thawed");
   }
 
@@ -361,7 +359,7 @@ class StopSafetyTest {
     assertEquals(1, r.swept().size(), r.toString());
     List<Long> order =
         w.sent.stream()
-            .filter(s -> s.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.TERM)
+            .filter(s -> s.sig() == dev.kitty.engine.internal.signal.Sig.TERM)
             .map(World.Sent::pid)
             .toList();
     assertEquals(
@@ -383,8 +381,8 @@ class StopSafetyTest {
         w.sent.stream()
             .filter(
                 x ->
-                    x.sig() != dev.kitty.engine.internal.signal.SignalGate.Sig.STOP
-                        && x.sig() != dev.kitty.engine.internal.signal.SignalGate.Sig.CONT)
+                    x.sig() != dev.kitty.engine.internal.signal.Sig.STOP
+                        && x.sig() != dev.kitty.engine.internal.signal.Sig.CONT)
             .toList();
     assertEquals(
         List.of(17532L, 35368L),
@@ -392,7 +390,7 @@ class StopSafetyTest {
         "the wrappers first: " + acted);
     assertTrue(
         acted.subList(0, 2).stream()
-            .allMatch(x -> x.sig() == dev.kitty.engine.internal.signal.SignalGate.Sig.KILL),
+            .allMatch(x -> x.sig() == dev.kitty.engine.internal.signal.Sig.KILL),
         acted.toString());
     assertEquals(
         Set.of(40880L, 40900L, 40901L),
@@ -407,7 +405,7 @@ class StopSafetyTest {
     World w = seed002(dev.kitty.api.StopPlan.wrappersFirst(Duration.ofMillis(50)));
     var api = new dev.kitty.testkit.FakeWin32Api(w.processes);
     StopReport r =
-        w.kitty(new dev.kitty.engine.internal.signal.SignalGate.Win32(api))
+        w.kitty(new dev.kitty.engine.internal.signal.Win32Signaller(api))
             .cleanup(List.of("webui"), false, StopProgress.NONE);
     assertEquals(1, r.swept().size(), r.toString());
     List<String> calls =
@@ -492,8 +490,7 @@ class StopSafetyTest {
     lone.kitty().cleanup(List.of("f0"), false, StopProgress.NONE);
     assertEquals(
         List.of(
-            dev.kitty.engine.internal.signal.SignalGate.Sig.TERM,
-            dev.kitty.engine.internal.signal.SignalGate.Sig.KILL),
+            dev.kitty.engine.internal.signal.Sig.TERM, dev.kitty.engine.internal.signal.Sig.KILL),
         lone.sent.stream().map(World.Sent::sig).toList());
   }
 

@@ -13,7 +13,6 @@ import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.discovery.ProcessTable;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
-import dev.kitty.engine.internal.signal.SignalGate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +69,7 @@ final class World {
   }
 
   /** One recorded signal: the process as it was when the signal was sent. */
-  record Sent(long pid, long startTicks, SignalGate.Sig sig) {}
+  record Sent(long pid, long startTicks, dev.kitty.engine.internal.signal.Sig sig) {}
 
   final Map<Long, ProcessView> processes = new ConcurrentHashMap<>();
   final List<ListenerView> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -211,7 +210,7 @@ final class World {
   }
 
   /** A kitty over this world whose signals go through {@code signaller}. */
-  Kitty kitty(SignalGate.Signaller signaller) {
+  Kitty kitty(dev.kitty.engine.internal.signal.Signaller signaller) {
     KittyOptions options =
         new KittyOptions(
             Path.of("/nonexistent-kitty-state"),
@@ -285,15 +284,15 @@ final class World {
           }
           return out;
         };
-    return new Platform("world", table, scanner);
+    return new Platform("world", Platform.Os.OTHER, table, scanner);
   }
 
   static ProcessNode toNode(ProcessView p) {
     return new ProcessNode(p.pid(), p.ppid(), p.pgid(), p.startTicks(), p.state(), p.command());
   }
 
-  SignalGate.Signaller signaller() {
-    return new SignalGate.Signaller() {
+  dev.kitty.engine.internal.signal.Signaller signaller() {
+    return new dev.kitty.engine.internal.signal.Signaller() {
       @Override
       public String name() {
         return "recording";
@@ -305,7 +304,8 @@ final class World {
       }
 
       @Override
-      public String send(long pid, long startTicks, SignalGate.Sig sig, Platform platform) {
+      public String send(
+          long pid, long startTicks, dev.kitty.engine.internal.signal.Sig sig, Platform platform) {
         ProcessView p = processes.get(pid);
         if (p == null) {
           return "gone";
@@ -314,7 +314,8 @@ final class World {
           return "EPERM: operation not permitted";
         }
         sent.add(new Sent(pid, p.startTicks(), sig));
-        if ((sig == SignalGate.Sig.TERM || sig == SignalGate.Sig.KILL)
+        if ((sig == dev.kitty.engine.internal.signal.Sig.TERM
+                || sig == dev.kitty.engine.internal.signal.Sig.KILL)
             && !ignoresSignals.contains(pid)) {
           processes.remove(pid);
         }
@@ -322,7 +323,7 @@ final class World {
       }
 
       @Override
-      public String sendGroup(long pgid, SignalGate.Sig sig) {
+      public String sendGroup(long pgid, dev.kitty.engine.internal.signal.Sig sig) {
         for (ProcessView p : new ArrayList<>(processes.values())) {
           if (p.pgid() == pgid) {
             send(p.pid(), p.startTicks(), sig, null);

@@ -1,7 +1,6 @@
 package dev.kitty.testkit;
 
 import dev.kitty.api.ProcessView;
-import dev.kitty.engine.internal.signal.SignalGate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,7 @@ import java.util.Set;
  * ERROR_INVALID_PARAMETER, of a protected one with ERROR_ACCESS_DENIED, and {@code
  * TerminateProcess} of an exited process with ERROR_ACCESS_DENIED.
  */
-public final class FakeWin32Api implements SignalGate.WinProcessApi {
+public final class FakeWin32Api implements dev.kitty.engine.internal.os.WinProcessApi {
 
   /** One call that changed something: the API call's name and the pid it acted on. */
   public record Call(String name, long pid) {}

@@ -4,14 +4,25 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * One platform backend: a process table and a listener scanner that agree with each other. Chosen
- * once per kitty process by {@link #detect()}.
+ * One platform backend: the operating system, and a process table and a listener scanner that agree
+ * with each other. Chosen once per kitty process by {@link #detect()}: the one place that asks
+ * which operating system this is (ADR 28); everything else asks {@link #os()}.
  *
  * @param name the backend's name, shown by {@code doctor}
+ * @param os the operating system, which picks the signaller and the subreaper
  * @param processes the process table
  * @param listeners the listener scanner
  */
-public record Platform(String name, ProcessTable processes, ListenerScanner listeners) {
+public record Platform(String name, Os os, ProcessTable processes, ListenerScanner listeners) {
+
+  /** The operating systems kitty tells apart. */
+  public enum Os {
+    LINUX,
+    WINDOWS,
+    MACOS,
+    /** Anything else, and the fake worlds of tests: the portable fallbacks. */
+    OTHER
+  }
 
   /** The backend for the running OS. */
   public static Platform detect() {
@@ -21,15 +32,16 @@ public record Platform(String name, ProcessTable processes, ListenerScanner list
     }
     ProcessHandleTable table = new ProcessHandleTable();
     if (os.contains("win")) {
-      return new Platform("windows-netstat", table, new NetstatListenerScanner());
+      return new Platform("windows-netstat", Os.WINDOWS, table, new NetstatListenerScanner());
     }
-    return new Platform("macos-lsof", table, new LsofListenerScanner());
+    return new Platform(
+        "macos-lsof", os.contains("mac") ? Os.MACOS : Os.OTHER, table, new LsofListenerScanner());
   }
 
   /** The Linux backend reading {@code /proc} at {@code procRoot} (a fixture folder in tests). */
   public static Platform linux(Path procRoot) {
     ProcFs fs = new ProcFs(procRoot);
     LinuxProcessTable table = new LinuxProcessTable(fs);
-    return new Platform("linux-procfs", table, new ProcNetListenerScanner(fs));
+    return new Platform("linux-procfs", Os.LINUX, table, new ProcNetListenerScanner(fs));
   }
 }

@@ -140,7 +140,7 @@ public final class Launcher {
     List<String> command = command(family, spec, port, scope, store.dir(), record);
     Path log = store.logsDir().resolve(family.id() + "-" + launchId + ".log");
     List<String> argv = new ArrayList<>();
-    if (platform.name().startsWith("linux")) {
+    if (platform.os() == Platform.Os.LINUX) {
       for (Path s : SETSID) {
         if (Files.isExecutable(s)) {
           // Not a group leader (the JDK's child is in the JVM's group), so setsid execs in place:
@@ -314,10 +314,10 @@ public final class Launcher {
   private void stopFailedStart(FamilyInfo family, Process process) {
     long ticks = platform.processes().node(process.pid()).map(ProcessNode::startTicks).orElse(-1L);
     SignalGate.Target t = new SignalGate.Target(process.pid(), ticks, family.id());
-    gate.signal(t, SignalGate.Sig.TERM);
+    gate.signal(t, dev.kitty.engine.internal.signal.Sig.TERM);
     try {
       if (!process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
-        gate.signal(t, SignalGate.Sig.KILL);
+        gate.signal(t, dev.kitty.engine.internal.signal.Sig.KILL);
         process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
@@ -354,7 +354,10 @@ public final class Launcher {
           left.stream()
               .map(v -> new SignalGate.Target(v.pid(), v.startTicks(), family.id()))
               .toList();
-      SignalGate.Sig sig = round == 0 ? SignalGate.Sig.TERM : SignalGate.Sig.KILL;
+      dev.kitty.engine.internal.signal.Sig sig =
+          round == 0
+              ? dev.kitty.engine.internal.signal.Sig.TERM
+              : dev.kitty.engine.internal.signal.Sig.KILL;
       targets.forEach(x -> gate.signal(x, sig));
       long end = System.nanoTime() + 2_000_000_000L;
       while (System.nanoTime() < end

@@ -13,7 +13,6 @@ import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.identity.FileEvidenceReader;
 import dev.kitty.engine.internal.identity.LoopbackHttp;
-import dev.kitty.engine.internal.signal.SignalGate.Sig;
 import dev.kitty.engine.internal.signal.SignalGate.Target;
 import dev.kitty.engine.internal.state.StateStore;
 import java.time.Duration;
@@ -117,14 +116,14 @@ public final class StopExecutor {
       long start = c.process() == null ? -1 : c.process().startTicks();
       jobs.add(new Job(c, new Target(c.pid() == null ? -1 : c.pid(), start, family.id())));
     }
-    List<SignalGate.Approval> approvals =
+    List<Approval> approvals =
         gate.approveAll(
             jobs.stream().map(j -> j.root).toList(),
             jobs.stream().map(j -> wrapperPids(j.candidate)).toList());
     for (int i = 0; i < jobs.size(); i++) {
       Job job = jobs.get(i);
       Candidate c = job.candidate;
-      SignalGate.Approval approval = approvals.get(i);
+      Approval approval = approvals.get(i);
       if (!approval.verdict().allowed()) {
         job.outcome =
             new Result(
@@ -314,7 +313,7 @@ public final class StopExecutor {
       }
       if (s.reach() == StopStep.Reach.GROUP) {
         long pgid = job.candidate.process() == null ? 0 : job.candidate.process().pgid();
-        Map<Long, SignalGate.Outcome> results = gate.signalGroup(pgid, targets, sig);
+        Map<Long, Outcome> results = gate.signalGroup(pgid, targets, sig);
         noteErrors(job, results.get(job.root.pid()), path);
       } else {
         targets.forEach(t -> burstJobs.add(job));
@@ -328,7 +327,7 @@ public final class StopExecutor {
       }
       awaited.addAll(targets);
     }
-    List<SignalGate.Outcome> outcomes = gate.signalAll(burst, sig);
+    List<Outcome> outcomes = gate.signalAll(burst, sig);
     for (int i = 0; i < burst.size(); i++) {
       Job job = burstJobs.get(i);
       if (burst.get(i) == job.root) {
@@ -340,7 +339,7 @@ public final class StopExecutor {
     awaitGone(awaited, s.grace(), "processes to exit after SIG" + sig);
   }
 
-  private static void noteErrors(Job job, SignalGate.Outcome o, String path) {
+  private static void noteErrors(Job job, Outcome o, String path) {
     if (o == null) {
       return;
     }
@@ -368,7 +367,7 @@ public final class StopExecutor {
         burstJobs.add(job);
       }
     }
-    List<SignalGate.Outcome> outcomes = gate.signalAll(burst, Sig.STOP);
+    List<Outcome> outcomes = gate.signalAll(burst, Sig.STOP);
     for (int i = 0; i < burst.size(); i++) {
       if (outcomes.get(i).sent()) {
         burstJobs.get(i).frozen = true;

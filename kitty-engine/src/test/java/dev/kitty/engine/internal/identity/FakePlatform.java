@@ -81,6 +81,6 @@ final class FakePlatform {
         };
     ListenerScanner scanner =
         (IntPredicate ports) -> listeners.stream().filter(l -> ports.test(l.port())).toList();
-    return new Platform("fake", table, scanner);
+    return new Platform("fake", Platform.Os.OTHER, table, scanner);
   }
 }

@@ -25,14 +25,21 @@ class FallbackSignallerIT {
     Platform platform = Platform.detect();
     long ticks =
         platform.processes().node(sleeper.pid()).map(ProcessNode::startTicks).orElseThrow();
-    SignalGate.Handles fallback = new SignalGate.Handles();
+    dev.kitty.engine.internal.signal.HandleSignaller fallback =
+        new dev.kitty.engine.internal.signal.HandleSignaller();
 
-    assertEquals("reused", fallback.send(sleeper.pid(), ticks + 1, SignalGate.Sig.KILL, platform));
+    assertEquals(
+        "reused",
+        fallback.send(
+            sleeper.pid(), ticks + 1, dev.kitty.engine.internal.signal.Sig.KILL, platform));
     assertTrue(sleeper.isAlive(), "a start stamp that does not match is another process");
 
-    assertNull(fallback.send(sleeper.pid(), ticks, SignalGate.Sig.TERM, platform));
+    assertNull(
+        fallback.send(sleeper.pid(), ticks, dev.kitty.engine.internal.signal.Sig.TERM, platform));
     TrackedProcesses.await("sleep to end", Duration.ofSeconds(5), () -> !sleeper.isAlive());
     assertEquals(
-        "gone", fallback.send(sleeper.pid(), ticks, SignalGate.Sig.KILL, platform), "already gone");
+        "gone",
+        fallback.send(sleeper.pid(), ticks, dev.kitty.engine.internal.signal.Sig.KILL, platform),
+        "already gone");
   }
 }

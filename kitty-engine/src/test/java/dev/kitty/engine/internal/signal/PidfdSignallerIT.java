@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
-import dev.kitty.engine.internal.signal.SignalGate.Sig;
 import dev.kitty.engine.internal.signal.SignalGate.Target;
 import dev.kitty.testkit.TrackedProcesses;
 import java.time.Duration;
@@ -51,7 +50,8 @@ class PidfdSignallerIT {
 
   @Test
   void aBurstSignalsTheRightProcessesAndSparesReusedAndGonePids() throws Exception {
-    SignalGate.Signaller pidfd = SignalGate.Pidfd.load().orElseThrow();
+    dev.kitty.engine.internal.signal.Signaller pidfd =
+        dev.kitty.engine.internal.signal.PidfdSignaller.load().orElseThrow();
     Process right = procs.start("sleep", "600");
     Process other = procs.start("sleep", "600");
     Process ended = procs.start("true");
@@ -75,7 +75,8 @@ class PidfdSignallerIT {
 
   @Test
   void aBurstLongerThanItsDescriptorBoundIsSentInParts() throws Exception {
-    SignalGate.Signaller pidfd = SignalGate.Pidfd.load().orElseThrow();
+    dev.kitty.engine.internal.signal.Signaller pidfd =
+        dev.kitty.engine.internal.signal.PidfdSignaller.load().orElseThrow();
     Process spared = procs.start("sleep", "600");
     Process last = procs.start("sleep", "600");
     List<Target> targets = new ArrayList<>();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kitty.api.ProcessView;
-import dev.kitty.engine.internal.signal.SignalGate.Sig;
 import dev.kitty.engine.internal.signal.SignalGate.Target;
 import dev.kitty.testkit.FakeWin32Api;
 import dev.kitty.testkit.FakeWin32Api.Call;
@@ -23,7 +22,8 @@ class Win32SignallerTest {
   private final Map<Long, ProcessView> table =
       FakeWin32Api.table("/recorded/windows-processes-seed002.csv");
   private final FakeWin32Api api = new FakeWin32Api(table).protect(4);
-  private final SignalGate.Win32 win32 = new SignalGate.Win32(api);
+  private final dev.kitty.engine.internal.signal.Win32Signaller win32 =
+      new dev.kitty.engine.internal.signal.Win32Signaller(api);
 
   private Target target(long pid) {
     return new Target(pid, table.get(pid).startTicks(), "webui");
@@ -80,7 +80,8 @@ class Win32SignallerTest {
     FakeWin32Api exiting = new FakeWin32Api(table).exitsBeforeTerminate(40880);
     assertEquals(
         List.of("gone"),
-        new SignalGate.Win32(exiting).sendAll(List.of(target(40880)), Sig.TERM, null));
+        new dev.kitty.engine.internal.signal.Win32Signaller(exiting)
+            .sendAll(List.of(target(40880)), Sig.TERM, null));
     assertEquals(0, exiting.openHandles());
   }
 
@@ -105,6 +106,6 @@ class Win32SignallerTest {
   @Test
   void theRealCallsAreNotLoadedOffWindows() {
     // On this Linux machine kernel32 does not exist: the platform chooses another signaller.
-    assertTrue(SignalGate.Kernel32.load().isEmpty());
+    assertTrue(dev.kitty.engine.internal.os.Kernel32.load().isEmpty());
   }
 }
