@@ -7,7 +7,7 @@
  */
 module dev.kitty.engine {
   requires transitive dev.kitty.api;
-  requires transitive tools.jackson.databind;
+  requires tools.jackson.databind;
   requires org.slf4j;
 
   exports dev.kitty.engine;

@@ -4,6 +4,7 @@
  */
 module dev.kitty.shell {
   requires dev.kitty.engine;
+  requires tools.jackson.databind;
   requires java.logging;
   requires info.picocli;
   requires org.jline.reader;

@@ -2,7 +2,6 @@ package dev.kitty.shell;
 
 import dev.kitty.engine.EnsureReport;
 import dev.kitty.engine.KittyException;
-import dev.kitty.engine.ReportJson;
 import dev.kitty.engine.StopReport;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -2,7 +2,6 @@ package dev.kitty.shell;
 
 import dev.kitty.engine.DoctorReport;
 import dev.kitty.engine.GhostSocket;
-import dev.kitty.engine.ReportJson;
 import dev.kitty.engine.StateRecord;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -3,7 +3,6 @@ package dev.kitty.shell;
 import dev.kitty.engine.FamilyInfo;
 import dev.kitty.engine.Kitty;
 import dev.kitty.engine.Rejection;
-import dev.kitty.engine.ReportJson;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

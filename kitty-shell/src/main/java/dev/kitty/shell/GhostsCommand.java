@@ -1,7 +1,6 @@
 package dev.kitty.shell;
 
 import dev.kitty.engine.GhostSocket;
-import dev.kitty.engine.ReportJson;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,7 +1,6 @@
 package dev.kitty.shell;
 
 import dev.kitty.engine.LaunchReport;
-import dev.kitty.engine.ReportJson;
 import java.io.PrintWriter;
 
 /** Output shared by {@code start}, {@code restart} and {@code ensure}. */

@@ -3,7 +3,6 @@ package dev.kitty.shell;
 import dev.kitty.api.CleanupClass;
 import dev.kitty.engine.Candidate;
 import dev.kitty.engine.FamilyScan;
-import dev.kitty.engine.ReportJson;
 import dev.kitty.engine.ScanReport;
 import java.io.PrintWriter;
 import java.util.Comparator;

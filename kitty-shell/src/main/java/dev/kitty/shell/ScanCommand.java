@@ -1,6 +1,5 @@
 package dev.kitty.shell;
 
-import dev.kitty.engine.ReportJson;
 import dev.kitty.engine.ScanReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

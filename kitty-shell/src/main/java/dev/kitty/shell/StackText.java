@@ -2,7 +2,6 @@ package dev.kitty.shell;
 
 import dev.kitty.api.ProcessView;
 import dev.kitty.engine.KittyException;
-import dev.kitty.engine.ReportJson;
 import dev.kitty.engine.StackReport;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,7 +1,6 @@
 package dev.kitty.shell;
 
 import dev.kitty.engine.LaunchStatus;
-import dev.kitty.engine.ReportJson;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.kitty.shell;
 
-import dev.kitty.engine.ReportJson;
 import dev.kitty.engine.StopProgress;
 import dev.kitty.engine.StopReport;
 import java.io.PrintWriter;

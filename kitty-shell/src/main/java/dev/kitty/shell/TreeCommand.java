@@ -1,7 +1,6 @@
 package dev.kitty.shell;
 
 import dev.kitty.engine.ProcessTreeReport;
-import dev.kitty.engine.ReportJson;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

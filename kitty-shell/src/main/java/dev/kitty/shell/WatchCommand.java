@@ -1,6 +1,5 @@
 package dev.kitty.shell;
 
-import dev.kitty.engine.ReportJson;
 import dev.kitty.engine.RunawayFinding;
 import java.io.PrintWriter;
 import java.time.Duration;

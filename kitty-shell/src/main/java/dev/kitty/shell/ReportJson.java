@@ -1,15 +1,31 @@
-package dev.kitty.engine;
+package dev.kitty.shell;
 
 import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.RunawayPolicy;
 import dev.kitty.api.StopStep;
-import dev.kitty.engine.internal.JsonSupport;
+import dev.kitty.engine.Candidate;
+import dev.kitty.engine.DoctorReport;
+import dev.kitty.engine.EnsureReport;
+import dev.kitty.engine.FamilyInfo;
+import dev.kitty.engine.FamilyScan;
+import dev.kitty.engine.GhostSocket;
+import dev.kitty.engine.Kitty;
+import dev.kitty.engine.LaunchReport;
+import dev.kitty.engine.LaunchStatus;
+import dev.kitty.engine.ProcessTreeReport;
+import dev.kitty.engine.Rejection;
+import dev.kitty.engine.RunawayFinding;
+import dev.kitty.engine.ScanReport;
+import dev.kitty.engine.StackReport;
+import dev.kitty.engine.StateRecord;
+import dev.kitty.engine.StopReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,7 +35,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Stability: the documents are stable (contract); this class is experimental.
  */
-public final class ReportJson {
+final class ReportJson {
+
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   private static final Set<String> CANDIDATE_KEYS =
       Set.of(
@@ -38,17 +56,17 @@ public final class ReportJson {
 
   /** Serialises a document on one line. */
   public static String write(JsonNode node) {
-    return JsonSupport.mapper().writeValueAsString(node);
+    return MAPPER.writeValueAsString(node);
   }
 
   /** A new empty object. */
   public static ObjectNode object() {
-    return JsonSupport.mapper().createObjectNode();
+    return MAPPER.createObjectNode();
   }
 
   /** Any plain value (maps, lists, strings, numbers) as a tree. */
   public static JsonNode value(Object value) {
-    return JsonSupport.mapper().valueToTree(value);
+    return MAPPER.valueToTree(value);
   }
 
   /** {@code {"from":…, "to":…}}. */
@@ -105,7 +123,7 @@ public final class ReportJson {
   }
 
   private static ArrayNode stopPlan(FamilyInfo f) {
-    ArrayNode steps = JsonSupport.mapper().createArrayNode();
+    ArrayNode steps = MAPPER.createArrayNode();
     for (StopStep s : f.family().stopPlan().steps()) {
       ObjectNode o = steps.addObject();
       switch (s) {
