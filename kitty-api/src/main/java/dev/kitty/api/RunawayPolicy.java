@@ -1,8 +1,8 @@
 package dev.kitty.api;
 
 /**
- * When a family's launches count as runaway (seed 002: "more than 10 interpreters or more than 3
- * shell wrappers"). A limit of {@link #UNLIMITED} disables that check.
+ * When a family's launches count as runaway (a WebUI's own rule: "more than 10 interpreters or more
+ * than 3 shell wrappers"). A limit of {@link #UNLIMITED} disables that check.
  *
  * <p>Stability: experimental.
  *

@@ -38,9 +38,9 @@ public record StopPlan(List<StopStep> steps) {
   }
 
   /**
-   * For a service that runs in a process group of its own (seed 003): TERM the group, and every
-   * member outside it (a descendant that called {@code setsid}), wait {@code grace}; freeze what is
-   * left and KILL it; then wait up to {@code verify} for every member to be gone and the port free.
+   * For a service that runs in a process group of its own: TERM the group, and every member outside
+   * it (a descendant that called {@code setsid}), wait {@code grace}; freeze what is left and KILL
+   * it; then wait up to {@code verify} for every member to be gone and the port free.
    */
   public static StopPlan group(Duration grace, Duration verify) {
     return new StopPlan(
@@ -66,8 +66,8 @@ public record StopPlan(List<StopStep> steps) {
   }
 
   /**
-   * For daemons behind a respawning wrapper (seed 002): freeze the whole tree first, so nothing can
-   * start new processes, then TERM it, KILL what is left after {@code grace}, and verify.
+   * For daemons behind a respawning wrapper: freeze the whole tree first, so nothing can start new
+   * processes, then TERM it, KILL what is left after {@code grace}, and verify.
    */
   public static StopPlan frozenTree(Duration grace) {
     return new StopPlan(
@@ -80,9 +80,9 @@ public record StopPlan(List<StopStep> steps) {
   }
 
   /**
-   * For a daemon run through a shell wrapper that may respawn it (seed 002, fix 5.1): freeze the
-   * whole tree, KILL the wrappers while nothing can move, then TERM the rest and KILL what is left
-   * after {@code grace}, and verify the port and the members.
+   * For a daemon run through a shell wrapper that may respawn it: freeze the whole tree, KILL the
+   * wrappers while nothing can move, then TERM the rest and KILL what is left after {@code grace},
+   * and verify the port and the members.
    */
   public static StopPlan wrappersFirst(Duration grace) {
     return new StopPlan(

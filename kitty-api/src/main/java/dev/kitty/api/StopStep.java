@@ -23,9 +23,8 @@ public sealed interface StopStep {
     /** The target's process group. */
     GROUP,
     /**
-     * Only the shell wrappers above the target (seed 002): they respawn what is killed under them,
-     * so a plan kills them before anything else. A KILL of this reach may precede a TERM of the
-     * rest.
+     * Only the shell wrappers above the target: they respawn what is killed under them, so a plan
+     * kills them before anything else. A KILL of this reach may precede a TERM of the rest.
      */
     WRAPPERS
   }

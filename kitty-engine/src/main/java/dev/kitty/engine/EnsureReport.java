@@ -3,8 +3,8 @@ package dev.kitty.engine;
 import java.util.List;
 
 /**
- * The answer of {@code kitty sync ensure} (contract §6): the scope's singleton after the call, and
- * what the call cleaned on its way.
+ * The answer of {@code kitty sync ensure}: the scope's singleton after the call, and what the call
+ * cleaned on its way.
  *
  * <p>Stability: experimental.
  *

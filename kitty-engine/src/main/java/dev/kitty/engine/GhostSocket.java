@@ -3,8 +3,8 @@ package dev.kitty.engine;
 import java.util.List;
 
 /**
- * A listening socket held by more than one process (seed 004): the owner's children inherited it,
- * and if the owner dies they keep accepting connections on the port.
+ * A listening socket held by more than one process: the owner's children inherited it, and if the
+ * owner dies they keep accepting connections on the port.
  *
  * <p>Stability: experimental.
  *

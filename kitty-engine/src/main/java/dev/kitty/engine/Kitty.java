@@ -285,10 +285,7 @@ public final class Kitty {
         launches);
   }
 
-  /**
-   * Ghost sockets (seed 004) in the named families' ranges: listening sockets held by several
-   * processes.
-   */
+  /** Ghost sockets in the named families' ranges: listening sockets held by several processes. */
   public List<GhostSocket> ghosts(List<String> ids) {
     List<FamilyInfo> scope = select(ids);
     Classifier classifier = classifier();
@@ -297,8 +294,8 @@ public final class Kitty {
   }
 
   /**
-   * Two kinds (seed 004): a socket held by several processes (children inherited it), and a socket
-   * still listening although the owner its family has on record ({@code recorded_pid}) is gone.
+   * Two kinds: a socket held by several processes (children inherited it), and a socket still
+   * listening although the owner its family has on record ({@code recorded_pid}) is gone.
    */
   private static List<GhostSocket> ghosts(ProcessSnapshot snapshot, ScanReport scan) {
     List<GhostSocket> ghosts = new ArrayList<>();
@@ -502,11 +499,11 @@ public final class Kitty {
   }
 
   /**
-   * {@code kitty sync ensure}: the family's singleton, started or reused (FR-006, FR-007, FR-012).
-   * Under a lock on the family (across processes, so parallel calls queue), it scans the family's
-   * range, stops the {@code safe_auto} daemons (stale ones of this scope; never {@code
-   * operator_required} or {@code never_touch}), reuses the recorded live daemon if one answers, and
-   * otherwise launches one on a free port of the range and records it atomically.
+   * {@code kitty sync ensure}: the family's singleton, started or reused. Under a lock on the
+   * family (across processes, so parallel calls queue), it scans the family's range, stops the
+   * {@code safe_auto} daemons (stale ones of this scope; never {@code operator_required} or {@code
+   * never_touch}), reuses the recorded live daemon if one answers, and otherwise launches one on a
+   * free port of the range and records it atomically.
    *
    * @param env extra environment for a daemon this call starts
    * @throws KittyException.Usage when the family launches no daemons
@@ -717,7 +714,7 @@ public final class Kitty {
 
   /**
    * The first free port of the range; when there is none, the error says who holds the range, what
-   * kitty could clean, and the one command that does it (seed 000: never "continuing without").
+   * kitty could clean, and the one command that does it.
    */
   private static int freePort(FamilyInfo family, Set<Integer> busy, ScanReport scan) {
     for (int port = family.range().from(); port < family.range().to(); port++) {

@@ -3,8 +3,8 @@ package dev.kitty.engine;
 import java.util.List;
 
 /**
- * The answer of {@code kitty start}, {@code restart} and {@code ensure} (contract §6): the named
- * launch after the call.
+ * The answer of {@code kitty start}, {@code restart} and {@code ensure}: the named launch after the
+ * call.
  *
  * <p>Stability: experimental.
  *

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code kitty start FAMILY} was asked (contract §6).
+ * What {@code kitty start FAMILY} was asked.
  *
  * <p>Stability: experimental.
  *

@@ -33,14 +33,14 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Named launches of a family (seed 002, contract §6): {@code start}, {@code stop}, {@code restart},
- * {@code ensure}, {@code status} and the runaway watchdog. Every change to one name happens under
- * that name's lock, so parallel commands queue and there is at most one tree per name. A launch is
- * found again by its cookie and session, never by its name or port alone.
+ * Named launches of a family: {@code start}, {@code stop}, {@code restart}, {@code ensure}, {@code
+ * status} and the runaway watchdog. Every change to one name happens under that name's lock, so
+ * parallel commands queue and there is at most one tree per name. A launch is found again by its
+ * cookie and session, never by its name or port alone.
  */
 final class Launches {
 
-  /** How long {@code ensure} waits before its attempts after the first (seed 002 fix 5.3). */
+  /** How long {@code ensure} waits before its attempts after the first. */
   static final List<Duration> BACKOFF =
       List.of(
           Duration.ZERO,

@@ -4,8 +4,8 @@ import dev.kitty.api.ProcessView;
 import java.util.List;
 
 /**
- * One family whose launches broke its runaway policy (seed 002, fix 5.2), as {@code kitty watch}
- * and {@code doctor} report it.
+ * One family whose launches broke its runaway policy, as {@code kitty watch} and {@code doctor}
+ * report it.
  *
  * <p>Stability: experimental.
  *

@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The runaway watchdog (seed 002, fix 5.2; ADR 19): counts the processes of each family's launches
- * on record against the family's {@link RunawayPolicy}, writes a diagnostic bundle when a limit is
- * broken, and with auto-clean has {@link Launches} stop the launches to blame. It reports, never
- * guesses: processes that claim a family without a recorded launch are listed, not stopped.
+ * The runaway watchdog (ADR 19): counts the processes of each family's launches on record against
+ * the family's {@link RunawayPolicy}, writes a diagnostic bundle when a limit is broken, and with
+ * auto-clean has {@link Launches} stop the launches to blame. It reports, never guesses: processes
+ * that claim a family without a recorded launch are listed, not stopped.
  */
 final class RunawayWatch {
 
@@ -39,12 +39,11 @@ final class RunawayWatch {
   }
 
   /**
-   * The runaway watchdog (seed 002 fix 5.2): for each named family with a policy, counts the
-   * processes of its launches on record. When a limit is exceeded it writes a diagnostic bundle
-   * ({@code writeBundle}) and, with {@code autoClean}, stops the launches that are to blame through
-   * the gate: leftovers of launches kitty no longer means to run, then every launch whose own
-   * members break the policy. Processes that claim the family but carry no recorded cookie are
-   * listed, never stopped.
+   * The runaway watchdog: for each named family with a policy, counts the processes of its launches
+   * on record. When a limit is exceeded it writes a diagnostic bundle ({@code writeBundle}) and,
+   * with {@code autoClean}, stops the launches that are to blame through the gate: leftovers of
+   * launches kitty no longer means to run, then every launch whose own members break the policy.
+   * Processes that claim the family but carry no recorded cookie are listed, never stopped.
    */
   List<RunawayFinding> check(
       List<String> ids, boolean autoClean, boolean writeBundle, StopProgress progress) {
@@ -122,10 +121,10 @@ final class RunawayWatch {
   }
 
   /**
-   * A dev stack's own limits (seed 003 "Resource limits"): each service's {@code max_processes} and
-   * {@code max_rss_mb}, and the stack's {@code limits}. With {@code enforce}, the services that
-   * break their own limit are stopped through the gate; when only the stack's limit is broken, the
-   * service with the most processes (or memory) is — the one that made the stack run away.
+   * A dev stack's own limits: each service's {@code max_processes} and {@code max_rss_mb}, and the
+   * stack's {@code limits}. With {@code enforce}, the services that break their own limit are
+   * stopped through the gate; when only the stack's limit is broken, the service with the most
+   * processes (or memory) is — the one that made the stack run away.
    */
   private java.util.Optional<RunawayFinding> checkStack(
       FamilyInfo family,

@@ -4,7 +4,7 @@ import dev.kitty.api.ProcessView;
 import java.util.List;
 
 /**
- * What {@code kitty up}, {@code down} or {@code ps} did to, or found of, one dev stack (issue 7).
+ * What {@code kitty up}, {@code down} or {@code ps} did to, or found of, one dev stack.
  *
  * <p>Stability: experimental.
  *

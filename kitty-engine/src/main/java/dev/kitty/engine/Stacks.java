@@ -22,12 +22,12 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Dev stacks (seeds 003 and 004, issue 7): {@code up}, {@code down}, {@code ps} and the services'
- * logs. Each service is a named launch of the devstack family ({@code STACK.SERVICE}), so it gets
- * everything a launch has — its own session and group, the launch cookie, a record written before
- * the spawn, health before success, the gate for every signal — plus the stack's cookies {@code
- * KITTY_STACK} and {@code KITTY_SERVICE}. The stack itself is one record naming its services; every
- * change to a stack happens under the stack's lock.
+ * Dev stacks: {@code up}, {@code down}, {@code ps} and the services' logs. Each service is a named
+ * launch of the devstack family ({@code STACK.SERVICE}), so it gets everything a launch has — its
+ * own session and group, the launch cookie, a record written before the spawn, health before
+ * success, the gate for every signal — plus the stack's cookies {@code KITTY_STACK} and {@code
+ * KITTY_SERVICE}. The stack itself is one record naming its services; every change to a stack
+ * happens under the stack's lock.
  */
 final class Stacks {
 

@@ -3,8 +3,8 @@ package dev.kitty.engine;
 import java.util.List;
 
 /**
- * The answer of {@code cleanup}, {@code doctor --reset} and {@code kill} (contract §5): every
- * candidate of the named families in exactly one array, each entry true to what happened.
+ * The answer of {@code cleanup}, {@code doctor --reset} and {@code kill}: every candidate of the
+ * named families in exactly one array, each entry true to what happened.
  *
  * <p>Stability: experimental.
  *

@@ -18,8 +18,8 @@ import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code kitty dashboard [--project DIR] [--stop | --cleanup]} (seed 000): start or reuse the
- * project's dashboard, stop it, or clean every orphaned dashboard of any project.
+ * {@code kitty dashboard [--project DIR] [--stop | --cleanup]}: start or reuse the project's
+ * dashboard, stop it, or clean every orphaned dashboard of any project.
  */
 @Command(
     name = "dashboard",

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code kitty ghosts [FAMILY…]}: listening sockets held by more than one process (seed 004). */
+/** {@code kitty ghosts [FAMILY…]}: listening sockets held by more than one process. */
 @Command(
     name = "ghosts",
     description = "List listening sockets held by several processes (inherited by children).")

@@ -13,10 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The root of the command tree and its global options (contract §2). Without a subcommand it runs
- * batch mode ({@code -c}, {@code --batch}, or stdin when stdin is not a terminal) or opens the
- * interactive shell. Every front end builds its lines on this same class, so a command behaves the
- * same typed once, in a script, or in the shell.
+ * The root of the command tree and its global options. Without a subcommand it runs batch mode
+ * ({@code -c}, {@code --batch}, or stdin when stdin is not a terminal) or opens the interactive
+ * shell. Every front end builds its lines on this same class, so a command behaves the same typed
+ * once, in a script, or in the shell.
  */
 @Command(
     name = "kitty",

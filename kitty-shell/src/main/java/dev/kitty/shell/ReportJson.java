@@ -238,7 +238,7 @@ final class ReportJson {
     return root;
   }
 
-  /** The answer of {@code cleanup}, {@code doctor --reset} and {@code kill} (contract §5). */
+  /** The answer of {@code cleanup}, {@code doctor --reset} and {@code kill}. */
   public static ObjectNode stop(StopReport r) {
     ObjectNode root = object();
     ArrayNode swept = root.putArray("swept");
@@ -267,7 +267,7 @@ final class ReportJson {
         .put("daemon_family", e.candidate().daemonFamily());
   }
 
-  /** The {@code kitty sync ensure} document (contract §6). */
+  /** The {@code kitty sync ensure} document. */
   public static ObjectNode ensure(EnsureReport r) {
     ObjectNode root = object();
     root.put("daemon_family", r.family());

@@ -6,9 +6,9 @@ import dev.kitty.engine.StopReport;
 import java.util.List;
 
 /**
- * {@code --stop-on-exit} (seed 002 fix 5.3): when a shell or batch session ends — its last line,
- * Ctrl-D, {@code exit}, or SIGTERM (a shutdown hook) — the launches it started are stopped with
- * their family's plan, newest first. Runs at most once however the session ends.
+ * {@code --stop-on-exit}: when a shell or batch session ends — its last line, Ctrl-D, {@code exit},
+ * or SIGTERM (a shutdown hook) — the launches it started are stopped with their family's plan,
+ * newest first. Runs at most once however the session ends.
  */
 final class SessionLaunches {
 

@@ -19,7 +19,7 @@ final class StackText {
 
   private StackText() {}
 
-  /** The stack files looked for in the current folder, in this order (contract §6). */
+  /** The stack files looked for in the current folder, in this order. */
   static final List<String> DEFAULT_FILES = List.of("kitty-stack.json", "Procfile");
 
   /**

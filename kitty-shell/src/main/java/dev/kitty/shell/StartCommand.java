@@ -15,8 +15,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code kitty start FAMILY [--name N] [--port P|auto] [--shell] -- COMMAND...}: a named launch
- * that can never be lost (seed 002, contract §6). {@code {port}} in the command, and {@code PORT}
- * in its environment, are the port it got.
+ * that can never be lost. {@code {port}} in the command, and {@code PORT} in its environment, are
+ * the port it got.
  */
 @Command(
     name = "start",

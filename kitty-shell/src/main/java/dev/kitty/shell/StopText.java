@@ -20,7 +20,7 @@ final class StopText {
     return r.failed().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
-  /** The three arrays in human form, compactly (FR-005). */
+  /** The three arrays in human form, compactly. */
   static void printArrays(StopReport r, PrintWriter out, Ansi ansi) {
     String verb = r.dryRun() ? "would stop" : "swept";
     out.println(ansi.bold(verb) + "  " + r.swept().size());

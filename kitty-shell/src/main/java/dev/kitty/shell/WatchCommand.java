@@ -14,11 +14,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code kitty watch [FAMILY...]}: the runaway watchdog (seed 002 fix 5.2). Each round counts the
- * processes of the families' launches against their runaway policy; a finding writes a diagnostic
- * bundle to the state dir and, with {@code --auto-clean}, stops the launches to blame. On a
- * terminal (without {@code --once} or {@code --json}) the rounds are a full-screen view with the
- * port map ({@link WatchScreen}).
+ * {@code kitty watch [FAMILY...]}: the runaway watchdog. Each round counts the processes of the
+ * families' launches against their runaway policy; a finding writes a diagnostic bundle to the
+ * state dir and, with {@code --auto-clean}, stops the launches to blame. On a terminal (without
+ * {@code --once} or {@code --json}) the rounds are a full-screen view with the port map ({@link
+ * WatchScreen}).
  */
 @Command(
     name = "watch",

@@ -24,16 +24,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Kitty's dashboard for one project (seed 000): a loopback web server on a port in [9237, 9337)
- * that records itself before it answers anything — its marker (nonce, pid, port, start) under the
- * state dir and the project's {@code .kittify/.dashboard} (url, port, token, pid, start stamp),
- * both written atomically — so no moment exists in which it runs unrecorded. It serves {@code
- * /api/health} to anyone on loopback (identity, and proofs of its token and nonce, never the token
- * itself); the page ({@code /}, with {@code /dashboard.js} and {@code /dashboard.css}), {@code
- * /api/state} (what {@code kitty --json --redact doctor} says, refreshed at most every two seconds)
- * and {@code POST /api/shutdown} only with the project's token, from its own origin, to a loopback
- * Host (ADR 27). On exit it removes its marker, and the metadata file if that still names it. Its
- * sync intent is {@code LOCAL_ONLY}.
+ * Kitty's dashboard for one project: a loopback web server on a port in [9237, 9337) that records
+ * itself before it answers anything — its marker (nonce, pid, port, start) under the state dir and
+ * the project's {@code .kittify/.dashboard} (url, port, token, pid, start stamp), both written
+ * atomically — so no moment exists in which it runs unrecorded. It serves {@code /api/health} to
+ * anyone on loopback (identity, and proofs of its token and nonce, never the token itself); the
+ * page ({@code /}, with {@code /dashboard.js} and {@code /dashboard.css}), {@code /api/state} (what
+ * {@code kitty --json --redact doctor} says, refreshed at most every two seconds) and {@code POST
+ * /api/shutdown} only with the project's token, from its own origin, to a loopback Host (ADR 27).
+ * On exit it removes its marker, and the metadata file if that still names it. Its sync intent is
+ * {@code LOCAL_ONLY}.
  *
  * <p>Usage: {@code DashboardDaemon --project DIR --port N --state-dir DIR}. Environment: {@code
  * KITTY_TOKEN} (the project's token), {@code KITTY_LAUNCH_ID}, {@code KITTY_COMMAND} (a JSON array:

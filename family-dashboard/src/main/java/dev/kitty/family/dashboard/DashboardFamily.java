@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Per-project dashboard web servers (seed 000) on a port in [9237, 9337), with their metadata in
- * {@code PROJECT/.kittify/.dashboard}.
+ * Per-project dashboard web servers on a port in [9237, 9337), with their metadata in {@code
+ * PROJECT/.kittify/.dashboard}.
  *
  * <p>Identity: the health endpoint names the project; the project's metadata file must name the
  * same port and pid for the process to be proven. The recorded dashboard of a project is its live
@@ -161,7 +161,7 @@ public final class DashboardFamily implements Family {
     }
     // One request carries the challenge kitty's dashboards answer with their proofs; a server that
     // answered but does not take a query on /api/health is asked again plainly. One that did not
-    // answer at all is not asked twice: a silent listener would cost two deadlines (seed 000's
+    // answer at all is not asked twice: a silent listener would cost two deadlines (a
     // scan of 50 silent listeners took 3 s instead of 1.5 s).
     String challenge = DaemonProof.randomHex(16);
     HttpAnswer health = ctx.httpGet("/api/health?" + DaemonProof.CHALLENGE + "=" + challenge);

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The services of a developer stack and all their descendants (seeds 003 and 004). Membership is
- * the stack's cookie, never a process name: the seed's {@code pkill -f} list is the anti-pattern.
+ * The services of a developer stack and all their descendants. Membership is the stack's cookie,
+ * never a process name: the seed's {@code pkill -f} list is the anti-pattern.
  */
 public final class DevstackFamily implements Family {
 

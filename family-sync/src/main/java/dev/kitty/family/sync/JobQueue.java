@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The daemon's work queue: a job holds the daemon busy for a given time, which makes "sync work in
- * flight" observable (FR-010). Every state change is appended to the queue file, one JSON object a
- * line, so the work survives in {@code queue_db_path} for whoever looks. A daemon that exits with
- * jobs in flight (TERM, shutdown) waits a little for them and hands back the rest: each gets a
- * {@code handed_back} line, so no job stays {@code running} for ever in the file.
+ * flight" observable. Every state change is appended to the queue file, one JSON object a line, so
+ * the work survives in {@code queue_db_path} for whoever looks. A daemon that exits with jobs in
+ * flight (TERM, shutdown) waits a little for them and hands back the rest: each gets a {@code
+ * handed_back} line, so no job stays {@code running} for ever in the file.
  */
 final class JobQueue implements AutoCloseable {
 

@@ -19,8 +19,8 @@ public final class SyncContract {
 
   /**
    * How long a daemon that is no longer the recorded singleton of its scope, and has no job in
-   * flight, waits before it retires (FR-010, FR-011). Overridden (tests, impatient operators) by
-   * {@link #RETIRE_AFTER_ENV} or the system property {@code kitty.sync.retireAfter}, as an ISO-8601
+   * flight, waits before it retires. Overridden (tests, impatient operators) by {@link
+   * #RETIRE_AFTER_ENV} or the system property {@code kitty.sync.retireAfter}, as an ISO-8601
    * duration such as {@code PT2S}.
    */
   public static final Duration RETIRE_AFTER = Duration.ofMinutes(5);

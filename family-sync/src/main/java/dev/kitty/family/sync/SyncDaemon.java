@@ -25,10 +25,10 @@ import java.util.concurrent.Executors;
 /**
  * The sync daemon: a long-running process, one singleton per scope, serving loopback HTTP on a port
  * in [9400, 9450). {@code kitty sync ensure} starts it in the background; it writes its own
- * identity marker, answers {@code /api/health} with the identity payload (FR-001) and a proof of
- * the marker's nonce, runs jobs ({@code POST /api/jobs}), stops on {@code POST /api/shutdown} with
- * its token, and retires on its own once it is no longer the recorded singleton of its scope and
- * has nothing in flight (FR-010).
+ * identity marker, answers {@code /api/health} with the identity payload and a proof of the
+ * marker's nonce, runs jobs ({@code POST /api/jobs}), stops on {@code POST /api/shutdown} with its
+ * token, and retires on its own once it is no longer the recorded singleton of its scope and has
+ * nothing in flight.
  *
  * <p>Usage: {@code SyncDaemon --port N --state-dir DIR --record FILE}. Environment: {@code
  * KITTY_TOKEN} (the shutdown token), {@code KITTY_LAUNCH_ID}, {@code KITTY_SYNC_INTENT}, {@code
@@ -218,7 +218,7 @@ public final class SyncDaemon {
     }
   }
 
-  /** Retires once not recorded and idle for {@link SyncContract#retireAfter()} (FR-010, FR-011). */
+  /** Retires once not recorded and idle for {@link SyncContract#retireAfter()}. */
   private void watchRetirement() {
     Duration after = SyncContract.retireAfter();
     long tick = Math.clamp(after.toMillis() / 4, 50, 5000);

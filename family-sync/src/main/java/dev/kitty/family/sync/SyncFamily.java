@@ -22,16 +22,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The user-scoped sync daemon (seed 001), one singleton per scope on a port in [9400, 9450).
+ * The user-scoped sync daemon, one singleton per scope on a port in [9400, 9450).
  *
- * <p>Identity follows the contract of ADR 14: the health payload names the daemon (FR-001), but
- * only the daemon-local marker proves it. A daemon is {@code safe_auto} when its self-reported pid
- * and port are the real listener's, its root is this kitty's, it runs the production spawn shape,
- * its marker (0600, this user's) names the same pid, port, root and start time, and its health
- * answer proves it knows the marker's nonce — and it is not the live singleton on record. A version
- * or protocol mismatch with proven scope is stale evidence, never a reason to skip (FR-008).
- * Everything that looks like a sync daemon but fails one of these is {@code operator_required} with
- * the reason; everything else is {@code never_touch}.
+ * <p>Identity follows the contract of ADR 14: the health payload names the daemon, but only the
+ * daemon-local marker proves it. A daemon is {@code safe_auto} when its self-reported pid and port
+ * are the real listener's, its root is this kitty's, it runs the production spawn shape, its marker
+ * (0600, this user's) names the same pid, port, root and start time, and its health answer proves
+ * it knows the marker's nonce — and it is not the live singleton on record. A version or protocol
+ * mismatch with proven scope is stale evidence, never a reason to skip. Everything that looks like
+ * a sync daemon but fails one of these is {@code operator_required} with the reason; everything
+ * else is {@code never_touch}.
  */
 public final class SyncFamily implements Family {
 
@@ -257,7 +257,9 @@ public final class SyncFamily implements Family {
     attrs.put(
         "stale",
         recorded
-            ? "the recorded singleton, but " + stale + " (FR-008)"
+            ? "the recorded singleton, but "
+                + stale
+                + " (ADR 14: stale, replaced by the next ensure)"
             : "not the recorded singleton of " + ours + (stale == null ? "" : "; " + stale));
     return Identity.safeAuto(IdentitySource.MARKER, attrs);
   }

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The daemon-local identity marker (FR-003): written only by the daemon itself, mode 0600, under
- * its root. The nonce never leaves the file; the daemon proves it knows it by answering the probe's
- * challenge with {@link SyncContract#proof}.
+ * The daemon-local identity marker: written only by the daemon itself, mode 0600, under its root.
+ * The nonce never leaves the file; the daemon proves it knows it by answering the probe's challenge
+ * with {@link SyncContract#proof}.
  *
  * @param nonce 32 random hex digits
  * @param pid the daemon's pid

@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A WebUI server launched through a shell wrapper, and its workers (seed 002). Its stop plan
- * freezes the whole tree first and kills the wrappers before anything else (fix 5.1), so a wrapper
- * in a respawn loop cannot start new workers while the rest is stopped. Processes carrying the
- * cookie of a launch on kitty's record are the live WebUI when kitty means it to run, and proven
- * leftovers ({@code safe_auto}) when kitty stopped it.
+ * A WebUI server launched through a shell wrapper, and its workers. Its stop plan freezes the whole
+ * tree first and kills the wrappers before anything else, so a wrapper in a respawn loop cannot
+ * start new workers while the rest is stopped. Processes carrying the cookie of a launch on kitty's
+ * record are the live WebUI when kitty means it to run, and proven leftovers ({@code safe_auto})
+ * when kitty stopped it.
  */
 public final class WebuiFamily implements Family {
 

@@ -2,10 +2,10 @@ package dev.kitty.engine.internal;
 
 /**
  * Named points in kitty's state changes where a test can make kitty die as if it had been sent
- * SIGKILL (issue 10, crash consistency): {@link Runtime#halt} runs no shutdown hook, no finally
- * block, flushes nothing — what a kill -9 leaves. Armed only when both {@code KITTY_CRASH_AT} (the
- * point's name) and {@code KITTY_TEST} (the test suite's run cookie) are set, so a user's
- * environment can never trip one by accident.
+ * SIGKILL (crash consistency): {@link Runtime#halt} runs no shutdown hook, no finally block,
+ * flushes nothing — what a kill -9 leaves. Armed only when both {@code KITTY_CRASH_AT} (the point's
+ * name) and {@code KITTY_TEST} (the test suite's run cookie) are set, so a user's environment can
+ * never trip one by accident.
  */
 public final class CrashPoints {
 

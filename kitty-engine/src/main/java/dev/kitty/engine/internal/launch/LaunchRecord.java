@@ -11,7 +11,7 @@ import java.util.Map;
  * STATE/records/launch-FAMILY-NAME.json}: enough to find every process of it again from another
  * kitty process (its cookie, its floor start stamp, its session), to restart it (command, shell,
  * port request, health path, folder), and to say what happened to it (status, restarts, error).
- * Written before the spawn (status {@code starting}) and again once it is healthy (contract §6).
+ * Written before the spawn (status {@code starting}) and again once it is healthy.
  *
  * @param family the family id
  * @param name the launch's name, unique in the family

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The process registry of seed 002 (fix 5.4): one record per named launch in {@code
+ * The process registry of named launches (ADR 19): one record per named launch in {@code
  * STATE/records/launch.FAMILY.NAME.json} (family ids have no dots, so the name is what follows the
  * second one), and every launch, restart and stop appended to {@code STATE/launch-history.jsonl}. A
  * record that cannot be read is moved to {@code STATE/quarantine/} and named in a warning; the

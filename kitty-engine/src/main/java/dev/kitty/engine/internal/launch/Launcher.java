@@ -29,12 +29,12 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Starts a family's daemon so that it can never be lost (contract §6): a session and process group
- * of its own (so a closing terminal does not take it down and a group signal reaches all of it),
- * the launch cookie in its environment (inherited by everything it starts), no inherited
- * descriptors (the JDK closes every descriptor above stderr in the child: no listening socket leaks
- * into it), output in a log file, and success only once its health check answers. A start that
- * fails has its process stopped through the gate, as a member of this launch.
+ * Starts a family's daemon so that it can never be lost: a session and process group of its own (so
+ * a closing terminal does not take it down and a group signal reaches all of it), the launch cookie
+ * in its environment (inherited by everything it starts), no inherited descriptors (the JDK closes
+ * every descriptor above stderr in the child: no listening socket leaks into it), output in a log
+ * file, and success only once its health check answers. A start that fails has its process stopped
+ * through the gate, as a member of this launch.
  */
 public final class Launcher {
 
@@ -111,7 +111,7 @@ public final class Launcher {
         family, spec, port, scope, record, env, UUID.randomUUID().toString(), null, (l, t) -> {});
   }
 
-  /** What the caller records before the process exists (contract §6: intent before the spawn). */
+  /** What the caller records before the process exists. */
   public interface Intent {
     /**
      * Called once the launch's cookie and floor are known and before anything is spawned; a failure
@@ -175,7 +175,7 @@ public final class Launcher {
     pb.redirectInput(
         ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")));
     // Interrupted (Ctrl-C, SIGTERM) at any moment before the daemon is healthy and recorded: stop
-    // it, so an interrupted start never leaves an orphan (seed 000). The hook is in place before
+    // it, so an interrupted start never leaves an orphan. The hook is in place before
     // the process exists; if the interrupt comes while it is being started, the hook waits for it.
     java.util.concurrent.CompletableFuture<Process> started =
         new java.util.concurrent.CompletableFuture<>();

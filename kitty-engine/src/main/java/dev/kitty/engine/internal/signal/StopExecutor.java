@@ -143,10 +143,10 @@ public final class StopExecutor {
   }
 
   /**
-   * Stops one launch kitty made (contract §6): {@code root} (its main process, or whatever of it is
-   * left), the {@code wrappers} the launch ran through, and {@code members}, every other process
-   * that carries the launch's cookie or is in its session, as the caller found them. The gate must
-   * have admitted the launch ({@link SignalGate#admitLaunch}); every signal is still checked.
+   * Stops one launch kitty made: {@code root} (its main process, or whatever of it is left), the
+   * {@code wrappers} the launch ran through, and {@code members}, every other process that carries
+   * the launch's cookie or is in its session, as the caller found them. The gate must have admitted
+   * the launch ({@link SignalGate#admitLaunch}); every signal is still checked.
    *
    * @param plan the plan to run: the family's, or one the caller derived for this launch
    * @param candidate how the launch appears in the report (its port, or the recorded one)

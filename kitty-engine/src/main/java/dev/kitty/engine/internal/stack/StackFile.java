@@ -21,10 +21,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A dev stack's definition (issue 7): a {@code Procfile} ({@code name: command} a line, as foreman
- * reads it) or a {@code kitty-stack.json}. Reading it validates everything before anything starts:
- * names, commands, ports inside the devstack range and not shared, dependencies that exist and form
- * no cycle. Every error names the file, the line where it can, and what is wrong.
+ * A dev stack's definition: a {@code Procfile} ({@code name: command} a line, as foreman reads it)
+ * or a {@code kitty-stack.json}. Reading it validates everything before anything starts: names,
+ * commands, ports inside the devstack range and not shared, dependencies that exist and form no
+ * cycle. Every error names the file, the line where it can, and what is wrong.
  *
  * @param file the file read
  * @param services the services in start order: every service after what it depends on, otherwise in

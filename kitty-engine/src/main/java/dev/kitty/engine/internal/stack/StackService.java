@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One service of a dev stack (issue 7), as a {@code Procfile} line or a {@code kitty-stack.json}
- * entry gives it.
+ * One service of a dev stack, as a {@code Procfile} line or a {@code kitty-stack.json} entry gives
+ * it.
  *
  * @param name the service's name (a launch name: letters, digits, '.', '_', '-')
  * @param command the command line, run by the platform shell (as foreman runs Procfile lines)
