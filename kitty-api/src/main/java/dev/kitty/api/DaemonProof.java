@@ -133,6 +133,27 @@ public final class DaemonProof {
   }
 
   /**
+   * Why a health answer that reports {@code reportedPid} and {@code reportedPort} is not the
+   * listener being classified (its holders do not include the pid, or the port differs); empty when
+   * it names it. Every family that proves a daemon by its own health answer asks it.
+   */
+  public static java.util.Optional<String> healthNotTheListener(
+      ProbeContext ctx, ProcessView p, long reportedPid, long reportedPort) {
+    int port = ctx.listener().port();
+    return ctx.listener().holderPids().contains(reportedPid) && reportedPort == port
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(
+            "health payload reports pid "
+                + reportedPid
+                + " port "
+                + reportedPort
+                + " but the listener is pid "
+                + p.pid()
+                + " port "
+                + port);
+  }
+
+  /**
    * The text of a small file read as evidence or as a record: only a regular file (not a FIFO, a
    * device or a folder), never through a symlink at its last component, and at most {@code
    * maxBytes} bytes. A cloned repository or another user can put a FIFO (which would block a read

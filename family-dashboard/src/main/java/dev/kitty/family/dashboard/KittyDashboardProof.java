@@ -49,18 +49,10 @@ final class KittyDashboardProof {
       return Identity.operatorRequired(
           IdentitySource.HEALTH, "dashboard health names no project, pid or port", attrs);
     }
-    if (!ctx.listener().holderPids().contains(reportedPid) || reportedPort != port) {
-      return Identity.operatorRequired(
-          IdentitySource.HEALTH,
-          "health reports pid "
-              + reportedPid
-              + " port "
-              + reportedPort
-              + " but the listener is pid "
-              + p.pid()
-              + " port "
-              + port,
-          attrs);
+    Optional<String> elsewhere =
+        DaemonProof.healthNotTheListener(ctx, p, reportedPid, reportedPort);
+    if (elsewhere.isPresent()) {
+      return Identity.operatorRequired(IdentitySource.HEALTH, elsewhere.get(), attrs);
     }
     Map<String, Object> marker;
     try {

@@ -163,18 +163,10 @@ public final class SyncFamily implements Family {
       return Identity.operatorRequired(
           IdentitySource.HEALTH, "health payload reports no pid or port", attrs);
     }
-    if (!ctx.listener().holderPids().contains(reportedPid) || reportedPort != realPort) {
-      return Identity.operatorRequired(
-          IdentitySource.HEALTH,
-          "health payload reports pid "
-              + reportedPid
-              + " port "
-              + reportedPort
-              + " but the listener is pid "
-              + p.pid()
-              + " port "
-              + realPort,
-          attrs);
+    Optional<String> elsewhere =
+        DaemonProof.healthNotTheListener(ctx, p, reportedPid, reportedPort);
+    if (elsewhere.isPresent()) {
+      return Identity.operatorRequired(IdentitySource.HEALTH, elsewhere.get(), attrs);
     }
     Path ours = SyncContract.daemonRoot(Path.of(ctx.stateDir()));
     if (root == null) {
