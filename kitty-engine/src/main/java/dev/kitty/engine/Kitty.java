@@ -20,9 +20,6 @@ import dev.kitty.engine.internal.signal.StopExecutor;
 import dev.kitty.engine.internal.state.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -622,7 +619,7 @@ public final class Kitty {
           // Somebody took the port between our look and the daemon's bind: try the next one.
           busy.add(port);
           last = e;
-          if (!portTaken(port)) {
+          if (!dev.kitty.engine.internal.launch.PortAllocator.taken(port)) {
             throw e;
           }
         }
@@ -717,10 +714,9 @@ public final class Kitty {
    * kitty could clean, and the one command that does it.
    */
   private static int freePort(FamilyInfo family, Set<Integer> busy, ScanReport scan) {
-    for (int port = family.range().from(); port < family.range().to(); port++) {
-      if (!busy.contains(port) && !portTaken(port)) {
-        return port;
-      }
+    var free = dev.kitty.engine.internal.launch.PortAllocator.firstFree(family.range(), busy);
+    if (free.isPresent()) {
+      return free.getAsInt();
     }
     Map<String, Long> byClass = new TreeMap<>();
     scan.candidates()
@@ -742,15 +738,6 @@ public final class Kitty {
             + " (safe_auto ones were stopped already); the rest needs the operator: kitty doctor "
             + family.id()
             + " --reset");
-  }
-
-  static boolean portTaken(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      return false;
-    } catch (IOException taken) {
-      return true;
-    }
   }
 
   private Launches launches() {

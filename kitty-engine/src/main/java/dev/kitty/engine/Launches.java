@@ -227,7 +227,9 @@ final class Launches {
       SignalGate gate,
       String event) {
     int port = explicit == null ? freePort(family) : explicit;
-    if (explicit != null && port > 0 && Kitty.portTaken(port)) {
+    if (explicit != null
+        && port > 0
+        && dev.kitty.engine.internal.launch.PortAllocator.taken(port)) {
       throw new KittyException.Failed(
           "port "
               + port
@@ -363,10 +365,9 @@ final class Launches {
   }
 
   private int freePort(FamilyInfo family) {
-    for (int port = family.range().from(); port < family.range().to(); port++) {
-      if (!Kitty.portTaken(port)) {
-        return port;
-      }
+    var free = dev.kitty.engine.internal.launch.PortAllocator.firstFree(family.range(), Set.of());
+    if (free.isPresent()) {
+      return free.getAsInt();
     }
     throw new KittyException.Failed(
         "no free port in family "
@@ -719,7 +720,9 @@ final class Launches {
       String event) {
     LaunchSpec spec = family.family().launchSpec().orElseThrow();
     Integer explicit = parsePort(family, r.portRequest());
-    if (explicit == null && r.port() > 0 && !Kitty.portTaken(r.port())) {
+    if (explicit == null
+        && r.port() > 0
+        && !dev.kitty.engine.internal.launch.PortAllocator.taken(r.port())) {
       // An automatic port stays the same across restarts while it is free: bookmarks keep working.
       explicit = r.port();
     }
