@@ -123,6 +123,14 @@ public final class Kitty {
     return platform.name();
   }
 
+  /**
+   * The operating system, as the platform decided it once: {@code linux}, {@code windows}, {@code
+   * macos} or {@code other} (the shell opens a browser by it).
+   */
+  public String osFamily() {
+    return platform.os().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The accepted families, built-ins first. */
   public List<FamilyInfo> families() {
     return registry.families();

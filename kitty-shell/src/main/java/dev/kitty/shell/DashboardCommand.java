@@ -108,7 +108,7 @@ final class DashboardCommand implements Callable<Integer> {
                 .map(t -> "?token=" + t)
                 .orElse("");
     if (open) {
-      openInBrowser(url);
+      openInBrowser(url, r.port());
     }
     PrintWriter out = root.out();
     if (root.jsonOutput()) {
@@ -184,15 +184,39 @@ final class DashboardCommand implements Callable<Integer> {
   }
 
   /**
-   * Hands {@code url} to the desktop's opener and does not wait: the browser is the user's, not a
-   * daemon kitty tracks.
+   * Hands the page to the desktop's opener and does not wait: the browser is the user's, not a
+   * daemon kitty tracks. Not the URL itself: a command line is readable by every local user, so the
+   * opener gets a 0600 page in the state dir that sends the browser on to the URL (as Jupyter
+   * does).
    */
-  private void openInBrowser(String url) {
-    String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+  private void openInBrowser(String url, int port) {
+    Path page =
+        root.kitty().options().stateDir().resolve("dashboard").resolve("open-" + port + ".html");
+    try {
+      Files.createDirectories(page.getParent());
+      Files.deleteIfExists(page);
+      Files.createFile(
+          page,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(
+          page,
+          "<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=\"0;url="
+              + url
+              + "\"><a href=\""
+              + url
+              + "\">kitty dashboard</a>\n");
+    } catch (IOException | UnsupportedOperationException e) {
+      root.session().err().println("kitty: cannot write " + page + ": " + e.getMessage());
+      return;
+    }
+    String file = page.toUri().toString();
     List<String> command =
-        os.startsWith("windows")
-            ? List.of("cmd", "/c", "start", "", url)
-            : os.startsWith("mac") ? List.of("open", url) : List.of("xdg-open", url);
+        switch (root.kitty().osFamily()) {
+          case "windows" -> List.of("cmd", "/c", "start", "", file);
+          case "macos" -> List.of("open", file);
+          default -> List.of("xdg-open", file);
+        };
     try {
       new ProcessBuilder(command)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -25,24 +25,35 @@ final class Redaction {
       "[A-Za-z0-9_.-]*(?:token|passw(?:or)?d|secret|api[_-]?key|credential|private[_-]?key)"
           + "[A-Za-z0-9_.-]*";
 
-  private static final String VALUE = "([^\\s\"'\\\\,;&)<>]{4,})";
+  private static final String VALUE = "([^\\s\"'\\\\,;&()<>{}\\[\\]]{4,})";
 
   /** {@code KEY=V}, {@code KEY: V}, {@code "KEY": "V"}. */
   private static final Pattern ASSIGNED =
-      Pattern.compile("(?i)((?<![A-Za-z0-9_])" + SECRET_NAME + ")(\"?\\s*[=:]\\s*\"?)" + VALUE);
+      Pattern.compile("(?i)((?<![A-Za-z0-9_.-])" + SECRET_NAME + ")(\"?\\s*[=:]\\s*\"?)" + VALUE);
 
   /** A flag and its value: {@code --KEY V} in a command line, {@code "--KEY", "V"} in JSON. */
   private static final Pattern FLAG =
-      Pattern.compile("(?i)((?<![A-Za-z0-9_-])--?" + SECRET_NAME + ")(\"\\s*,\\s*\"|\\s+)" + VALUE);
+      Pattern.compile(
+          "(?i)((?<![A-Za-z0-9_.-])--?" + SECRET_NAME + ")(\"\\s*,\\s*\"|\\s+)" + VALUE);
+
+  /**
+   * {@code Authorization: Bearer V} (also {@code token}, {@code Basic}): a header or an argument.
+   */
+  private static final Pattern AUTHORIZATION =
+      Pattern.compile("(?i)(authorization\"?\\s*[:=]?\\s*\"?(?:bearer|token|basic)\\s+)()" + VALUE);
 
   /** An unquoted JSON value: masking it would make the document invalid, and it is no secret. */
   private static final Pattern JSON_LITERAL = Pattern.compile("true|false|null|-?[0-9.eE+-]+");
 
+  /** Before a word: no word character or backslash, unless that is a JSON escape such as \\n. */
+  private static final String WORD_START = "(?:(?<![A-Za-z0-9_\\\\])|(?<=\\\\[nrtbf]))";
+
   private static final Pattern HEX =
-      Pattern.compile("(?<![A-Za-z0-9_\\\\])[0-9a-fA-F]{32,}(?![A-Za-z0-9_])");
+      Pattern.compile(WORD_START + "[0-9a-fA-F]{32,}(?![A-Za-z0-9_])");
 
   private static final Pattern BASE64 =
-      Pattern.compile("(?<![A-Za-z0-9_+\\\\-])[A-Za-z0-9_+-]{40,}={0,2}(?![A-Za-z0-9_+-])");
+      Pattern.compile(
+          "(?:(?<![A-Za-z0-9_+\\\\-])|(?<=\\\\[nrtbf]))[A-Za-z0-9_+-]{40,}={0,2}(?![A-Za-z0-9_+-])");
 
   private Redaction() {}
 
@@ -68,16 +79,18 @@ final class Redaction {
   }
 
   private static String maskKeyed(String line) {
-    return maskValues(FLAG, maskValues(ASSIGNED, line));
+    return maskValues(AUTHORIZATION, maskValues(FLAG, maskValues(ASSIGNED, line)));
   }
 
   private static String maskValues(Pattern p, String line) {
     Matcher m = p.matcher(line);
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
-      boolean unquoted = !m.group(2).endsWith("\"") && !m.group(2).endsWith(",");
+      // Only a JSON key's unquoted value ("key": true) may be a literal; after = or a flag, a
+      // number is a value like any other (--password 98765432).
+      boolean jsonUnquoted = m.group(2).matches("\"\\s*:\\s*");
       String value = m.group(3);
-      String kept = unquoted && JSON_LITERAL.matcher(value).matches() ? value : MASK;
+      String kept = jsonUnquoted && JSON_LITERAL.matcher(value).matches() ? value : MASK;
       m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + m.group(2) + kept));
     }
     m.appendTail(sb);

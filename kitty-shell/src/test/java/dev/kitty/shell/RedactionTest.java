@@ -69,6 +69,36 @@ class RedactionTest {
   }
 
   @Test
+  void unquotedValuesNumbersAuthorizationHeadersAndEscapedWordsAreMaskedAndJsonStaysValid()
+      throws Exception {
+    for (String doc :
+        List.of(
+            "{\"a\":1,\"token_proof\":null}",
+            "{\"has_token\":true}",
+            "{\"tokens\":[1234,5678]}",
+            "{\"secret\":{\"k\":\"v\"}}")) {
+      JsonMapper.builder().build().readTree(Redaction.redact(doc)); // throws when invalid
+    }
+    assertEquals("--password <redacted>", Redaction.redact("--password 98765432"));
+    assertEquals("KITTY_TOKEN=<redacted>", Redaction.redact("KITTY_TOKEN=1234-5678-90"));
+    assertEquals(
+        "curl -H 'Authorization: Bearer <redacted>' x",
+        Redaction.redact("curl -H 'Authorization: Bearer abcdefghij' x"));
+    assertEquals("line\\n<redacted>", Redaction.redact("line\\n0123456789abcdef0123456789abcdef"));
+  }
+
+  @Test
+  void aLongWordOfKeyCharactersIsRedactedInLinearTime() {
+    String word = "a-".repeat(50_000);
+    long t0 = System.nanoTime();
+    assertEquals(word, Redaction.redact(word));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    // Not a speed claim: a quadratic pattern takes minutes here (another user could put such a
+    // word in a command line and stall every redacted doctor run).
+    assertTrue(ms < 10_000, "100,000 characters in " + ms + " ms");
+  }
+
+  @Test
   void ordinaryWordsPathsAndNumbersAreKept() {
     for (String line :
         List.of(

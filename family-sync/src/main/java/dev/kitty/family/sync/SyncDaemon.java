@@ -120,7 +120,8 @@ public final class SyncDaemon {
     System.setProperty("sun.net.httpserver.maxReqTime", "5");
     System.setProperty("sun.net.httpserver.maxRspTime", "30");
     // A flood of connections is refused beyond this many instead of growing without bound.
-    System.setProperty("jdk.httpserver.maxConnections", "256");
+    System.setProperty("jdk.httpserver.maxConnections", "2048");
+    System.setProperty("sun.net.httpserver.clockTick", "1000");
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -156,9 +157,17 @@ public final class SyncDaemon {
     // browser visits can neither read the health answer by DNS rebinding nor post jobs or a
     // shutdown across origins.
     LoopbackWeb web = new LoopbackWeb(port, token, SyncDaemon::log);
-    server.createContext("/api/health", web.guarded(this::health));
-    server.createContext("/api/jobs", web.guarded(this::jobs));
-    server.createContext("/api/shutdown", web.guarded(x -> shutdown(x, web)));
+    server.createContext(
+        "/",
+        web.guarded(
+            x -> {
+              switch (x.getRequestURI().getPath()) {
+                case "/api/health" -> health(x);
+                case "/api/jobs" -> jobs(x);
+                case "/api/shutdown" -> shutdown(x, web);
+                default -> send(x, 404, Map.of("error", "not found"));
+              }
+            }));
     server.start();
     log(
         "listening on 127.0.0.1:"
@@ -266,6 +275,7 @@ public final class SyncDaemon {
 
   private void health(HttpExchange x) throws IOException {
     if (!"GET".equals(x.getRequestMethod())) {
+      x.getResponseHeaders().set("Allow", "GET");
       send(x, 405, Map.of("error", "GET only"));
       return;
     }
@@ -322,12 +332,16 @@ public final class SyncDaemon {
         }
         send(x, 202, Map.of("id", id, "in_flight", queue.inFlight()));
       }
-      default -> send(x, 405, Map.of("error", "GET or POST"));
+      default -> {
+        x.getResponseHeaders().set("Allow", "GET, POST");
+        send(x, 405, Map.of("error", "GET or POST"));
+      }
     }
   }
 
   private void shutdown(HttpExchange x, LoopbackWeb web) throws IOException {
     if (!"POST".equals(x.getRequestMethod())) {
+      x.getResponseHeaders().set("Allow", "POST");
       send(x, 405, Map.of("error", "POST with the token"));
       return;
     }
@@ -338,6 +352,7 @@ public final class SyncDaemon {
       given = null;
     }
     if (!(given instanceof String t) || !web.tokenMatches(t)) {
+      web.refused(x, "shutdown without the right token");
       send(x, 403, Map.of("error", "wrong token"));
       return;
     }

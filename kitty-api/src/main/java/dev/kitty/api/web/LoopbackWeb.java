@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  *   <li><b>Same origin</b>: a request whose {@code Origin} or {@code Referer} names another origin
  *       is refused, even with the token — cookies are not port-bound, so a page on another loopback
  *       port carries this server's cookie; only the origin tells it apart.
- *   <li><b>Token</b>: from {@code Authorization: token T}, this port's cookie, or {@code ?token=T};
- *       compared in constant time.
+ *   <li><b>Token</b>: from {@code Authorization: token T} or {@code ?token=T}, compared in constant
+ *       time; the page's cookie holds a secret of this run instead, good for reads only.
  *   <li><b>Headers</b> on every answer: a CSP that allows only this origin and no framing, {@code
  *       X-Frame-Options: DENY}, {@code nosniff}, {@code no-referrer}, {@code no-store}.
  * </ul>
@@ -60,6 +60,10 @@ public final class LoopbackWeb {
 
   private final int port;
   private final String token;
+  // What the cookie holds: a secret of this server's run, never the token itself. A browser sends
+  // its 127.0.0.1 cookies to every server on 127.0.0.1, whoever runs it; one that collects them
+  // gets read access to this page while it runs, never the token that stops it (ADR 27).
+  private final String session = DaemonProof.randomHex(16);
   private final Consumer<String> log;
   private final AtomicLong refusals = new AtomicLong();
 
@@ -117,18 +121,27 @@ public final class LoopbackWeb {
     }
   }
 
-  /** The value of cookie {@code name} in a {@code Cookie} header, if there. */
+  /** The value of cookie {@code name} in a {@code Cookie} header, if there (the first one). */
   public static Optional<String> cookie(String header, String name) {
+    return cookies(header, name).stream().findFirst();
+  }
+
+  /**
+   * Every value of cookie {@code name}: any page on 127.0.0.1 can set a cookie of the same name
+   * (cookies ignore ports), so a check must accept the request when any one of them is right.
+   */
+  public static List<String> cookies(String header, String name) {
     if (header == null) {
-      return Optional.empty();
+      return List.of();
     }
+    List<String> out = new java.util.ArrayList<>();
     for (String pair : header.split(";")) {
       int eq = pair.indexOf('=');
       if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-        return Optional.of(pair.substring(eq + 1).strip());
+        out.add(pair.substring(eq + 1).strip());
       }
     }
-    return Optional.empty();
+    return out;
   }
 
   /** The value of query parameter {@code name} in a raw query, if there. */
@@ -154,14 +167,17 @@ public final class LoopbackWeb {
     return "kitty_token_" + port;
   }
 
-  /** A {@code Set-Cookie} value that keeps the token away from scripts and other sites. */
+  /**
+   * A {@code Set-Cookie} value that keeps this run's session secret (not the token) away from
+   * scripts and other sites.
+   */
   public String tokenCookie() {
-    return cookieName() + "=" + token + "; Path=/; HttpOnly; SameSite=Strict";
+    return cookieName() + "=" + session + "; Path=/; HttpOnly; SameSite=Strict";
   }
 
   /**
-   * The token the request presents: {@code Authorization: token T} (or {@code Bearer T}), this
-   * port's cookie, or {@code ?token=T}, first found first.
+   * The token the request presents itself: {@code Authorization: token T} (or {@code Bearer T}), or
+   * {@code ?token=T}. The cookie is not a token ({@link #authorised}).
    */
   public Optional<String> presentedToken(HttpExchange x) {
     String auth = x.getRequestHeaders().getFirst("Authorization");
@@ -173,11 +189,13 @@ public final class LoopbackWeb {
         }
       }
     }
-    Optional<String> fromCookie = cookie(x.getRequestHeaders().getFirst("Cookie"), cookieName());
-    if (fromCookie.isPresent()) {
-      return fromCookie;
-    }
     return query(x.getRequestURI().getRawQuery(), "token");
+  }
+
+  /** Whether the request carries this run's session cookie (the page's reads). */
+  public boolean hasSession(HttpExchange x) {
+    return cookies(x.getRequestHeaders().getFirst("Cookie"), cookieName()).stream()
+        .anyMatch(v -> DaemonProof.proofMatches(session, v));
   }
 
   /** Whether {@code given} is this server's token (constant time); false without a token. */
@@ -185,9 +203,12 @@ public final class LoopbackWeb {
     return token != null && given != null && DaemonProof.proofMatches(token, given);
   }
 
-  /** Whether the request presents this server's token. */
+  /**
+   * Whether the request may read: it presents the token, or it carries this run's session cookie.
+   * Writes need the token itself ({@link #presentedToken}).
+   */
   public boolean authorised(HttpExchange x) {
-    return tokenMatches(presentedToken(x).orElse(null));
+    return tokenMatches(presentedToken(x).orElse(null)) || hasSession(x);
   }
 
   /** Whether the request's {@code Origin} (and, for a write, its {@code Referer}) allow it. */
@@ -231,7 +252,7 @@ public final class LoopbackWeb {
    * Reports a refusal, and whether the request carried this server's token: a refused request with
    * the token is a browser that holds the cookie being used by another page.
    */
-  private void refused(HttpExchange x, String why) {
+  public void refused(HttpExchange x, String why) {
     long n = refusals.incrementAndGet();
     if (n <= LOGGED_REFUSALS || n % REFUSALS_PER_LINE_AFTER == 0) {
       log.accept(
@@ -241,7 +262,7 @@ public final class LoopbackWeb {
               + x.getRequestURI().getRawPath()
               + ": "
               + why.replaceAll("[\\p{Cntrl}]", "?")
-              + (authorised(x) ? " (it carried the token)" : "")
+              + (authorised(x) ? " (it carried the token or the session)" : "")
               + (n > LOGGED_REFUSALS ? " (" + n + " refusals so far)" : ""));
     }
   }
@@ -251,8 +272,9 @@ public final class LoopbackWeb {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     SECURITY_HEADERS.forEach((k, v) -> x.getResponseHeaders().set(k, v));
     x.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-    x.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-    if (bytes.length > 0) {
+    boolean head = x.getRequestMethod().equals("HEAD");
+    x.sendResponseHeaders(status, bytes.length == 0 || head ? -1 : bytes.length);
+    if (bytes.length > 0 && !head) {
       try (OutputStream out = x.getResponseBody()) {
         out.write(bytes);
       }
