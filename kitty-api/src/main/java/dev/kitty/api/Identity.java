@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param skipReason null exactly when the class is {@link CleanupClass#SAFE_AUTO}
  * @param recorded true when this is the live daemon on record for its scope; never cleaned
  *     automatically, so it is never {@code safe_auto}
+ *     <p>The attributes the engine acts on have typed accessors ({@link #wrapperPids()}, {@link
+ *     #scope()}, {@link #recordedPid()}, {@link #metadataFile()}, {@link #projectDir()}, {@link
+ *     #healthFailure()}) and named keys; the rest are for display.
  * @param attributes extra identity fields, snake_case keys, values of JSON types (String, Number,
  *     Boolean, null, List, Map); never null, copied
  */
@@ -75,5 +78,69 @@ public record Identity(
   /** This verdict with the class lowered to {@code never_touch} for {@code reason}. */
   public Identity demotedToNeverTouch(String reason) {
     return new Identity(CleanupClass.NEVER_TOUCH, source, reason, recorded, attributes);
+  }
+
+  /** Attribute: the shell wrappers above the daemon that its stop plan may name (pids). */
+  public static final String WRAPPER_PIDS = "wrapper_pids";
+
+  /** Attribute: the scope whose singleton this daemon is (a root, a project). */
+  public static final String SCOPE = "singleton_scope_id";
+
+  /** Attribute: the pid the daemon's record names (the ghost-socket check compares it). */
+  public static final String RECORDED_PID = "recorded_pid";
+
+  /** Attribute: the metadata file that holds the daemon's token (its stop plan reads it). */
+  public static final String METADATA_FILE = "metadata_file";
+
+  /** Attribute: the project folder of a per-project daemon. */
+  public static final String PROJECT_DIR = "project_dir";
+
+  /** Attribute: why the daemon did not answer its health check, when it did not. */
+  public static final String HEALTH = "health";
+
+  /** The shell wrappers above the daemon ({@value #WRAPPER_PIDS}); empty when none. */
+  public java.util.List<Long> wrapperPids() {
+    java.util.List<Long> out = new java.util.ArrayList<>();
+    if (attributes.get(WRAPPER_PIDS) instanceof java.util.List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Number n) {
+          out.add(n.longValue());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The scope of this singleton ({@value #SCOPE}), if the family named one. */
+  public java.util.Optional<String> scope() {
+    return text(SCOPE);
+  }
+
+  /** The pid the daemon's record names ({@value #RECORDED_PID}), if any. */
+  public java.util.OptionalLong recordedPid() {
+    return attributes.get(RECORDED_PID) instanceof Number n
+        ? java.util.OptionalLong.of(n.longValue())
+        : java.util.OptionalLong.empty();
+  }
+
+  /** The metadata file that holds the token ({@value #METADATA_FILE}), if any. */
+  public java.util.Optional<String> metadataFile() {
+    return text(METADATA_FILE);
+  }
+
+  /** The project folder ({@value #PROJECT_DIR}), if any. */
+  public java.util.Optional<String> projectDir() {
+    return text(PROJECT_DIR);
+  }
+
+  /** Why the daemon did not answer its health check ({@value #HEALTH}), if it did not. */
+  public java.util.Optional<String> healthFailure() {
+    return text(HEALTH);
+  }
+
+  private java.util.Optional<String> text(String key) {
+    return attributes.get(key) instanceof String v
+        ? java.util.Optional.of(v)
+        : java.util.Optional.empty();
   }
 }

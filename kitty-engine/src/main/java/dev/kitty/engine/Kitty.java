@@ -324,18 +324,18 @@ public final class Kitty {
                             + owner
                             + ", inherited by "
                             + inheritors));
-              } else if (c.identity().attributes().get("recorded_pid") instanceof Number recorded
-                  && !holders.contains(recorded.longValue())
-                  && gone(snapshot, recorded.longValue())) {
+              } else if (c.identity().recordedPid().isPresent()
+                  && !holders.contains(c.identity().recordedPid().getAsLong())
+                  && gone(snapshot, c.identity().recordedPid().getAsLong())) {
                 ghosts.add(
                     new GhostSocket(
                         c.daemonFamily(),
                         c.port(),
                         c.listener().address(),
-                        recorded.longValue(),
+                        c.identity().recordedPid().getAsLong(),
                         holders,
                         "recorded owner pid "
-                            + recorded
+                            + c.identity().recordedPid().getAsLong()
                             + " is gone, yet the port still listens, held by "
                             + holders));
               }
@@ -557,7 +557,7 @@ public final class Kitty {
                   c ->
                       scope == null
                           ? c.pid().equals(kittys)
-                          : scope.equals(c.identity().attributes().get("singleton_scope_id")))
+                          : c.identity().scope().filter(scope::equals).isPresent())
               .filter(
                   c ->
                       platform
@@ -568,7 +568,7 @@ public final class Kitty {
               .findFirst();
       if (live.isPresent()) {
         Candidate c = live.get();
-        if (c.identity().attributes().get("health") instanceof String silent) {
+        if (c.identity().healthFailure().orElse(null) instanceof String silent) {
           // A slow singleton is still the singleton: starting a second one would leave two, and
           // the next ensure would stop the first with its work in flight (ADR 14 addendum).
           notes.add(
@@ -652,7 +652,7 @@ public final class Kitty {
     ScanReport scan = classifier().scan(List.of(family));
     List<Candidate> mine =
         scan.candidates()
-            .filter(c -> scope.equals(c.identity().attributes().get("singleton_scope_id")))
+            .filter(c -> c.identity().scope().filter(scope::equals).isPresent())
             .toList();
     ScanReport only = new ScanReport(List.of(new FamilyScan(family, mine)), scan.warnings());
     return execute(only, false, true, dryRun, progress, gate());

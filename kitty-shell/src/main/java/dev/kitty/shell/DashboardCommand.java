@@ -177,7 +177,7 @@ final class DashboardCommand implements Callable<Integer> {
 
   private static void removeStaleMetadata(StopReport r) {
     for (StopReport.Entry e : r.swept()) {
-      if (e.candidate().identity().attributes().get("project_dir") instanceof String p) {
+      if (e.candidate().identity().projectDir().orElse(null) instanceof String p) {
         removeStaleMetadata(Path.of(p));
       }
     }

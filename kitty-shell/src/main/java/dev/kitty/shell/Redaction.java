@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  *
  * <p>The rule errs on the side of masking: a value after a secret-named key ({@code --token=V},
  * {@code --password V}, {@code "api_key": "V"}), any word of 32 or more hex digits, and any word of
- * 40 or more base64 characters that mixes upper case, lower case and digits. A masked value becomes
- * {@value #MASK}; quotes and backslashes are never part of a match, so a JSON document stays valid.
+ * 40 or more base64 characters that mixes upper case, lower case and digits, and the visible start
+ * of a long word that a text report cut short. A masked value becomes {@value #MASK}; quotes and
+ * backslashes are never part of a match, so a JSON document stays valid.
  */
 final class Redaction {
 
@@ -55,6 +56,14 @@ final class Redaction {
       Pattern.compile(
           "(?:(?<![A-Za-z0-9_+\\\\-])|(?<=\\\\[nrtbf]))[A-Za-z0-9_+-]{40,}={0,2}(?![A-Za-z0-9_+-])");
 
+  /**
+   * A word that a text report cut short (it ends in {@code …}): too short now for the rules above,
+   * yet the start of what may be a token, so its visible part is masked.
+   */
+  private static final Pattern CUT =
+      Pattern.compile(
+          "(?:(?<![A-Za-z0-9_+\\\\-])|(?<=\\\\[nrtbf]))(?:[0-9a-fA-F]{8,}|[A-Za-z0-9_+-]{16,})…");
+
   private Redaction() {}
 
   /** {@code line} with every secret-looking value masked. */
@@ -64,6 +73,7 @@ final class Redaction {
     }
     String out = maskKeyed(line);
     out = HEX.matcher(out).replaceAll(MASK);
+    out = CUT.matcher(out).replaceAll(Matcher.quoteReplacement(MASK + "…"));
     Matcher b = BASE64.matcher(out);
     StringBuilder sb = new StringBuilder();
     while (b.find()) {

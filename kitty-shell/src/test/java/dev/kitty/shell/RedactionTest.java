@@ -88,6 +88,14 @@ class RedactionTest {
   }
 
   @Test
+  void theStartOfATokenThatATextReportCutShortIsMasked() {
+    assertEquals(
+        "run_dashboard_server(Path('/p'), 9237, '<redacted>…",
+        Redaction.redact("run_dashboard_server(Path('/p'), 9237, 'd13ae408c287b0…"));
+    assertEquals("python3 -m http.serv…", Redaction.redact("python3 -m http.serv…"), "short");
+  }
+
+  @Test
   void aLongWordOfKeyCharactersIsRedactedInLinearTime() {
     String word = "a-".repeat(50_000);
     long t0 = System.nanoTime();

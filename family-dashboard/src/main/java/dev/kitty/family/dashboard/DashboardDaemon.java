@@ -421,7 +421,7 @@ public final class DashboardDaemon {
       }
     }
     if (!web.tokenMatches(given)) {
-      web.refused(x, "shutdown without the right token");
+      web.refused(x, "shutdown refused (wrong or missing token)");
       LoopbackWeb.send(x, 403, "{\"error\":\"wrong token\"}", "application/json");
       return;
     }

@@ -191,14 +191,14 @@ public final class DashboardFamily implements Family {
     // It answers like a dashboard, but runs neither kitty's nor spec-kitty's: a look-alike until
     // someone proves otherwise. Never stopped on its answer alone.
     Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("project_dir", project.get());
-    attrs.put("metadata_file", project.get() + "/.kittify/.dashboard");
+    attrs.put(Identity.PROJECT_DIR, project.get());
+    attrs.put(Identity.METADATA_FILE, project.get() + "/.kittify/.dashboard");
     // The pid its project's metadata names, for the ghost-socket report (the recorded owner gone,
     // its port still held): information, not proof.
     FileEvidence file = ctx.readFile(project.get() + "/.kittify/.dashboard");
     if (file.text() != null && file.writableOnlyBy(ctx.currentUid())) {
       try {
-        attrs.put("recorded_pid", DashboardMetadata.parse(file.text()).pid());
+        attrs.put(Identity.RECORDED_PID, DashboardMetadata.parse(file.text()).pid());
       } catch (IllegalArgumentException malformed) {
         // Not evidence of anything.
       }

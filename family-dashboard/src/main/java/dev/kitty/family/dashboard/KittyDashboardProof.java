@@ -36,9 +36,9 @@ final class KittyDashboardProof {
       ProbeContext ctx, ProcessView p, Map<String, Object> payload, String challenge) {
     String project = JsonFields.string(payload, "project_path").orElse(null);
     Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("project_dir", project);
-    attrs.put("singleton_scope_id", project);
-    attrs.put("metadata_file", project == null ? null : project + "/.kittify/.dashboard");
+    attrs.put(Identity.PROJECT_DIR, project);
+    attrs.put(Identity.SCOPE, project);
+    attrs.put(Identity.METADATA_FILE, project == null ? null : project + "/.kittify/.dashboard");
     attrs.put("package_version", JsonFields.scalar(payload, "package_version"));
     attrs.put("protocol_version", JsonFields.scalar(payload, "protocol_version"));
     attrs.put("intent", JsonFields.scalar(payload, "intent"));
@@ -113,7 +113,7 @@ final class KittyDashboardProof {
       String project,
       Map<String, Object> attrs,
       java.util.function.Function<DashboardMetadata, Identity> named) {
-    attrs.put("metadata_file", project + "/.kittify/.dashboard");
+    attrs.put(Identity.METADATA_FILE, project + "/.kittify/.dashboard");
     if (!isDirectory(project)) {
       attrs.put("stale", "its project " + project + " is gone");
       return Identity.safeAuto(IdentitySource.MARKER, attrs);
@@ -153,7 +153,7 @@ final class KittyDashboardProof {
                 + "): which dashboard is live is unknown",
             attrs);
       }
-      attrs.put("recorded_pid", meta.pid());
+      attrs.put(Identity.RECORDED_PID, meta.pid());
     }
     if (meta != null && meta.port() == port && meta.pid() != null && meta.pid() == p.pid()) {
       return named.apply(meta);
@@ -194,9 +194,9 @@ final class KittyDashboardProof {
     }
     String project = String.valueOf(marker.get("project_dir"));
     String silence = health.error() != null ? health.error() : "HTTP " + health.status();
-    attrs.put("project_dir", project);
-    attrs.put("singleton_scope_id", project);
-    attrs.put("health", silence);
+    attrs.put(Identity.PROJECT_DIR, project);
+    attrs.put(Identity.SCOPE, project);
+    attrs.put(Identity.HEALTH, silence);
     // Silence is never evidence of staleness (ADR 18 addendum): a slow or stalled dashboard its
     // project names is still the live one; the records alone can make it an orphan.
     return Optional.of(

@@ -89,9 +89,9 @@ final class SpecKittyDashboardProof {
     }
     String project = call.get().project();
     int port = ctx.listener().port();
-    attrs.put("project_dir", project);
-    attrs.put("singleton_scope_id", project);
-    attrs.put("metadata_file", project + "/.kittify/.dashboard");
+    attrs.put(Identity.PROJECT_DIR, project);
+    attrs.put(Identity.SCOPE, project);
+    attrs.put(Identity.METADATA_FILE, project + "/.kittify/.dashboard");
     Optional<String> elsewhere =
         dev.kitty.api.DaemonProof.notTheListener(ctx, p, call.get().port());
     if (elsewhere.isPresent()) {
@@ -99,7 +99,7 @@ final class SpecKittyDashboardProof {
     }
     if (!health.okJson()) {
       String why = health.error() != null ? health.error() : "HTTP " + health.status();
-      attrs.put("health", why);
+      attrs.put(Identity.HEALTH, why);
       Optional<DashboardMetadata> meta = trustedMetadata(ctx, p, project);
       if (meta.isPresent() && names(meta.get(), p, port, call.get().token())) {
         return Identity.recordedLive(
@@ -173,7 +173,7 @@ final class SpecKittyDashboardProof {
           "metadata file " + path + " is malformed: " + e.getMessage(),
           attrs);
     }
-    attrs.put("recorded_pid", meta.pid());
+    attrs.put(Identity.RECORDED_PID, meta.pid());
     if (names(meta, p, port, call.get().token())) {
       return Identity.recordedLive(
           IdentitySource.METADATA_FILE, "the live dashboard on record for " + project, attrs);

@@ -64,7 +64,7 @@ public final class DevstackFamily implements Family {
     ProcessView p = process.get();
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("stack", p.cookies().get("KITTY_STACK"));
-    attrs.put("wrapper_pids", ctx.shellWrappers(p));
+    attrs.put(Identity.WRAPPER_PIDS, ctx.shellWrappers(p));
     Optional<Identity> launched = ctx.launchIdentity(p, id(), attrs);
     if (launched.isPresent()) {
       return launched.get();

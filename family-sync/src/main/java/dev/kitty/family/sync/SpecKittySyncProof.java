@@ -117,7 +117,7 @@ final class SpecKittySyncProof {
     String root = normalize(root(p).orElseThrow());
     attrs.put("spawn_shape", "spec-kitty");
     attrs.put("daemon_root", root);
-    attrs.put("singleton_scope_id", root);
+    attrs.put(Identity.SCOPE, root);
     attrs.put("executable", p.executable());
     Optional<Call> call = call(p);
     if (call.isEmpty()) {
@@ -136,7 +136,7 @@ final class SpecKittySyncProof {
     if (!health.okJson()) {
       // Silence is never staleness (ADR 18, 26): the one its record names stays the live one.
       String why = health.error() != null ? health.error() : "HTTP " + health.status();
-      attrs.put("health", why);
+      attrs.put(Identity.HEALTH, why);
       if (record.names(p, port, call.get().token())) {
         return Identity.recordedLive(
             IdentitySource.METADATA_FILE,
@@ -319,7 +319,7 @@ final class SpecKittySyncProof {
       return new Record(
           path, null, "singleton record " + path + " is malformed (" + e.getMessage() + ")", null);
     }
-    attrs.put("recorded_pid", r.pid());
+    attrs.put(Identity.RECORDED_PID, r.pid());
     String why;
     if (r.pid() == null) {
       why = path + " names no pid";

@@ -352,7 +352,7 @@ public final class SyncDaemon {
       given = null;
     }
     if (!(given instanceof String t) || !web.tokenMatches(t)) {
-      web.refused(x, "shutdown without the right token");
+      web.refused(x, "shutdown refused (wrong or missing token)");
       send(x, 403, Map.of("error", "wrong token"));
       return;
     }

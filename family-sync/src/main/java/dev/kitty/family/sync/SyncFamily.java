@@ -131,7 +131,7 @@ public final class SyncFamily implements Family {
     attrs.put("package_version", field(payload, owner, "package_version"));
     String scope = JsonFields.string(payload, "singleton_scope_id").orElse(null);
     String root = JsonFields.string(payload, "daemon_root").orElse(scope);
-    attrs.put("singleton_scope_id", scope);
+    attrs.put(Identity.SCOPE, scope);
     attrs.put("daemon_root", root);
     attrs.put("queue_db_path", field(payload, owner, "queue_db_path"));
     attrs.put("auth_scope", field(payload, owner, "auth_scope"));
@@ -232,7 +232,7 @@ public final class SyncFamily implements Family {
                 + "): which daemon is live is unknown",
             attrs);
       }
-      attrs.put("recorded_pid", rec.get("pid"));
+      attrs.put(Identity.RECORDED_PID, rec.get("pid"));
       recorded =
           rec.get("pid") instanceof Long rp
               && rp == p.pid()
@@ -295,11 +295,11 @@ public final class SyncFamily implements Family {
       return Optional.empty();
     }
     Map<String, Object> attrs = shapeAttributes(p);
-    attrs.put("singleton_scope_id", root.toString());
+    attrs.put(Identity.SCOPE, root.toString());
     attrs.put("daemon_root", root.toString());
     attrs.put("marker", markerPath.toString());
-    attrs.put("recorded_pid", p.pid());
-    attrs.put("health", reason(health));
+    attrs.put(Identity.RECORDED_PID, p.pid());
+    attrs.put(Identity.HEALTH, reason(health));
     return Optional.of(
         Identity.recordedLive(
             IdentitySource.MARKER,

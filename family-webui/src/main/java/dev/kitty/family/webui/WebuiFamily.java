@@ -66,7 +66,7 @@ public final class WebuiFamily implements Family {
     ProcessView p = process.get();
     List<Long> wrappers = ctx.shellWrappers(p);
     Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("wrapper_pids", wrappers);
+    attrs.put(Identity.WRAPPER_PIDS, wrappers);
     Optional<Identity> launched = ctx.launchIdentity(p, id(), attrs);
     if (launched.isPresent()) {
       return launched.get();

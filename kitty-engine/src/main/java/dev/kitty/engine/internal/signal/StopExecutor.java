@@ -222,15 +222,7 @@ public final class StopExecutor {
   }
 
   private static List<Long> wrapperPids(Candidate c) {
-    List<Long> out = new ArrayList<>();
-    if (c.identity().attributes().get("wrapper_pids") instanceof List<?> list) {
-      for (Object o : list) {
-        if (o instanceof Number n) {
-          out.add(n.longValue());
-        }
-      }
-    }
-    return out;
+    return c.identity().wrapperPids();
   }
 
   private void httpShutdown(List<Job> open, StopStep.HttpShutdown h) {
@@ -260,7 +252,7 @@ public final class StopExecutor {
 
   private Optional<String> token(Candidate c, StopStep.TokenSource source) {
     if (source == StopStep.TokenSource.METADATA_FILE
-        && c.identity().attributes().get("metadata_file") instanceof String file) {
+        && c.identity().metadataFile().orElse(null) instanceof String file) {
       var evidence = FileEvidenceReader.read(file);
       if (evidence.text() != null) {
         var lines = evidence.text().lines().map(String::strip).filter(x -> !x.isEmpty()).toList();
