@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +43,6 @@ import java.util.concurrent.TimeUnit;
 public final class DashboardDaemon {
 
   static final int PROTOCOL_VERSION = 1;
-
-  /**
-   * Open connections the server accepts at once (ADR 27): far above any honest use, below the
-   * descriptors a JVM gets, so a flood is refused instead of exhausting them.
-   */
-  static final int MAX_CONNECTIONS = 2048;
 
   /** What an unauthorised request is told. */
   static final String HINT =
@@ -130,17 +125,9 @@ public final class DashboardDaemon {
   }
 
   private int run() {
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    // A client that sends half a request is dropped after 5 s, and every exchange has a virtual
-    // thread of its own: idle or slow clients can never starve the health answer (a dashboard that
-    // did not answer in time was once taken for a stale one; ADR 18 addendum).
-    System.setProperty("sun.net.httpserver.maxReqTime", "5");
-    System.setProperty("sun.net.httpserver.maxRspTime", "30");
-    // A flood of connections is refused beyond this many instead of growing without bound.
-    System.setProperty("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
-    // The idle timer looks every second (the JDK's default is 10 s), so a connection that sends
-    // nothing is closed about 5 s after it opened, not 15.
-    System.setProperty("sun.net.httpserver.clockTick", "1000");
+    // Idle or slow clients must never starve the health answer: a dashboard that did not answer in
+    // time was once taken for a stale one (ADR 18 addendum).
+    LoopbackWeb.configureJdkServer();
     // Test-only (ISO-8601, e.g. PT3S): widens the window between launch and health so that a test
     // can interrupt a start inside it.
     String delay = System.getenv("KITTY_DASHBOARD_START_DELAY");
@@ -261,9 +248,12 @@ public final class DashboardDaemon {
       case "/dashboard.css" -> asset(x, "dashboard.css", "text/css");
       case "/api/shutdown" -> shutdown(x);
       case "/", "/api/state" -> {
-        if (path.equals("/")
-            && LoopbackWeb.query(x.getRequestURI().getRawQuery(), "token").isPresent()) {
-          login(x);
+        Optional<String> login =
+            path.equals("/")
+                ? LoopbackWeb.query(x.getRequestURI().getRawQuery(), "token")
+                : Optional.empty();
+        if (login.isPresent()) {
+          login(x, login.get());
         } else if (!web.authorised(x)) {
           unauthorised(x, path);
         } else if (path.equals("/")) {
@@ -281,9 +271,8 @@ public final class DashboardDaemon {
    * session cookie (HttpOnly) and the browser is sent to {@code /}, so that the token leaves the
    * address bar (the history keeps the first URL).
    */
-  private void login(HttpExchange x) throws IOException {
-    if (!web.tokenMatches(
-        LoopbackWeb.query(x.getRequestURI().getRawQuery(), "token").orElse(null))) {
+  private void login(HttpExchange x, String given) throws IOException {
+    if (!web.tokenMatches(given)) {
       unauthorised(x, "/");
       return;
     }

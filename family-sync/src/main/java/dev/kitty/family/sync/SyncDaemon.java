@@ -112,16 +112,8 @@ public final class SyncDaemon {
   }
 
   private int run() {
-    // Without TCP_NODELAY the server's header and body writes meet the client's delayed ACK: every
-    // health answer would take 40 ms, and a scan probes every daemon. Read once, at first use.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    // Half-sent requests are dropped after 5 s and every exchange has a virtual thread: idle
-    // clients never stall the health answer that proves this daemon is the live singleton.
-    System.setProperty("sun.net.httpserver.maxReqTime", "5");
-    System.setProperty("sun.net.httpserver.maxRspTime", "30");
-    // A flood of connections is refused beyond this many instead of growing without bound.
-    System.setProperty("jdk.httpserver.maxConnections", "2048");
-    System.setProperty("sun.net.httpserver.clockTick", "1000");
+    // Idle clients must never stall the health answer that proves this is the live singleton.
+    LoopbackWeb.configureJdkServer();
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);

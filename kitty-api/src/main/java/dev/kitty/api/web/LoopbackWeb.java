@@ -67,6 +67,25 @@ public final class LoopbackWeb {
   private final Consumer<String> log;
   private final AtomicLong refusals = new AtomicLong();
 
+  /** Open connections a server accepts at once: far above honest use, below a JVM's descriptors. */
+  public static final int MAX_CONNECTIONS = 2048;
+
+  /**
+   * Sets the JDK server's limits (ADR 27), before the first {@code HttpServer} is made: they are
+   * read once. TCP_NODELAY, or every answer meets the client's delayed ACK (40 ms a probe); a
+   * request must arrive within 5 s and an answer leave within 30 s; at most {@link
+   * #MAX_CONNECTIONS} connections; the idle timer ticks every second (the JDK's default is 10 s),
+   * so a connection that sends nothing is closed about 5 s after it opened, not 15. With a virtual
+   * thread per exchange, idle or slow clients never starve the health answer.
+   */
+  public static void configureJdkServer() {
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    System.setProperty("sun.net.httpserver.maxReqTime", "5");
+    System.setProperty("sun.net.httpserver.maxRspTime", "30");
+    System.setProperty("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+    System.setProperty("sun.net.httpserver.clockTick", "1000");
+  }
+
   /**
    * @param port the port this server listens on
    * @param token the secret that authorises a request; null for a server without one
@@ -249,8 +268,9 @@ public final class LoopbackWeb {
   }
 
   /**
-   * Reports a refusal, and whether the request carried this server's token: a refused request with
-   * the token is a browser that holds the cookie being used by another page.
+   * Reports a refusal to the server's log, with whether the request carried the token or this run's
+   * session: a refused request that carried them is a browser whose cookie another page is using.
+   * After {@value #LOGGED_REFUSALS} lines, one line per {@value #REFUSALS_PER_LINE_AFTER}.
    */
   public void refused(HttpExchange x, String why) {
     long n = refusals.incrementAndGet();

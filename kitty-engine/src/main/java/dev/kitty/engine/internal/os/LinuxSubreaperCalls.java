@@ -14,16 +14,25 @@ public final class LinuxSubreaperCalls {
   private static final int PR_SET_CHILD_SUBREAPER = 36;
   private static final int WNOHANG = 1;
 
+  // Linked on first use (each stub costs a cold start milliseconds) and kept: the subreaper reaps
+  // on every round of `up --foreground`.
+  private static volatile MethodHandle waitpid;
+
   private LinuxSubreaperCalls() {}
 
-  /** {@code prctl(PR_SET_CHILD_SUBREAPER, 1)}: whether it succeeded. */
   @SuppressWarnings("restricted")
+  private static MethodHandle bind(
+      String function, FunctionDescriptor type, Linker.Option... opts) {
+    Linker linker = Linker.nativeLinker();
+    return linker.downcallHandle(linker.defaultLookup().find(function).orElseThrow(), type, opts);
+  }
+
+  /** {@code prctl(PR_SET_CHILD_SUBREAPER, 1)}: whether it succeeded. */
   public static boolean setChildSubreaper() {
     try {
-      Linker linker = Linker.nativeLinker();
       MethodHandle prctl =
-          linker.downcallHandle(
-              linker.defaultLookup().find("prctl").orElseThrow(),
+          bind(
+              "prctl",
               FunctionDescriptor.of(
                   ValueLayout.JAVA_INT,
                   ValueLayout.JAVA_INT,
@@ -39,19 +48,21 @@ public final class LinuxSubreaperCalls {
   }
 
   /** {@code waitpid(pid, NULL, WNOHANG)}: whether it reaped {@code pid}. */
-  @SuppressWarnings("restricted")
   public static boolean reapNow(long pid) {
     try {
-      Linker linker = Linker.nativeLinker();
-      MethodHandle waitpid =
-          linker.downcallHandle(
-              linker.defaultLookup().find("waitpid").orElseThrow(),
-              FunctionDescriptor.of(
-                  ValueLayout.JAVA_INT,
-                  ValueLayout.JAVA_INT,
-                  ValueLayout.ADDRESS,
-                  ValueLayout.JAVA_INT));
-      return (int) waitpid.invokeExact((int) pid, MemorySegment.NULL, WNOHANG) == (int) pid;
+      MethodHandle w = waitpid;
+      if (w == null) {
+        w =
+            bind(
+                "waitpid",
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT));
+        waitpid = w;
+      }
+      return (int) w.invokeExact((int) pid, MemorySegment.NULL, WNOHANG) == (int) pid;
     } catch (Throwable e) {
       return false;
     }
