@@ -10,7 +10,8 @@
 #                                                       nothing to prove, then the floor)
 # Target: kitty ≤ 2x lsof|xargs kill in the same run, 0 left. Every process started carries
 # KITTY_TEST=$BENCH_COOKIE and is ended by PID at the end.
-# Usage: [KITTY=dist] REPS=5 bench/spec-kitty-dashboards.sh
+# Usage: [KITTY=dist|PATH] [ONLY=kitty] REPS=5 bench/spec-kitty-dashboards.sh
+#   ONLY=kitty measures the kitty column alone (bench/layout-compare.sh runs two builds so).
 set -euo pipefail
 . "$(dirname "$0")/fixtures/preamble.sh" skdash
 work=$(mktemp -d)
@@ -60,6 +61,10 @@ until_free() {
 } >"$out"
 for ((rep = 1; rep <= ${REPS:-5}; rep++)); do
   a=$(until_free "$KITTY" dashboard --cleanup)
+  if [ "${ONLY:-}" = kitty ]; then
+    echo "| $rep | $a | | | |" >>"$out"
+    continue
+  fi
   b=$(until_free 'lsof -t -iTCP:9237-9336 -sTCP:LISTEN | xargs -r kill')
   c=$(until_free 'kill -TERM "${started[@]}"')
   d=$(until_free '"$KITTY" scan sync; kill -TERM "${started[@]}"')

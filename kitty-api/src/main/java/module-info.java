@@ -4,7 +4,8 @@
  * plan as data, its runaway policy and how to launch its daemons. Nothing in this module can signal
  * a process: families describe, the engine acts.
  *
- * <p>{@link dev.kitty.api.web} holds the rules of the families' own loopback web servers.
+ * <p>{@link dev.kitty.api.support} holds helpers a family may use (a strict JSON reader, shared
+ * proof checks); {@link dev.kitty.api.web} the rules of the families' own loopback web servers.
  *
  * <p>Stability: experimental until 1.0.
  */
@@ -14,5 +15,6 @@ module dev.kitty.api {
   requires transitive jdk.httpserver;
 
   exports dev.kitty.api;
+  exports dev.kitty.api.support;
   exports dev.kitty.api.web;
 }

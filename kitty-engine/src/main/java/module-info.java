@@ -3,7 +3,10 @@
  * own module layer), discovers listeners and processes through one platform backend, classifies
  * every listener in a family range, and is the only code allowed to signal a process.
  *
- * <p>Only {@code dev.kitty.engine} is exported; everything under {@code internal} stays private.
+ * <p>Exported: {@code dev.kitty.engine} (the {@code Kitty} facade), {@code dev.kitty.engine.model}
+ * (the values it takes and answers, which depend on nothing else in the engine) and {@code
+ * dev.kitty.engine.audit} (the drop-in jar check). Everything under {@code internal} stays private
+ * (ADR 28).
  */
 module dev.kitty.engine {
   requires transitive dev.kitty.api;
@@ -11,6 +14,8 @@ module dev.kitty.engine {
   requires org.slf4j;
 
   exports dev.kitty.engine;
+  exports dev.kitty.engine.model;
+  exports dev.kitty.engine.audit;
 
   uses dev.kitty.api.Family;
 }

@@ -98,6 +98,12 @@ public record Identity(
   /** Attribute: why the daemon did not answer its health check, when it did not. */
   public static final String HEALTH = "health";
 
+  /** The launch cookie of a process kitty launched ({@code KITTY_LAUNCH_ID}). */
+  public static final String LAUNCH_ID = "launch_id";
+
+  /** The name of the launch (or stack service) a process belongs to. */
+  public static final String SERVICE = "service";
+
   /** The shell wrappers above the daemon ({@value #WRAPPER_PIDS}); empty when none. */
   public java.util.List<Long> wrapperPids() {
     java.util.List<Long> out = new java.util.ArrayList<>();

@@ -111,23 +111,31 @@ public interface ProbeContext {
    * live; a member of a launch kitty stopped, or whose start failed, is a leftover kitty proved it
    * started ({@code safe_auto}); a process older than the launch whose cookie it carries copied it,
    * and a cookie no record names proves nothing ({@code operator_required}). Empty when {@code p}
-   * carries no launch cookie: the family decides. Adds {@code launch_id}, {@code service} (the
-   * launch's name, or the {@code KITTY_SERVICE} cookie) and {@code recorded_pid} (the main process
-   * on record, which {@code kitty ghosts} compares with the socket's holders) to {@code attrs}.
+   * carries no launch cookie: the family decides.
+   *
+   * <p>A pure function: {@code attrs} is not changed. The verdict carries a copy of it with {@link
+   * Identity#LAUNCH_ID}, {@link Identity#SERVICE} (the launch's name, else the {@code
+   * KITTY_SERVICE} cookie) and {@link Identity#RECORDED_PID} (the main process on record, which
+   * {@code kitty ghosts} compares with the socket's holders) set; {@link #launchAttributes} gives
+   * the first two for a family's own verdict (added with {@code putIfAbsent}, as here, so that a
+   * family's own {@code service} stays).
+   *
+   * @param attrs the family's attributes for the verdict
    */
   default Optional<Identity> launchIdentity(
       ProcessView p, String familyId, java.util.Map<String, Object> attrs) {
     String cookie = p.cookies().get(ProcessView.LAUNCH_COOKIE);
     String family = p.cookies().get("KITTY_FAMILY");
-    attrs.put("launch_id", cookie);
-    attrs.putIfAbsent("service", p.cookies().get("KITTY_SERVICE"));
     if (cookie == null) {
       return Optional.empty();
     }
+    java.util.Map<String, Object> verdict = new java.util.LinkedHashMap<>(attrs);
+    launchAttributes(p).forEach(verdict::putIfAbsent);
+    verdict.put(Identity.LAUNCH_ID, cookie);
     if (family != null && !family.equals(familyId)) {
       return Optional.of(
           Identity.neverTouch(
-              IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, attrs));
+              IdentitySource.PROCESS_SHAPE, "launched by kitty for family " + family, verdict));
     }
     Optional<LaunchView> record = launch(cookie);
     if (record.isEmpty() || !record.get().family().equals(familyId)) {
@@ -135,12 +143,12 @@ public interface ProbeContext {
           Identity.operatorRequired(
               IdentitySource.PROCESS_SHAPE,
               "carries kitty launch cookie " + cookie + " but no launch record names it",
-              attrs));
+              verdict));
     }
     LaunchView r = record.get();
-    attrs.put("service", r.name());
+    verdict.put(Identity.SERVICE, r.name());
     if (r.pid() > 0) {
-      attrs.put("recorded_pid", r.pid());
+      verdict.put(Identity.RECORDED_PID, r.pid());
     }
     if (p.startTicks() < r.notBeforeTicks()) {
       return Optional.of(
@@ -149,14 +157,14 @@ public interface ProbeContext {
               "carries the cookie of launch "
                   + r.name()
                   + " but started before it: the cookie was copied, not inherited",
-              attrs));
+              verdict));
     }
     if (r.meantToRun()) {
       return Optional.of(
           Identity.recordedLive(
               IdentitySource.REGISTRY,
               "the live " + familyId + " launch '" + r.name() + "' on record",
-              attrs));
+              verdict));
     }
     if (r.stoppedAt() != null
         && p.startTime() != null
@@ -171,10 +179,22 @@ public interface ProbeContext {
                   + " but started after kitty stopped it ("
                   + r.stoppedAt()
                   + "): the cookie was copied, not inherited",
-              attrs));
+              verdict));
     }
     // Kitty stopped this launch (or its start failed): what still carries its cookie and started
     // while it ran is a leftover kitty proved it started.
-    return Optional.of(Identity.safeAuto(IdentitySource.REGISTRY, attrs));
+    return Optional.of(Identity.safeAuto(IdentitySource.REGISTRY, verdict));
+  }
+
+  /**
+   * What {@code p}'s launch cookies say, for the attributes of any verdict on it: {@link
+   * Identity#LAUNCH_ID} and {@link Identity#SERVICE} (each null when {@code p} carries no such
+   * cookie).
+   */
+  default java.util.Map<String, Object> launchAttributes(ProcessView p) {
+    java.util.Map<String, Object> attrs = new java.util.LinkedHashMap<>();
+    attrs.put(Identity.LAUNCH_ID, p.cookies().get(ProcessView.LAUNCH_COOKIE));
+    attrs.put(Identity.SERVICE, p.cookies().get("KITTY_SERVICE"));
+    return attrs;
   }
 }

@@ -141,7 +141,7 @@ class SessionReuseTest {
                       .map(v -> new Target(v.pid(), v.startTicks(), "webui"))
                       .toList();
               g.signalGroup(SID, members, dev.kitty.engine.internal.signal.Sig.TERM);
-              for (World.Sent s : w.sent) {
+              for (dev.kitty.testkit.RecordingSignaller.Sent s : w.sent) {
                 assertTrue(c.ours().contains(s.pid()), "seed " + seed + ": signalled " + s);
               }
             });

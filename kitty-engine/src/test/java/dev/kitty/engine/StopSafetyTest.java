@@ -8,6 +8,12 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.kitty.api.ListenerView;
 import dev.kitty.api.ProcessView;
+import dev.kitty.engine.model.Candidate;
+import dev.kitty.engine.model.FamilyInfo;
+import dev.kitty.engine.model.KittyException;
+import dev.kitty.engine.model.ScanReport;
+import dev.kitty.engine.model.StopProgress;
+import dev.kitty.engine.model.StopReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,7 +158,7 @@ class StopSafetyTest {
 
   private static void assertSafe(
       Before before, World after, String family, boolean autoOnly, String path) {
-    for (World.Sent s : after.sent) {
+    for (dev.kitty.testkit.RecordingSignaller.Sent s : after.sent) {
       ProcessView p = before.processes().get(s.pid());
       String where = path + " as " + family + ": " + s.sig() + " to " + s.pid();
       assertTrue(p != null, where + " which never existed");
@@ -360,7 +366,7 @@ class StopSafetyTest {
     List<Long> order =
         w.sent.stream()
             .filter(s -> s.sig() == dev.kitty.engine.internal.signal.Sig.TERM)
-            .map(World.Sent::pid)
+            .map(dev.kitty.testkit.RecordingSignaller.Sent::pid)
             .toList();
     assertEquals(
         List.of(17532L, 35368L, 40880L, 40900L, 40901L),
@@ -377,7 +383,7 @@ class StopSafetyTest {
     World w = seed002(dev.kitty.api.StopPlan.wrappersFirst(Duration.ofMillis(50)));
     StopReport r = w.kitty().cleanup(List.of("webui"), false, StopProgress.NONE);
     assertEquals(1, r.swept().size(), r.toString());
-    List<World.Sent> acted =
+    List<dev.kitty.testkit.RecordingSignaller.Sent> acted =
         w.sent.stream()
             .filter(
                 x ->
@@ -386,7 +392,7 @@ class StopSafetyTest {
             .toList();
     assertEquals(
         List.of(17532L, 35368L),
-        acted.subList(0, 2).stream().map(World.Sent::pid).toList(),
+        acted.subList(0, 2).stream().map(dev.kitty.testkit.RecordingSignaller.Sent::pid).toList(),
         "the wrappers first: " + acted);
     assertTrue(
         acted.subList(0, 2).stream()
@@ -394,7 +400,10 @@ class StopSafetyTest {
         acted.toString());
     assertEquals(
         Set.of(40880L, 40900L, 40901L),
-        new HashSet<>(acted.subList(2, acted.size()).stream().map(World.Sent::pid).toList()),
+        new HashSet<>(
+            acted.subList(2, acted.size()).stream()
+                .map(dev.kitty.testkit.RecordingSignaller.Sent::pid)
+                .toList()),
         "then the server and its workers: " + acted);
     assertTrue(w.processes.isEmpty(), "nothing of the tree is left: " + w.processes.keySet());
   }
@@ -491,7 +500,7 @@ class StopSafetyTest {
     assertEquals(
         List.of(
             dev.kitty.engine.internal.signal.Sig.TERM, dev.kitty.engine.internal.signal.Sig.KILL),
-        lone.sent.stream().map(World.Sent::sig).toList());
+        lone.sent.stream().map(dev.kitty.testkit.RecordingSignaller.Sent::sig).toList());
   }
 
   @Test

@@ -8,32 +8,34 @@ import dev.kitty.api.ListenerView;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
-import dev.kitty.engine.internal.discovery.ListenerScanner;
 import dev.kitty.engine.internal.discovery.Platform;
-import dev.kitty.engine.internal.discovery.ProcessNode;
-import dev.kitty.engine.internal.discovery.ProcessTable;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
+import dev.kitty.engine.model.Candidate;
+import dev.kitty.engine.model.FamilyInfo;
+import dev.kitty.engine.model.KittyOptions;
+import dev.kitty.testkit.RecordingSignaller;
+import dev.kitty.testkit.TestWorld;
+import dev.kitty.testkit.WorldPlatform;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntPredicate;
 
 /**
  * An in-memory machine for the safety properties: processes, listeners, families whose probes
  * recognise their own fixture daemons by a command-line word, and a signaller that records every
- * signal and lets TERM/KILL end the process. Nothing here touches a real process.
+ * signal and lets TERM/KILL end the process: the testkit's {@link TestWorld} with the fixture
+ * families and a world that changes between the scan and the first signal. Nothing here touches a
+ * real process.
  */
-final class World {
+final class World extends TestWorld {
 
-  static final int UID = 1000;
+  static final int UID = TestWorld.UID;
 
   /**
    * A family that claims processes whose argv[0] is "own:ID" (operator) or "stale:ID" (safe_auto).
@@ -68,11 +70,8 @@ final class World {
     }
   }
 
-  /** One recorded signal: the process as it was when the signal was sent. */
-  record Sent(long pid, long startTicks, dev.kitty.engine.internal.signal.Sig sig) {}
-
-  final Map<Long, ProcessView> processes = new ConcurrentHashMap<>();
-  final List<ListenerView> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Every signal goes here. */
+  final RecordingSignaller signals = new RecordingSignaller(this);
 
   /**
    * Listeners that appear once the stop phase begins, between the scan and the first signal: a
@@ -81,17 +80,17 @@ final class World {
   final Map<Long, Integer> lateListeners = new java.util.LinkedHashMap<>();
 
   final List<FamilyInfo> families = new ArrayList<>();
-  final List<Sent> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+  final List<RecordingSignaller.Sent> sent = signals.sent;
 
   /** Pids whose process is replaced by another one (new start time) once the stop phase begins. */
   final Set<Long> reuseAfterScan = new HashSet<>();
 
-  final Set<Long> ignoresSignals = new HashSet<>();
+  final Set<Long> ignoresSignals = signals.ignoresSignals;
 
   /**
    * Pids whose signals fail with EPERM (another user's process as far as the kernel is concerned).
    */
-  final Set<Long> refusesWithEperm = new HashSet<>();
+  final Set<Long> refusesWithEperm = signals.refusesWithEperm;
 
   private volatile boolean stopPhase;
 
@@ -120,8 +119,9 @@ final class World {
     return this;
   }
 
-  World process(long pid, long ppid, int uid, String... args) {
-    processes.put(pid, view(pid, ppid, uid, pid * 10, args));
+  @Override
+  public World process(long pid, long ppid, int uid, String... args) {
+    super.process(pid, ppid, uid, args);
     return this;
   }
 
@@ -132,7 +132,7 @@ final class World {
   World launched(long pid, String launchId, Instant start) {
     processes.put(
         pid,
-        new ProcessView(
+        view(
             pid,
             1,
             pid,
@@ -143,12 +143,7 @@ final class World {
             start,
             "daemon",
             List.of("daemon"),
-            null,
-            null,
-            1,
-            "S",
-            Map.of(ProcessView.LAUNCH_COOKIE, launchId),
-            true));
+            Map.of(ProcessView.LAUNCH_COOKIE, launchId)));
     return this;
   }
 
@@ -159,7 +154,7 @@ final class World {
   World inSession(long pid, long ppid, long sid, long startTicks, String launchId, String arg) {
     processes.put(
         pid,
-        new ProcessView(
+        view(
             pid,
             ppid,
             sid,
@@ -170,38 +165,13 @@ final class World {
             Instant.EPOCH,
             arg,
             List.of(arg),
-            null,
-            null,
-            1,
-            "S",
-            launchId == null ? Map.of() : Map.of(ProcessView.LAUNCH_COOKIE, launchId),
-            true));
+            launchId == null ? Map.of() : Map.of(ProcessView.LAUNCH_COOKIE, launchId)));
     return this;
   }
 
-  private static ProcessView view(long pid, long ppid, int uid, long start, String... args) {
-    return new ProcessView(
-        pid,
-        ppid,
-        pid,
-        pid,
-        uid,
-        "u" + uid,
-        start,
-        Instant.EPOCH,
-        args.length == 0 ? "x" : args[0],
-        List.of(args),
-        null,
-        null,
-        1,
-        "S",
-        Map.of(),
-        true);
-  }
-
-  World listener(int port, Long... holders) {
-    listeners.add(
-        new ListenerView("127.0.0.1", port, false, listeners.size() + 1, List.of(holders)));
+  @Override
+  public World listener(int port, Long... holders) {
+    super.listener(port, holders);
     return this;
   }
 
@@ -224,6 +194,11 @@ final class World {
     return Kitty.of(options, platform(), new FamilyRegistry(families, List.of()), signaller);
   }
 
+  @Override
+  public void beforeSingleLookup() {
+    beginStopPhase();
+  }
+
   private synchronized void beginStopPhase() {
     if (!stopPhase) {
       stopPhase = true;
@@ -234,104 +209,36 @@ final class World {
     }
   }
 
-  private Optional<ProcessView> current(long pid) {
+  @Override
+  public Optional<ProcessView> current(long pid) {
     if (stopPhase && reuseAfterScan.contains(pid) && processes.containsKey(pid)) {
       ProcessView old = processes.get(pid);
       // The pid now names a different process: same number, later start time, not ours.
-      processes.put(pid, view(pid, 1, old.uid(), old.startTicks() + 7, "reused"));
+      processes.put(
+          pid,
+          view(
+              pid,
+              1,
+              pid,
+              pid,
+              old.uid(),
+              old.user(),
+              old.startTicks() + 7,
+              Instant.EPOCH,
+              "reused",
+              List.of("reused"),
+              Map.of()));
       reuseAfterScan.remove(pid);
     }
     return Optional.ofNullable(processes.get(pid));
   }
 
   Platform platform() {
-    ProcessTable table =
-        new ProcessTable() {
-          @Override
-          public Map<Long, ProcessNode> nodes() {
-            Map<Long, ProcessNode> out = new LinkedHashMap<>();
-            for (long pid : new ArrayList<>(processes.keySet())) {
-              current(pid).ifPresent(p -> out.put(pid, toNode(p)));
-            }
-            return out;
-          }
-
-          @Override
-          public Optional<ProcessNode> node(long pid) {
-            // Only the gate and the stop executor poll single nodes: the stop phase has begun.
-            beginStopPhase();
-            return current(pid).map(World::toNode);
-          }
-
-          @Override
-          public Optional<ProcessView> view(long pid) {
-            return current(pid);
-          }
-
-          @Override
-          public int currentUid() {
-            return UID;
-          }
-        };
-    ListenerScanner scanner =
-        (IntPredicate ports) -> {
-          List<ListenerView> out = new ArrayList<>();
-          for (ListenerView l : listeners) {
-            List<Long> alive = l.holderPids().stream().filter(processes::containsKey).toList();
-            if (!alive.isEmpty() && ports.test(l.port())) {
-              out.add(l.withHolders(alive));
-            }
-          }
-          return out;
-        };
-    return new Platform("world", Platform.Os.OTHER, table, scanner);
+    return WorldPlatform.of(this, "world");
   }
 
-  static ProcessNode toNode(ProcessView p) {
-    return new ProcessNode(p.pid(), p.ppid(), p.pgid(), p.startTicks(), p.state(), p.command());
-  }
-
-  dev.kitty.engine.internal.signal.Signaller signaller() {
-    return new dev.kitty.engine.internal.signal.Signaller() {
-      @Override
-      public String name() {
-        return "recording";
-      }
-
-      @Override
-      public boolean canFreeze() {
-        return true;
-      }
-
-      @Override
-      public String send(
-          long pid, long startTicks, dev.kitty.engine.internal.signal.Sig sig, Platform platform) {
-        ProcessView p = processes.get(pid);
-        if (p == null) {
-          return "gone";
-        }
-        if (refusesWithEperm.contains(pid)) {
-          return "EPERM: operation not permitted";
-        }
-        sent.add(new Sent(pid, p.startTicks(), sig));
-        if ((sig == dev.kitty.engine.internal.signal.Sig.TERM
-                || sig == dev.kitty.engine.internal.signal.Sig.KILL)
-            && !ignoresSignals.contains(pid)) {
-          processes.remove(pid);
-        }
-        return null;
-      }
-
-      @Override
-      public String sendGroup(long pgid, dev.kitty.engine.internal.signal.Sig sig) {
-        for (ProcessView p : new ArrayList<>(processes.values())) {
-          if (p.pgid() == pgid) {
-            send(p.pid(), p.startTicks(), sig, null);
-          }
-        }
-        return null;
-      }
-    };
+  RecordingSignaller signaller() {
+    return signals;
   }
 
   /** The family whose range holds {@code port}, if any. */

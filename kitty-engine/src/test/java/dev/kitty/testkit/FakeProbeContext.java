@@ -15,17 +15,20 @@ import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A probe context for unit tests of a family's {@code identify}: a listener, a few processes,
- * canned HTTP answers and files. Live behaviour is tested on real processes elsewhere; this pins
- * the family's decision table on recorded inputs.
+ * A probe context for unit tests of a family's {@code identify}: one listener of a {@link
+ * TestWorld}, its processes, and the canned HTTP answers and files a probe reads. Live behaviour is
+ * tested on real processes elsewhere; this pins the family's decision table on recorded inputs. A
+ * family's tests use this rather than the engine's own probe context because the engine's internals
+ * are closed to the family modules (ADR 28).
  */
 public final class FakeProbeContext implements ProbeContext {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final PortRange range;
+  private final TestWorld world = new TestWorld();
   private final ListenerView listener;
-  private final Map<Long, ProcessView> processes = new HashMap<>();
+  private final Map<Long, ProcessView> processes = world.processes;
   private final Map<String, HttpAnswer> http = new HashMap<>();
   private final Map<String, FileEvidence> files = new HashMap<>();
   private final Map<String, java.util.function.Function<String, Object>> responders =
@@ -33,13 +36,14 @@ public final class FakeProbeContext implements ProbeContext {
   private final Map<String, dev.kitty.api.LaunchView> launches = new HashMap<>();
   private final List<String> asked = new java.util.ArrayList<>();
   private final Map<String, HttpAnswer> queryRefusals = new HashMap<>();
-  private int uid = 1000;
+  private int uid = TestWorld.UID;
   private final Map<String, String> environment = new HashMap<>();
 
   /** A context for a listener on {@code port} held by {@code holders}. */
   public FakeProbeContext(PortRange range, int port, Long... holders) {
     this.range = range;
-    this.listener = new ListenerView("127.0.0.1", port, false, 1, List.of(holders));
+    world.listener(port, holders);
+    this.listener = world.listeners.getFirst();
   }
 
   /** A process of the current user. */
@@ -47,23 +51,8 @@ public final class FakeProbeContext implements ProbeContext {
       long pid, long ppid, List<String> args, Map<String, String> cookies) {
     String command =
         args.isEmpty() ? "" : args.getFirst().substring(args.getFirst().lastIndexOf('/') + 1);
-    return new ProcessView(
-        pid,
-        ppid,
-        pid,
-        pid,
-        1000,
-        "dev",
-        pid * 10,
-        Instant.EPOCH,
-        command,
-        args,
-        null,
-        null,
-        1,
-        "S",
-        cookies,
-        true);
+    return TestWorld.view(
+        pid, ppid, pid, pid, TestWorld.UID, "dev", pid * 10, Instant.EPOCH, command, args, cookies);
   }
 
   /** Puts a launch on kitty's record, found by its cookie. */

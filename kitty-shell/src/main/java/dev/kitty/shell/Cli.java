@@ -1,14 +1,43 @@
 package dev.kitty.shell;
 
 import dev.kitty.engine.Kitty;
-import dev.kitty.engine.KittyException;
+import dev.kitty.engine.model.KittyException;
+import dev.kitty.shell.command.CleanupCommand;
+import dev.kitty.shell.command.DashboardCommand;
+import dev.kitty.shell.command.DoctorCommand;
+import dev.kitty.shell.command.DownCommand;
+import dev.kitty.shell.command.EnsureCommand;
+import dev.kitty.shell.command.ExitCodes;
+import dev.kitty.shell.command.FamiliesCommand;
+import dev.kitty.shell.command.FrontEnds;
+import dev.kitty.shell.command.GhostsCommand;
+import dev.kitty.shell.command.KillCommand;
+import dev.kitty.shell.command.KittyCommand;
+import dev.kitty.shell.command.LogsCommand;
+import dev.kitty.shell.command.MapCommand;
+import dev.kitty.shell.command.PsCommand;
+import dev.kitty.shell.command.RestartCommand;
+import dev.kitty.shell.command.ScanCommand;
+import dev.kitty.shell.command.Session;
+import dev.kitty.shell.command.ShellCommand;
+import dev.kitty.shell.command.StartCommand;
+import dev.kitty.shell.command.StatusCommand;
+import dev.kitty.shell.command.StopCommand;
+import dev.kitty.shell.command.SyncCommand;
+import dev.kitty.shell.command.TreeCommand;
+import dev.kitty.shell.command.UpCommand;
+import dev.kitty.shell.command.WatchCommand;
+import dev.kitty.shell.interactive.BatchRunner;
+import dev.kitty.shell.interactive.CommandTree;
+import dev.kitty.shell.interactive.InteractiveShell;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Builds the picocli tree for one front end, with kitty's error handling and exit codes. */
-final class Cli {
+public final class Cli {
 
   private Cli() {}
 
@@ -39,9 +68,49 @@ final class Cli {
           GenerateDocsCommand.class,
           CommandLine.HelpCommand.class);
 
+  /** The tree the front ends run their lines with. */
+  public static final CommandTree TREE =
+      new CommandTree() {
+        @Override
+        public CommandLine whole(Session session, KittyCommand.Globals inherited) {
+          return build(session, inherited);
+        }
+
+        @Override
+        public CommandLine forArgs(Session session, KittyCommand.Globals inherited, String[] args) {
+          return Cli.forArgs(session, inherited, args);
+        }
+      };
+
+  /** The batch runner and the shell, over {@link #TREE}. */
+  static final FrontEnds FRONT_ENDS =
+      new FrontEnds() {
+        @Override
+        public int script(
+            Session session, KittyCommand.Globals globals, boolean failFast, String script) {
+          return new BatchRunner(session, globals, failFast, TREE).runScript("-c", script, true);
+        }
+
+        @Override
+        public int file(
+            Session session, KittyCommand.Globals globals, boolean failFast, Path file) {
+          return new BatchRunner(session, globals, failFast, TREE).runFile(file);
+        }
+
+        @Override
+        public int stdin(Session session, KittyCommand.Globals globals, boolean failFast) {
+          return new BatchRunner(session, globals, failFast, TREE).runStdin();
+        }
+
+        @Override
+        public int shell(Session session, KittyCommand.Globals globals) {
+          return new InteractiveShell(session, globals, TREE).run();
+        }
+      };
+
   /** The whole tree: for the shell, completion, help and the generated docs. */
-  static CommandLine build(Session session, KittyCommand.Globals inherited) {
-    CommandLine cl = new CommandLine(new KittyCommand(session, inherited));
+  public static CommandLine build(Session session, KittyCommand.Globals inherited) {
+    CommandLine cl = new CommandLine(new KittyCommand(session, inherited, FRONT_ENDS));
     COMMANDS.forEach(c -> cl.addSubcommand(c));
     return configure(cl, session);
   }
@@ -54,7 +123,7 @@ final class Cli {
    * command is suggested from the whole tree), {@code help} — gets the whole tree.
    */
   static CommandLine forArgs(Session session, KittyCommand.Globals inherited, String[] args) {
-    CommandLine cl = new CommandLine(new KittyCommand(session, inherited));
+    CommandLine cl = new CommandLine(new KittyCommand(session, inherited, FRONT_ENDS));
     Class<?> named = named(cl, args);
     if (named == null) {
       COMMANDS.forEach(c -> cl.addSubcommand(c));
@@ -177,7 +246,7 @@ final class Cli {
     error.put("message", message);
     error.put("exit_code", code);
     PrintWriter out = cl.getOut();
-    out.println(dev.kitty.api.JsonText.write(java.util.Map.of("error", error)));
+    out.println(dev.kitty.api.support.JsonText.write(java.util.Map.of("error", error)));
     out.flush();
   }
 

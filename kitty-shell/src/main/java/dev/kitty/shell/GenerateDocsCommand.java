@@ -1,5 +1,7 @@
 package dev.kitty.shell;
 
+import dev.kitty.shell.command.ExitCodes;
+import dev.kitty.shell.command.KittyCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package dev.kitty.shell;
 
+import dev.kitty.shell.command.ExitCodes;
+import dev.kitty.shell.command.KittyCommand;
+import dev.kitty.shell.command.Session;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +16,7 @@ public final class Main {
     // The one command that needs nothing of the rest: answered before the command tree (40 command
     // classes read by reflection) is built. `kitty --version` is what tools call to find kitty.
     if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-      System.out.println(version());
+      System.out.println(KittyCommand.version());
       System.exit(ExitCodes.OK);
     }
     // slf4j-simple: diagnostics to stderr, quiet unless something is wrong.
@@ -28,12 +31,6 @@ public final class Main {
     out.flush();
     err.flush();
     System.exit(code);
-  }
-
-  /** {@code kitty VERSION}: the version of this module (of the build), "dev" without one. */
-  static String version() {
-    var descriptor = Main.class.getModule().getDescriptor();
-    return "kitty " + (descriptor == null ? "dev" : descriptor.rawVersion().orElse("dev"));
   }
 
   /** Runs one kitty invocation in this JVM; the tests' entry point. */

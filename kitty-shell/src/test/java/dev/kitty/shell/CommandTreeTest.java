@@ -3,6 +3,9 @@ package dev.kitty.shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kitty.shell.command.KittyCommand;
+import dev.kitty.shell.command.Session;
+import dev.kitty.shell.interactive.Tokenizer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

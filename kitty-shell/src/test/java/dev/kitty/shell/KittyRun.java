@@ -1,5 +1,6 @@
 package dev.kitty.shell;
 
+import dev.kitty.shell.command.Session;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -10,12 +11,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Runs kitty in this JVM with an isolated environment and captures what it printed. */
-final class KittyRun {
+public final class KittyRun {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** What kitty answered to {@code args}. */
-  record Result(int code, String out, String err, List<String> args) {
+  public record Result(int code, String out, String err, List<String> args) {
     /**
      * The one JSON document printed, held to its published schema (docs/schemas): every document a
      * test reads is also a test of the schema.
@@ -32,7 +33,7 @@ final class KittyRun {
   }
 
   /** An environment whose state and config live under {@code home} and nowhere else. */
-  static Map<String, String> env(Path home) {
+  public static Map<String, String> env(Path home) {
     Map<String, String> env = new HashMap<>();
     env.put("KITTY_STATE_DIR", home.resolve("state").toString());
     env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
@@ -40,7 +41,7 @@ final class KittyRun {
     return env;
   }
 
-  static Result run(Map<String, String> env, String... args) {
+  public static Result run(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Session session =

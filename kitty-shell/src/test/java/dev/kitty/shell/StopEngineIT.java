@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kitty.shell.command.Session;
 import dev.kitty.testkit.FixtureDaemons;
 import dev.kitty.testkit.SpecKittyFixtures;
 import dev.kitty.testkit.TrackedProcesses;

@@ -1,8 +1,8 @@
 package dev.kitty.bench;
 
 import dev.kitty.api.Family;
-import dev.kitty.engine.FamilyInfo;
-import dev.kitty.engine.ScanReport;
+import dev.kitty.engine.model.FamilyInfo;
+import dev.kitty.engine.model.ScanReport;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.identity.Classifier;
 import dev.kitty.engine.internal.registry.FamilyRegistry;

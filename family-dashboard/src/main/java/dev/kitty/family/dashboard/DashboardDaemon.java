@@ -2,8 +2,8 @@ package dev.kitty.family.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.kitty.api.DaemonProof;
-import dev.kitty.api.JsonText;
+import dev.kitty.api.support.DaemonProof;
+import dev.kitty.api.support.JsonText;
 import dev.kitty.api.web.LoopbackWeb;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,18 +1,18 @@
 package dev.kitty.family.dashboard;
 
-import dev.kitty.api.DaemonProof;
 import dev.kitty.api.Family;
 import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
-import dev.kitty.api.JsonFields;
 import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
 import dev.kitty.api.StopStep;
+import dev.kitty.api.support.DaemonProof;
+import dev.kitty.api.support.JsonFields;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

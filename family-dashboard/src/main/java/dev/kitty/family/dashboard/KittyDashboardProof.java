@@ -1,13 +1,13 @@
 package dev.kitty.family.dashboard;
 
-import dev.kitty.api.DaemonProof;
 import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
-import dev.kitty.api.JsonFields;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
+import dev.kitty.api.support.DaemonProof;
+import dev.kitty.api.support.JsonFields;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -4,9 +4,9 @@ import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
-import dev.kitty.api.JsonFields;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
+import dev.kitty.api.support.JsonFields;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -93,7 +93,7 @@ final class SpecKittyDashboardProof {
     attrs.put(Identity.SCOPE, project);
     attrs.put(Identity.METADATA_FILE, project + "/.kittify/.dashboard");
     Optional<String> elsewhere =
-        dev.kitty.api.DaemonProof.notTheListener(ctx, p, call.get().port());
+        dev.kitty.api.support.DaemonProof.notTheListener(ctx, p, call.get().port());
     if (elsewhere.isPresent()) {
       return Identity.operatorRequired(IdentitySource.PROCESS_SHAPE, elsewhere.get(), attrs);
     }
@@ -129,7 +129,7 @@ final class SpecKittyDashboardProof {
           attrs);
     }
     if (answeredToken == null
-        || !dev.kitty.api.DaemonProof.proofMatches(call.get().token(), answeredToken)) {
+        || !dev.kitty.api.support.DaemonProof.proofMatches(call.get().token(), answeredToken)) {
       return Identity.operatorRequired(
           IdentitySource.HEALTH,
           "its health answer does not hold the token of its own command line: a look-alike",
@@ -220,7 +220,7 @@ final class SpecKittyDashboardProof {
     }
     return meta.token() == null
         || token.isEmpty()
-        || dev.kitty.api.DaemonProof.proofMatches(token, meta.token());
+        || dev.kitty.api.support.DaemonProof.proofMatches(token, meta.token());
   }
 
   private static Optional<DashboardMetadata> trustedMetadata(

@@ -6,9 +6,9 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.kitty.api.CleanupClass;
-import dev.kitty.api.DaemonProof;
 import dev.kitty.api.Identity;
-import dev.kitty.api.JsonText;
+import dev.kitty.api.support.DaemonProof;
+import dev.kitty.api.support.JsonText;
 import dev.kitty.testkit.FakeProbeContext;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

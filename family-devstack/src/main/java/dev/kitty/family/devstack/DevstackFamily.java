@@ -69,6 +69,7 @@ public final class DevstackFamily implements Family {
     if (launched.isPresent()) {
       return launched.get();
     }
+    ctx.launchAttributes(p).forEach(attrs::putIfAbsent);
     if (DEV_TOOLS.contains(p.command())) {
       // The seed's pkill -f list is the anti-pattern: a name is a reason to look, never to kill.
       return Identity.operatorRequired(

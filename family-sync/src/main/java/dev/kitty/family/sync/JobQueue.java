@@ -1,6 +1,6 @@
 package dev.kitty.family.sync;
 
-import dev.kitty.api.JsonText;
+import dev.kitty.api.support.JsonText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,10 +4,10 @@ import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
-import dev.kitty.api.JsonFields;
-import dev.kitty.api.JsonText;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
+import dev.kitty.api.support.JsonFields;
+import dev.kitty.api.support.JsonText;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,7 +128,7 @@ final class SpecKittySyncProof {
     }
     int port = ctx.listener().port();
     Optional<String> elsewhere =
-        dev.kitty.api.DaemonProof.notTheListener(ctx, p, call.get().port());
+        dev.kitty.api.support.DaemonProof.notTheListener(ctx, p, call.get().port());
     if (elsewhere.isPresent()) {
       return Identity.operatorRequired(IdentitySource.PROCESS_SHAPE, elsewhere.get(), attrs);
     }
@@ -207,7 +207,7 @@ final class SpecKittySyncProof {
       Map<String, Object> h,
       Map<String, Object> owner) {
     String token = JsonFields.string(h, "token").orElse(null);
-    if (token == null || !dev.kitty.api.DaemonProof.proofMatches(call.token(), token)) {
+    if (token == null || !dev.kitty.api.support.DaemonProof.proofMatches(call.token(), token)) {
       return "its health answer does not hold the token of its own command line";
     }
     Optional<String> scope = JsonFields.string(h, "singleton_scope_id");
@@ -249,7 +249,7 @@ final class SpecKittySyncProof {
             return ownerFile.path() + " names its pid with port " + o.get("port");
           }
           if (!(o.get("token") instanceof String ot)
-              || !dev.kitty.api.DaemonProof.proofMatches(call.token(), ot)) {
+              || !dev.kitty.api.support.DaemonProof.proofMatches(call.token(), ot)) {
             return ownerFile.path() + " names its pid with another token";
           }
         }
@@ -276,7 +276,7 @@ final class SpecKittySyncProof {
           && parsed.pid() == p.pid()
           && parsed.port() == port
           && parsed.token() != null
-          && dev.kitty.api.DaemonProof.proofMatches(token, parsed.token());
+          && dev.kitty.api.support.DaemonProof.proofMatches(token, parsed.token());
     }
   }
 

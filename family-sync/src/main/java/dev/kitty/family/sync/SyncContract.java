@@ -10,7 +10,7 @@ import java.util.HexFormat;
 /**
  * The identity contract the sync daemon and the sync probe share (ADR 14): where a daemon's root,
  * marker and queue live, and which versions are current. How a health answer proves that the
- * process answering knows the nonce in its marker is {@link dev.kitty.api.DaemonProof}.
+ * process answering knows the nonce in its marker is {@link dev.kitty.api.support.DaemonProof}.
  */
 public final class SyncContract {
 

@@ -1,19 +1,19 @@
 package dev.kitty.family.sync;
 
-import dev.kitty.api.DaemonProof;
 import dev.kitty.api.Family;
 import dev.kitty.api.FileEvidence;
 import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
-import dev.kitty.api.JsonFields;
-import dev.kitty.api.JsonText;
 import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
 import dev.kitty.api.StopStep;
+import dev.kitty.api.support.DaemonProof;
+import dev.kitty.api.support.JsonFields;
+import dev.kitty.api.support.JsonText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

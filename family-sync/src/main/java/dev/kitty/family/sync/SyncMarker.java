@@ -1,6 +1,6 @@
 package dev.kitty.family.sync;
 
-import dev.kitty.api.JsonText;
+import dev.kitty.api.support.JsonText;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ record SyncMarker(
 
   String toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("schema_version", dev.kitty.api.DaemonProof.MARKER_SCHEMA_VERSION);
+    m.put("schema_version", dev.kitty.api.support.DaemonProof.MARKER_SCHEMA_VERSION);
     m.put("daemon_family", "sync");
     m.put("nonce", nonce);
     m.put("pid", pid);

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kitty.api.CleanupClass;
-import dev.kitty.api.DaemonProof;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
-import dev.kitty.api.JsonText;
+import dev.kitty.api.support.DaemonProof;
+import dev.kitty.api.support.JsonText;
 import dev.kitty.testkit.FakeProbeContext;
 import dev.kitty.testkit.SpecKittyFixtures;
 import java.nio.file.Path;

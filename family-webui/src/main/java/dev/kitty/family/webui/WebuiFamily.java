@@ -71,6 +71,7 @@ public final class WebuiFamily implements Family {
     if (launched.isPresent()) {
       return launched.get();
     }
+    ctx.launchAttributes(p).forEach(attrs::putIfAbsent);
     if (!wrappers.isEmpty()) {
       return Identity.operatorRequired(
           IdentitySource.PROCESS_SHAPE,

@@ -2,7 +2,7 @@ package dev.kitty.api.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.kitty.api.DaemonProof;
+import dev.kitty.api.support.DaemonProof;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;

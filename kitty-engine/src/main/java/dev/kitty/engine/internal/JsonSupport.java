@@ -32,7 +32,7 @@ public final class JsonSupport {
     try {
       // kitty-api's reader, not Jackson: a scan reads health answers, and the first use of a
       // Jackson mapper costs a cold CLI ~40 ms of initialisation for a 500-byte answer.
-      return dev.kitty.api.JsonText.parseObject(t);
+      return dev.kitty.api.support.JsonText.parseObject(t);
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -4,9 +4,9 @@ import dev.kitty.api.Family;
 import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
-import dev.kitty.api.JsonFields;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
+import dev.kitty.api.support.JsonFields;
 import java.util.Map;
 
 /**

@@ -3,6 +3,7 @@ package dev.kitty.engine.internal.launch;
 import dev.kitty.api.ProcessView;
 import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.discovery.ProcessTable;
+import dev.kitty.engine.internal.state.LaunchRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

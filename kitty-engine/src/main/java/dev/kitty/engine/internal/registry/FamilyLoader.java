@@ -2,8 +2,8 @@ package dev.kitty.engine.internal.registry;
 
 import dev.kitty.api.Family;
 import dev.kitty.api.PortRange;
-import dev.kitty.engine.FamilyInfo;
-import dev.kitty.engine.Rejection;
+import dev.kitty.engine.model.FamilyInfo;
+import dev.kitty.engine.model.Rejection;
 import java.io.IOException;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;
@@ -199,7 +199,7 @@ public final class FamilyLoader {
     // A family describes; only the engine's gate signals. A jar that could signal is refused.
     List<String> signalling;
     try {
-      signalling = dev.kitty.engine.JarAudit.signallingReferences(jar);
+      signalling = dev.kitty.engine.audit.JarAudit.signallingReferences(jar);
     } catch (RuntimeException e) {
       rejected.add(new Rejection(source, null, "not a readable module jar: " + e.getMessage()));
       return List.of();

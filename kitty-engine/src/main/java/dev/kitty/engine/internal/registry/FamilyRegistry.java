@@ -1,7 +1,7 @@
 package dev.kitty.engine.internal.registry;
 
-import dev.kitty.engine.FamilyInfo;
-import dev.kitty.engine.Rejection;
+import dev.kitty.engine.model.FamilyInfo;
+import dev.kitty.engine.model.Rejection;
 import java.util.List;
 import java.util.Optional;
 

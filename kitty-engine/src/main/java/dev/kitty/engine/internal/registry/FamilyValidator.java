@@ -1,7 +1,7 @@
 package dev.kitty.engine.internal.registry;
 
 import dev.kitty.api.PortRange;
-import dev.kitty.engine.FamilyInfo;
+import dev.kitty.engine.model.FamilyInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.kitty.engine.internal.registry;
 
 import dev.kitty.api.PortRange;
-import dev.kitty.engine.KittyException;
 import dev.kitty.engine.internal.JsonSupport;
+import dev.kitty.engine.model.KittyException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -48,7 +48,7 @@ public final class AuditLog {
    * every stop, and a stop that prints no JSON should not start Jackson for it (≈ 100 ms cold).
    */
   static String json(Map<String, Object> line) {
-    return dev.kitty.api.JsonText.write(line);
+    return dev.kitty.api.support.JsonText.write(line);
   }
 
   /**

@@ -1,11 +1,11 @@
 package dev.kitty.engine.internal.signal;
 
 import dev.kitty.api.ListenerView;
-import dev.kitty.engine.FamilyInfo;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.discovery.ProcessSnapshot;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
+import dev.kitty.engine.model.FamilyInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

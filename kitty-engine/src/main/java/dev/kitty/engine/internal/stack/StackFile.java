@@ -1,9 +1,9 @@
 package dev.kitty.engine.internal.stack;
 
 import dev.kitty.api.PortRange;
-import dev.kitty.engine.KittyException;
 import dev.kitty.engine.internal.JsonSupport;
-import dev.kitty.engine.internal.launch.LaunchRecord;
+import dev.kitty.engine.internal.state.LaunchRecord;
+import dev.kitty.engine.model.KittyException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.kitty.engine.internal.state;
 
-import dev.kitty.engine.StateRecord;
 import dev.kitty.engine.internal.JsonSupport;
+import dev.kitty.engine.model.StateRecord;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -77,9 +77,10 @@ public final class StateStore {
   /**
    * Writes {@code text} to {@code file} atomically, mode 0600 (records hold tokens).
    *
-   * @throws dev.kitty.engine.KittyException.BadInput when the state dir is read-only or not kitty's
-   *     user's to write
-   * @throws dev.kitty.engine.KittyException.Failed when the write fails otherwise (a full disk)
+   * @throws dev.kitty.engine.model.KittyException.BadInput when the state dir is read-only or not
+   *     kitty's user's to write
+   * @throws dev.kitty.engine.model.KittyException.Failed when the write fails otherwise (a full
+   *     disk)
    */
   public void writeAtomically(Path file, String text) {
     Path tmp = null;
@@ -117,7 +118,7 @@ public final class StateStore {
   static RuntimeException unwritable(Path file, IOException e) {
     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e instanceof java.nio.file.AccessDeniedException || why.contains("Read-only file system")) {
-      return new dev.kitty.engine.KittyException.BadInput(
+      return new dev.kitty.engine.model.KittyException.BadInput(
           "cannot write "
               + file
               + " ("
@@ -125,7 +126,7 @@ public final class StateStore {
               + "): the state dir must be writable; choose one with --state-dir or KITTY_STATE_DIR",
           e);
     }
-    return new dev.kitty.engine.KittyException.Failed("cannot write " + file + ": " + why);
+    return new dev.kitty.engine.model.KittyException.Failed("cannot write " + file + ": " + why);
   }
 
   /**
@@ -135,7 +136,7 @@ public final class StateStore {
    * Records in a dir another user can write could be forged, and kitty obeys records.
    *
    * @param uid kitty's user, or -1 when unknown (nothing is checked)
-   * @throws dev.kitty.engine.KittyException.BadInput naming the folder and the fix
+   * @throws dev.kitty.engine.model.KittyException.BadInput naming the folder and the fix
    */
   public void verifyTrusted(int uid) {
     if (uid < 0) {
@@ -161,7 +162,7 @@ public final class StateStore {
     } catch (UnsupportedOperationException | IllegalArgumentException notPosix) {
       return; // not a POSIX file system (Windows): its ACLs are not checked here
     } catch (IOException e) {
-      throw new dev.kitty.engine.KittyException.BadInput(
+      throw new dev.kitty.engine.model.KittyException.BadInput(
           "state dir " + d + " cannot be checked: " + e.getMessage(), e);
     }
     String problem = null;
@@ -179,7 +180,7 @@ public final class StateStore {
               + ")";
     }
     if (problem != null) {
-      throw new dev.kitty.engine.KittyException.BadInput(
+      throw new dev.kitty.engine.model.KittyException.BadInput(
           "state dir "
               + d
               + " "
@@ -311,7 +312,7 @@ public final class StateStore {
         continue;
       }
       try {
-        String text = dev.kitty.api.DaemonProof.readSmallFile(f, MAX_RECORD_BYTES);
+        String text = dev.kitty.api.support.DaemonProof.readSmallFile(f, MAX_RECORD_BYTES);
         Map<String, Object> data = JsonSupport.objectOrNull(text);
         out.add(
             data == null

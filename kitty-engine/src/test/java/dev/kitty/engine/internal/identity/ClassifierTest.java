@@ -12,10 +12,12 @@ import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
-import dev.kitty.engine.Candidate;
-import dev.kitty.engine.FamilyInfo;
-import dev.kitty.engine.ScanReport;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
+import dev.kitty.engine.model.Candidate;
+import dev.kitty.engine.model.FamilyInfo;
+import dev.kitty.engine.model.ScanReport;
+import dev.kitty.testkit.TestWorld;
+import dev.kitty.testkit.WorldPlatform;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,18 +51,23 @@ class ClassifierTest {
     return new FamilyInfo(new TestFamily(id, r, probe), r, "m", "builtin", "1");
   }
 
-  static ScanReport scan(FakePlatform world, Duration probeTimeout, FamilyInfo... families) {
+  static ScanReport scan(TestWorld world, Duration probeTimeout, FamilyInfo... families) {
     FamilyRegistry reg = new FamilyRegistry(List.of(families), List.of());
-    return new Classifier(world.platform(), reg, "/tmp/state", probeTimeout, Duration.ofMillis(200))
+    return new Classifier(
+            WorldPlatform.of(world, "fake"),
+            reg,
+            "/tmp/state",
+            probeTimeout,
+            Duration.ofMillis(200))
         .scan(List.of(families));
   }
 
   @Test
   void aProbeThatThrowsClassifiesOnlyItsOwnCandidateAsNeverTouch() {
-    FakePlatform w =
-        new FakePlatform()
-            .process(10, 1, FakePlatform.UID, "a")
-            .process(20, 1, FakePlatform.UID, "b")
+    TestWorld w =
+        new TestWorld()
+            .process(10, 1, TestWorld.UID, "a")
+            .process(20, 1, TestWorld.UID, "b")
             .listener(5001, 10L)
             .listener(6001, 20L);
     ScanReport r =
@@ -86,7 +93,7 @@ class ClassifierTest {
 
   @Test
   void aProbeThatHangsIsBoundedByTheScanTimeout() {
-    FakePlatform w = new FakePlatform().process(10, 1, FakePlatform.UID, "a").listener(5001, 10L);
+    TestWorld w = new TestWorld().process(10, 1, TestWorld.UID, "a").listener(5001, 10L);
     long start = System.nanoTime();
     ScanReport r =
         scan(
@@ -115,11 +122,8 @@ class ClassifierTest {
 
   @Test
   void aProcessHoldingAPortInAnotherFamilysRangeIsNeverTouched() {
-    FakePlatform w =
-        new FakePlatform()
-            .process(10, 1, FakePlatform.UID, "a")
-            .listener(5001, 10L)
-            .listener(6001, 10L);
+    TestWorld w =
+        new TestWorld().process(10, 1, TestWorld.UID, "a").listener(5001, 10L).listener(6001, 10L);
     ScanReport r =
         scan(
             w,
@@ -134,8 +138,7 @@ class ClassifierTest {
 
   @Test
   void anotherUsersProcessIsNeverTouchedAndAnInvisibleOneIsNeverSafeAuto() {
-    FakePlatform w =
-        new FakePlatform().process(10, 1, 0, "rootd").listener(5001, 10L).listener(5002);
+    TestWorld w = new TestWorld().process(10, 1, 0, "rootd").listener(5001, 10L).listener(5002);
     ScanReport r = scan(w, Duration.ofSeconds(2), fam("a", 5000, 5100, CLAIMS_ALL));
     List<Candidate> cs = r.families().getFirst().candidates();
     assertEquals("owned by user u0 (uid 0), not kitty's user", cs.get(0).identity().skipReason());
@@ -160,10 +163,10 @@ class ClassifierTest {
                 fams.add(fam("f" + i, from, to, CLAIMS_ALL));
                 from = i % 2 == 0 ? to : to + 3;
               }
-              FakePlatform w = new FakePlatform();
+              TestWorld w = new TestWorld();
               long pid = 100;
               for (int port : ports) {
-                w.process(pid, 1, FakePlatform.UID, "p").listener(port, pid);
+                w.process(pid, 1, TestWorld.UID, "p").listener(port, pid);
                 pid++;
               }
               ScanReport r = scan(w, Duration.ofSeconds(5), fams.toArray(FamilyInfo[]::new));

@@ -6,9 +6,11 @@ import dev.kitty.api.CleanupClass;
 import dev.kitty.api.Identity;
 import dev.kitty.api.IdentitySource;
 import dev.kitty.api.ProcessView;
-import dev.kitty.engine.FamilyInfo;
-import dev.kitty.engine.ScanReport;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
+import dev.kitty.engine.model.FamilyInfo;
+import dev.kitty.engine.model.ScanReport;
+import dev.kitty.testkit.TestWorld;
+import dev.kitty.testkit.WorldPlatform;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,18 +54,18 @@ class VerdictCacheTest {
         })
   };
 
-  private final FakePlatform world =
-      new FakePlatform()
-          .process(10, 1, FakePlatform.UID, "server")
-          .process(20, 1, FakePlatform.UID, "daemon")
-          .process(30, 1, FakePlatform.UID, "broken")
+  private final TestWorld world =
+      new TestWorld()
+          .process(10, 1, TestWorld.UID, "server")
+          .process(20, 1, TestWorld.UID, "daemon")
+          .process(30, 1, TestWorld.UID, "broken")
           .listener(5001, 10L)
           .listener(6001, 20L)
           .listener(7001, 30L);
 
   private final Classifier classifier =
       new Classifier(
-          world.platform(),
+          WorldPlatform.of(world, "fake"),
           new FamilyRegistry(List.of(families), List.of()),
           "/tmp/state",
           Duration.ofSeconds(2),

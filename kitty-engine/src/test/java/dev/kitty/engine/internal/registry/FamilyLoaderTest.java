@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kitty.api.PortRange;
-import dev.kitty.engine.FamilyInfo;
-import dev.kitty.engine.Rejection;
+import dev.kitty.engine.model.FamilyInfo;
+import dev.kitty.engine.model.Rejection;
 import dev.kitty.testkit.PluginJarBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;

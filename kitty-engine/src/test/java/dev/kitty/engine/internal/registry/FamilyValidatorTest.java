@@ -11,7 +11,7 @@ import dev.kitty.api.Family;
 import dev.kitty.api.Identity;
 import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
-import dev.kitty.engine.FamilyInfo;
+import dev.kitty.engine.model.FamilyInfo;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kitty.api.PortRange;
-import dev.kitty.engine.KittyException;
+import dev.kitty.engine.model.KittyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

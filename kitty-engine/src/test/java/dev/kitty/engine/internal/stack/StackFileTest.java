@@ -7,7 +7,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.kitty.api.PortRange;
-import dev.kitty.engine.KittyException;
+import dev.kitty.engine.model.KittyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

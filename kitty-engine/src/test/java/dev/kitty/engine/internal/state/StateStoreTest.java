@@ -158,7 +158,7 @@ class StateStoreTest {
                 try {
                   new StateStore(dir).verifyTrusted(me);
                   assertTrue(bad.isEmpty(), "seed " + seed + ": accepted although " + bad);
-                } catch (dev.kitty.engine.KittyException.BadInput refused) {
+                } catch (dev.kitty.engine.model.KittyException.BadInput refused) {
                   assertFalse(bad.isEmpty(), "seed " + seed + ": " + refused.getMessage());
                   assertTrue(
                       bad.stream().anyMatch(b -> refused.getMessage().contains(b + " ")),
@@ -188,9 +188,9 @@ class StateStoreTest {
     Path locks = Files.createDirectories(state.resolve("locks"));
     Path target = state.resolve("attacker-chose-this");
     Files.createSymbolicLink(locks.resolve("sync.lock"), target);
-    dev.kitty.engine.KittyException e =
+    dev.kitty.engine.model.KittyException e =
         org.junit.jupiter.api.Assertions.assertThrows(
-            dev.kitty.engine.KittyException.class, () -> store.lock("sync"));
+            dev.kitty.engine.model.KittyException.class, () -> store.lock("sync"));
     assertTrue(e.getMessage().contains("sync.lock"), e.getMessage());
     assertFalse(Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS), "nothing created");
   }

@@ -1,0 +1,132 @@
+package dev.kitty.engine.internal.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kitty.engine.internal.JsonSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launch record's format and the registry's handling of bad files. */
+class LaunchRecordTest {
+
+  @TempDir Path state;
+
+  static LaunchRecord record(String name, String status) {
+    return new LaunchRecord(
+        "webui",
+        name,
+        status,
+        "id-" + name,
+        42,
+        List.of("python3", "x.py", "{port}"),
+        false,
+        "auto",
+        7860,
+        "/health",
+        "/tmp",
+        100,
+        41,
+        101,
+        43,
+        100,
+        100,
+        "/tmp/log",
+        "2026-11-24T10:00:00Z",
+        null,
+        2,
+        null,
+        "project-a",
+        "0123abcd");
+  }
+
+  @Test
+  void aRecordSurvivesItsOwnFormat() {
+    LaunchRecord r = record("ui", "running");
+    Map<String, Object> m = JsonSupport.objectOrNull(r.toJson());
+    assertEquals(1L, ((Number) m.get("schema_version")).longValue());
+    assertEquals(r, LaunchRecord.fromJson(m));
+    assertTrue(r.meantToRun());
+    assertFalse(r.with("stopped", "2026-11-24T11:00:00Z", null).meantToRun());
+  }
+
+  @Test
+  void aNewerSchemaOrAMissingFieldIsRefusedByName() {
+    String json = record("ui", "running").toJson();
+    var newer =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                LaunchRecord.fromJson(
+                    JsonSupport.objectOrNull(
+                        json.replace("\"schema_version\":1", "\"schema_version\":2"))));
+    assertTrue(newer.getMessage().contains("schema_version 2"), newer.getMessage());
+    var missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                LaunchRecord.fromJson(
+                    JsonSupport.objectOrNull(json.replace("\"pid\"", "\"pidx\""))));
+    assertTrue(missing.getMessage().contains("pid"), missing.getMessage());
+  }
+
+  @Test
+  void namesAreSafeAsPartOfAFileName() {
+    for (String ok : List.of("ui", "UI-2", "a.b_c", "x".repeat(64))) {
+      assertTrue(ok.matches(LaunchRecord.NAME_PATTERN), ok);
+    }
+    for (String bad : List.of("", "../etc", ".hidden", "a/b", "a b", "x".repeat(65), "-x")) {
+      assertFalse(bad.matches(LaunchRecord.NAME_PATTERN), bad);
+    }
+  }
+
+  @Test
+  void anUnreadableRecordIsQuarantinedAndNamedWhileTheOthersStillLoad() throws Exception {
+    StateStore store = new StateStore(state);
+    LaunchRegistry registry = new LaunchRegistry(store);
+    registry.write(record("good", "running"));
+    Path bad = registry.file("webui", "bad");
+    Files.writeString(bad, "{\"schema_version\":1,");
+    Path newer = registry.file("webui", "newer");
+    Files.writeString(
+        newer,
+        record("newer", "running")
+            .toJson()
+            .replace("\"schema_version\":1", "\"schema_version\":9"));
+
+    // A scan's registry only reads: nothing moves.
+    LaunchRegistry readOnly = new LaunchRegistry(store, false);
+    assertEquals(List.of("good"), readOnly.all("webui").stream().map(LaunchRecord::name).toList());
+    assertTrue(Files.exists(bad));
+    assertEquals(2, readOnly.warnings().size());
+
+    assertEquals(List.of("good"), registry.all("webui").stream().map(LaunchRecord::name).toList());
+    assertFalse(Files.exists(bad));
+    assertFalse(Files.exists(newer));
+    List<String> w = registry.warnings();
+    assertEquals(2, w.size());
+    assertTrue(
+        w.stream().anyMatch(x -> x.contains(bad.toString()) && x.contains("quarantine")),
+        w.toString());
+    assertTrue(w.stream().anyMatch(x -> x.contains("schema_version 9")), w.toString());
+    try (var files = Files.list(state.resolve("quarantine"))) {
+      assertEquals(2, files.count());
+    }
+  }
+
+  @Test
+  void theHistoryIsAppendedOneJsonLineAnEvent() throws Exception {
+    LaunchRegistry registry = new LaunchRegistry(new StateStore(state));
+    registry.history("start", record("ui", "running"), "pid 101");
+    registry.history("stop", record("ui", "stopped"), "stopped by the operator");
+    List<String> lines = Files.readAllLines(state.resolve("launch-history.jsonl"));
+    assertEquals(2, lines.size());
+    assertEquals("stop", JsonSupport.objectOrNull(lines.get(1)).get("event"));
+  }
+}
