@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# After the suite: nothing may listen in a family range, and no process may carry a kitty cookie.
+# After the suite: nothing may listen in a family range, no process may carry a kitty cookie, and
+# no cgroup kitty made for a launch (MOUNT/kitty/STATE/LAUNCH, ADR 29) may still hold a process.
 # Prints what it finds (with pid and command line) and exits 1 if anything leaked. Reads only.
 set -u
 ranges='3000-3099 7860-7899 8888-8899 9237-9336 9400-9449'
@@ -20,7 +21,15 @@ for d in /proc/[0-9]*; do
     leaks=1
   fi
 done
+for procs in /sys/fs/cgroup/kitty/*/*/cgroup.procs /sys/fs/cgroup/unified/kitty/*/*/cgroup.procs; do
+  [ -f "$procs" ] || continue
+  while read -r pid; do
+    [ -n "$pid" ] || continue
+    echo "leak: pid $pid in kitty's cgroup ${procs%/cgroup.procs}: $({ tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | cut -c1-160)"
+    leaks=1
+  done <"$procs"
+done
 if [ "$leaks" = 0 ]; then
-  echo "leak check: no listener in a family range, no process with a kitty cookie"
+  echo "leak check: no listener in a family range, no process with a kitty cookie, no populated kitty cgroup"
 fi
 exit "$leaks"

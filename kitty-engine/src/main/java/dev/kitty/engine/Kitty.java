@@ -63,7 +63,7 @@ public final class Kitty {
    * @throws KittyException.BadInput when the config file is malformed
    */
   public static Kitty open(KittyOptions options) {
-    return open(options, Platform.detect());
+    return open(options, Platform.detect(options.environment()));
   }
 
   /** A kitty over a given world: tests run the real paths on fake platforms and signallers. */

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  *   <li>the signal calls bound there ({@code LinuxSignalCalls}, {@code WinProcessApi}'s {@code
  *       terminate}, {@code suspend}, {@code resume}) are used only by {@code internal/signal};
  *   <li>{@code ProcessHandle.destroy*} and {@code Process.destroy*} only in {@code
- *       HandleSignaller};
+ *       HandleSignaller}; a cgroup kill ({@code Containment.kill}) only from {@code
+ *       internal/signal};
  *   <li>a {@code kill} or {@code taskkill} command nowhere (only {@code JarAudit}'s list of what to
  *       look for names them, and {@code internal/os} the C function it binds);
  *   <li>no package cycle in any kitty module; no internal package uses the facade package; the
@@ -53,6 +54,7 @@ class ArchitectureIT {
   private static final String OS = ENGINE + "os/";
   private static final String SIGNAL = ENGINE + "signal/";
   private static final String HANDLES = SIGNAL + "HandleSignaller";
+  private static final String CONTAIN = ENGINE + "contain/";
 
   /** Every class file of kitty's own jars. */
   private static List<ClassModel> classes() throws IOException {
@@ -123,6 +125,11 @@ class ArchitectureIT {
       if (signalCall && !cls.startsWith(SIGNAL) && !cls.startsWith(OS)) {
         offenders.add("a signal call outside internal/signal: " + r);
       }
+      // A cgroup kill is a signal to every process of a cell: only the gate decides it (ADR 29).
+      boolean cellKill = what.startsWith(CONTAIN) && what.endsWith(".kill");
+      if (cellKill && !cls.startsWith(SIGNAL) && !cls.startsWith(CONTAIN)) {
+        offenders.add("a cgroup kill outside internal/signal: " + r);
+      }
       boolean destroy =
           (what.startsWith("java/lang/ProcessHandle.destroy")
               || what.startsWith("java/lang/Process.destroy"));
@@ -148,6 +155,8 @@ class ArchitectureIT {
         all.stream()
             .anyMatch(r -> owner(r).equals(SIGNAL + "PidfdSignaller") && target(r).startsWith(OS)),
         "the pidfd signaller uses the binding");
+    assertTrue(
+        all.contains(SIGNAL + "CellKill: " + CONTAIN + "Containment.kill"), "the gate's cell kill");
   }
 
   @Test

@@ -381,8 +381,9 @@ class SafetyReviewIT {
   }
 
   /**
-   * Until containment lands, {@code down} proves a service gone by its port and recorded processes:
-   * a descendant that dropped every cookie and left the session makes it fail, named.
+   * Without containment (the session+cookie fallback, ADR 29), {@code down} proves a service gone
+   * by its port and recorded processes: a descendant that dropped every cookie and left the session
+   * makes it fail, named. (With a cgroup per launch it is stopped: {@code ContainmentIT}.)
    */
   @Test
   void downOfAServiceWhoseDescendantEscapedFailsNamingIt() throws Exception {
@@ -405,9 +406,10 @@ class SafetyReviewIT {
             {"services": {"svc": {"command": "%s", "port": %d}}}
             """
                 .formatted(command.replace("\"", "\\\""), port));
-    runJson(0, "up", file.toString());
+    Map<String, String> off = Map.of("KITTY_CONTAINMENT", "off");
+    assertEquals(0, run(off, "--json", "up", file.toString()).code());
     TrackedProcesses.await("the escapee to listen", Duration.ofSeconds(15), () -> listening(port));
-    KittyRun.Result down = run("--json", "down", file.toString());
+    KittyRun.Result down = run(off, "--json", "down", file.toString());
     JsonNode report = down.json();
     long escapee = -1;
     for (JsonNode s : report.get("survivors")) {

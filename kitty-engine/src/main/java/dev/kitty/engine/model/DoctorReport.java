@@ -14,6 +14,8 @@ import java.util.List;
  * @param runaway runaway findings (one line each)
  * @param remediation commands that fix what needs action, one per family
  * @param platform the platform backend in use
+ * @param containment where launches are kept (a cgroup per launch, or session and cookie only), and
+ *     why
  * @param signaller how signals are delivered (pidfd through FFM, or the ProcessHandle fallback)
  * @param trees the process tree of every recorded live daemon in the scan
  * @param launches the named launches on record of the scanned families (ADR 19)
@@ -26,6 +28,7 @@ public record DoctorReport(
     List<String> remediation,
     String platform,
     String signaller,
+    String containment,
     List<ProcessTreeReport> trees,
     List<LaunchStatus> launches) {
 

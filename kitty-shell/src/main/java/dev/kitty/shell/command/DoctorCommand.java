@@ -91,6 +91,7 @@ public final class DoctorCommand implements Callable<Integer> {
       report.runaway().forEach(r -> out.println("  " + ansi.paint("31", r)));
     }
     out.println(ansi.dim("platform " + report.platform() + ", signals via " + report.signaller()));
+    out.println(ansi.dim("containment: " + report.containment()));
     out.println(
         ansi.bold("records")
             + "  "

@@ -231,6 +231,7 @@ public final class ReportJson {
     root.set("remediation", value(d.remediation()));
     root.put("platform", d.platform());
     root.put("signaller", d.signaller());
+    root.put("containment", d.containment());
     ArrayNode trees = root.putArray("trees");
     d.trees().forEach(t -> trees.add(tree(t)));
     root.set("launches", status(d.launches(), List.of()).get("launches"));

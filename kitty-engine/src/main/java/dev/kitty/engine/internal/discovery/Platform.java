@@ -1,5 +1,6 @@
 package dev.kitty.engine.internal.discovery;
 
+import dev.kitty.engine.internal.contain.Containment;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -12,8 +13,24 @@ import java.util.Locale;
  * @param os the operating system, which picks the signaller and the subreaper
  * @param processes the process table
  * @param listeners the listener scanner
+ * @param containment where launches are kept so that none escapes (ADR 29)
  */
-public record Platform(String name, Os os, ProcessTable processes, ListenerScanner listeners) {
+public record Platform(
+    String name,
+    Os os,
+    ProcessTable processes,
+    ListenerScanner listeners,
+    Containment containment) {
+
+  /** A backend without containment (the portable one, and the fake worlds of tests). */
+  public Platform(String name, Os os, ProcessTable processes, ListenerScanner listeners) {
+    this(
+        name,
+        os,
+        processes,
+        listeners,
+        Containment.none("session+cookie: " + name + " has no cgroups"));
+  }
 
   /** The operating systems kitty tells apart. */
   public enum Os {
@@ -24,11 +41,21 @@ public record Platform(String name, Os os, ProcessTable processes, ListenerScann
     OTHER
   }
 
-  /** The backend for the running OS. */
+  /** The backend for the running OS, its containment chosen by the process's environment. */
   public static Platform detect() {
+    return detect(System.getenv());
+  }
+
+  /**
+   * The backend for the running OS; {@code env} (kitty's environment as the front end sees it) may
+   * switch containment off ({@code KITTY_CONTAINMENT=off}).
+   */
+  public static Platform detect(java.util.Map<String, String> env) {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     if (os.contains("linux")) {
-      return linux(Path.of("/proc"));
+      Platform p = linux(Path.of("/proc"));
+      return new Platform(
+          p.name(), p.os(), p.processes(), p.listeners(), Containment.detectedOnFirstUse(env));
     }
     ProcessHandleTable table = new ProcessHandleTable();
     if (os.contains("win")) {

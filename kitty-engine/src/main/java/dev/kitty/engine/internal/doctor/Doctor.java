@@ -132,6 +132,7 @@ public final class Doctor {
         remediation,
         platform.name(),
         gates.signallerName(),
+        platform.containment().describe(),
         trees,
         launched);
   }

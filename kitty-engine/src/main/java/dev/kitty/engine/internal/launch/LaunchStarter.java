@@ -102,7 +102,7 @@ final class LaunchStarter {
               env,
               launchId,
               cwd,
-              (id, floor) -> {
+              (id, floor, cell) -> {
                 intent[0] =
                     new LaunchRecord(
                         family.id(),
@@ -129,6 +129,7 @@ final class LaunchStarter {
                         null,
                         scope,
                         null);
+                intent[0] = intent[0].withCell(cell);
                 registry.write(intent[0]);
               });
     } catch (KittyException e) {
@@ -174,7 +175,9 @@ final class LaunchStarter {
             restarts,
             null,
             scope,
-            launched.token());
+            launched.token(),
+            launched.cell() == null ? null : launched.cell().path(),
+            launched.cell() == null ? -1 : launched.cell().id());
     CrashPoints.reach("launch.healthy");
     try {
       registry.write(r);

@@ -6,6 +6,7 @@ import dev.kitty.api.ListenerView;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.StopPlan;
 import dev.kitty.engine.internal.CrashPoints;
+import dev.kitty.engine.internal.contain.Cell;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.signal.SignalGate;
 import dev.kitty.engine.internal.signal.StopExecutor;
@@ -119,7 +120,30 @@ final class LaunchStopper {
       }
     }
     CrashPoints.reach("stop.signalled");
-    List<ProcessView> left = LaunchMembers.find(platform.processes(), r);
+    // What its plan left in the launch's cgroup (a descendant that dropped the cookie and left the
+    // session is still inside) is killed at once, through the gate (ADR 29).
+    Cell cell = r.cell().orElse(null);
+    if (cell != null && platform.containment().populated(cell)) {
+      int inside = platform.containment().members(cell).size();
+      var killed = gate.killCell(family.id(), r.launchId(), cell);
+      if (killed.sent() && platform.containment().awaitEmpty(cell, CELL_EMPTY)) {
+        swept.add(
+            new StopReport.Entry(
+                candidate(family, r, null),
+                "cgroup_kill",
+                inside + " process" + (inside == 1 ? "" : "es") + " left in its cgroup, killed"));
+      } else if (!killed.sent()) {
+        failed.add(
+            new StopReport.Entry(
+                candidate(family, r, null),
+                null,
+                "its cgroup "
+                    + cell.path()
+                    + " was not killed: "
+                    + (killed.error() != null ? killed.error() : killed.verdict().reason())));
+      }
+    }
+    List<ProcessView> left = alive(r, cell);
     // What was signalled must be gone and its port free: a descendant that dropped the cookie
     // (env -i) and left the session (setsid) still holds the port, and only the port shows it.
     // When nothing of the launch was running, a later holder of the port is not its business.
@@ -131,6 +155,9 @@ final class LaunchStopper {
     LaunchRecord after;
     if (left.isEmpty() && holders.isEmpty()) {
       failed.clear();
+      if (cell != null) {
+        platform.containment().remove(cell);
+      }
       after = r.with("stopped", Instant.now().toString(), null);
       if (swept.isEmpty() && skipped.isEmpty()) {
         skipped.add(
@@ -163,6 +190,24 @@ final class LaunchStopper {
     registry.write(after);
     registry.history("stop", after, after.status().equals("stopped") ? why : after.error());
     return new StopReport(swept, skipped, failed, false, signallerUsed.get());
+  }
+
+  /** How long a killed cgroup may take to be empty. */
+  private static final java.time.Duration CELL_EMPTY = java.time.Duration.ofSeconds(2);
+
+  /**
+   * What is alive of the launch: its members by cookie and session, and whatever is in its cell.
+   */
+  private List<ProcessView> alive(LaunchRecord r, Cell cell) {
+    List<ProcessView> out = new ArrayList<>(LaunchMembers.find(platform.processes(), r));
+    if (cell != null) {
+      for (long pid : platform.containment().members(cell)) {
+        if (out.stream().noneMatch(v -> v.pid() == pid)) {
+          platform.processes().view(pid).ifPresent(out::add);
+        }
+      }
+    }
+    return out;
   }
 
   /** The recorded main process when it is still the same one, else the oldest member. */

@@ -4,6 +4,7 @@ import dev.kitty.api.HttpAnswer;
 import dev.kitty.api.LaunchSpec;
 import dev.kitty.api.ProcessView;
 import dev.kitty.engine.internal.CrashPoints;
+import dev.kitty.engine.internal.contain.Cell;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.http.LoopbackHttp;
@@ -38,6 +39,8 @@ import java.util.UUID;
  */
 public final class Launcher {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Launcher.class);
+
   /**
    * A daemon that started and answered its health check.
    *
@@ -49,6 +52,7 @@ public final class Launcher {
    * @param token its shutdown token
    * @param command the command as run
    * @param log where its output goes
+   * @param cell the cgroup it runs in, or null where there is no containment (ADR 29)
    */
   public record Launched(
       String scope,
@@ -58,7 +62,8 @@ public final class Launcher {
       String launchId,
       String token,
       List<String> command,
-      Path log) {}
+      Path log,
+      Cell cell) {}
 
   /**
    * A daemon without a port is healthy once it has stayed alive this long: long enough to catch a
@@ -108,16 +113,25 @@ public final class Launcher {
       Path record,
       Map<String, String> env) {
     return launch(
-        family, spec, port, scope, record, env, UUID.randomUUID().toString(), null, (l, t) -> {});
+        family,
+        spec,
+        port,
+        scope,
+        record,
+        env,
+        UUID.randomUUID().toString(),
+        null,
+        (l, t, c) -> {});
   }
 
   /** What the caller records before the process exists. */
   public interface Intent {
     /**
-     * Called once the launch's cookie and floor are known and before anything is spawned; a failure
-     * here aborts the launch with nothing started.
+     * Called once the launch's cookie, floor and cgroup ({@code cell}, null without containment)
+     * are known and before anything is spawned; a failure here aborts the launch with nothing
+     * started.
      */
-    void beforeSpawn(String launchId, long notBeforeTicks);
+    void beforeSpawn(String launchId, long notBeforeTicks, Cell cell);
   }
 
   /**
@@ -149,6 +163,10 @@ public final class Launcher {
           break;
         }
       }
+    }
+    Cell cell = cellFor(family, launchId);
+    if (cell != null) {
+      argv.addAll(platform.containment().enter(cell));
     }
     if (spec.shell()) {
       boolean windows = File.separatorChar == '\\';
@@ -185,6 +203,7 @@ public final class Launcher {
               try {
                 stopFailedStart(
                     family, started.get(5, java.util.concurrent.TimeUnit.SECONDS), launchId);
+                endCell(family, launchId, cell);
               } catch (Exception notStarted) {
                 // Nothing was started, or it could not be: nothing to stop.
               }
@@ -203,7 +222,7 @@ public final class Launcher {
               .map(ProcessNode::startTicks)
               .orElse(-1L);
       gate.admitLaunch(launchId, family.id(), floor);
-      intent.beforeSpawn(launchId, floor);
+      intent.beforeSpawn(launchId, floor, cell);
       CrashPoints.reach("launch.intent-recorded");
       process = pb.start();
       SPAWNED.add(process.pid());
@@ -212,6 +231,7 @@ public final class Launcher {
     } catch (IOException | RuntimeException e) {
       started.completeExceptionally(e);
       removeHook(onInterrupt);
+      endCell(family, launchId, cell);
       if (e instanceof KittyException k) {
         throw k;
       }
@@ -219,14 +239,51 @@ public final class Launcher {
           "cannot start " + family.id() + " daemon " + argv + ": " + e.getMessage());
     }
     try {
-      return awaitHealthy(family, spec, port, scope, process, launchId, token, command, log);
+      return awaitHealthy(family, spec, port, scope, process, launchId, token, command, log, cell);
     } catch (KittyException.Failed failed) {
       // The root is stopped; whatever it started is the launch's too and goes with it.
       stopFailedStart(family, process, launchId);
+      endCell(family, launchId, cell);
       throw failed;
     } finally {
       removeHook(onInterrupt);
     }
+  }
+
+  /**
+   * The cgroup a launch runs in: made now, before anything is spawned, where the platform contains
+   * launches; null where it does not, or when the cell cannot be made (the launch is then tracked
+   * by its session and cookie, as without containment, and the log says why).
+   */
+  private Cell cellFor(FamilyInfo family, String launchId) {
+    if (!platform.containment().active()) {
+      return null;
+    }
+    try {
+      return platform.containment().create(store.dir(), launchId).orElse(null);
+    } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+      LOG.warn(
+          "{} launch {}: no cgroup ({}); tracked by session and cookie",
+          family.id(),
+          launchId,
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Ends whatever is left in the cell of a start that failed (a descendant that left the session
+   * and dropped the cookie is still inside) and removes the cell; through the gate.
+   */
+  private void endCell(FamilyInfo family, String launchId, Cell cell) {
+    if (cell == null) {
+      return;
+    }
+    if (platform.containment().populated(cell)
+        && gate.killCell(family.id(), launchId, cell).sent()) {
+      platform.containment().awaitEmpty(cell, Duration.ofSeconds(2));
+    }
+    platform.containment().remove(cell);
   }
 
   private static void removeHook(Thread hook) {
@@ -246,7 +303,8 @@ public final class Launcher {
       String launchId,
       String token,
       List<String> command,
-      Path log) {
+      Path log,
+      Cell cell) {
     long started = System.nanoTime();
     long deadline = started + spec.startTimeout().toNanos();
     String lastProblem = "no answer yet";
@@ -274,7 +332,7 @@ public final class Launcher {
         Instant start =
             platform.processes().view(process.pid()).map(ProcessView::startTime).orElse(null);
         if (node != null) {
-          return new Launched(scope, node, start, port, launchId, token, command, log);
+          return new Launched(scope, node, start, port, launchId, token, command, log, cell);
         }
         lastProblem = "its process is not visible";
       } else {

@@ -233,6 +233,10 @@ public final class Singletons {
     r.put("token", l.token());
     r.put("command", String.join(" ", l.command()));
     r.put("log", l.log().toString());
+    if (l.cell() != null) {
+      r.put("cgroup", l.cell().path());
+      r.put("cgroup_id", l.cell().id());
+    }
     r.put("recorded_at", Instant.now().toString());
     return JsonText.write(r) + "\n";
   }

@@ -48,6 +48,12 @@ final class AdmittedLaunches {
     return Optional.empty();
   }
 
+  /** Whether {@code launchId} was admitted for {@code family}. */
+  synchronized boolean admitted(String launchId, String family) {
+    return launches.stream()
+        .anyMatch(l -> l.launchId().equals(launchId) && l.family().equals(family));
+  }
+
   /** Whether launch {@code l}'s session is still led by its recorded leader (same start stamp). */
   private static boolean sessionLed(Launch l, ProcessTable processes) {
     return processes.aliveAs(l.sid(), l.leaderTicks());

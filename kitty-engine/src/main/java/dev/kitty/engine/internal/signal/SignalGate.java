@@ -1,6 +1,7 @@
 package dev.kitty.engine.internal.signal;
 
 import dev.kitty.api.ListenerView;
+import dev.kitty.engine.internal.contain.Cell;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.discovery.ProcessSnapshot;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The only code in kitty that may signal a process (ADR 12). Before every signal it re-reads the
@@ -65,7 +67,7 @@ public final class SignalGate {
 
   private final Platform platform;
   private final FamilyRegistry registry;
-  private final java.util.function.Supplier<Signaller> signallerSource;
+  private final Supplier<Signaller> signallerSource;
   private Signaller signaller;
   private final AuditLog audit;
   private final boolean allUsers;
@@ -79,11 +81,7 @@ public final class SignalGate {
 
   private final AdmittedLaunches launches = new AdmittedLaunches();
 
-  /**
-   * A gate over {@code platform}.
-   *
-   * @param allUsers whether {@code --all-users} was given (honoured only when kitty runs as root)
-   */
+  /** A gate over {@code platform}; {@code allUsers} counts only when kitty runs as root. */
   public SignalGate(
       Platform platform,
       FamilyRegistry registry,
@@ -100,7 +98,7 @@ public final class SignalGate {
   public SignalGate(
       Platform platform,
       FamilyRegistry registry,
-      java.util.function.Supplier<Signaller> signallerSource,
+      Supplier<Signaller> signallerSource,
       AuditLog audit,
       boolean allUsers) {
     this.platform = platform;
@@ -151,7 +149,7 @@ public final class SignalGate {
   }
 
   /** Rules 1 to 3: which process this is and whose; null when they pass. */
-  private Verdict identityRules(Target t) {
+  Verdict identityRules(Target t) {
     if (t.pid() <= 1) {
       return refuse(false, "pid " + t.pid() + " is never signalled");
     }
@@ -347,7 +345,7 @@ public final class SignalGate {
   }
 
   /** Why {@code held} makes a process untouchable for {@code family}: a port of another family. */
-  private Optional<String> otherFamilysPort(List<ListenerView> held, String family) {
+  Optional<String> otherFamilysPort(List<ListenerView> held, String family) {
     for (ListenerView l : held) {
       Optional<FamilyInfo> owner = registry.owning(l.port());
       if (owner.isPresent() && !owner.get().id().equals(family)) {
@@ -361,6 +359,11 @@ public final class SignalGate {
       }
     }
     return Optional.empty();
+  }
+
+  /** Kills launch {@code launchId}'s cgroup at once, if it is kitty's (ADR 29); audited. */
+  public synchronized Outcome killCell(String family, String launchId, Cell cell) {
+    return CellKill.decide(this, platform, launches, audit, family, launchId, cell);
   }
 
   /** Checks {@code t} again and, if allowed, sends {@code sig}. Every call is audited. */

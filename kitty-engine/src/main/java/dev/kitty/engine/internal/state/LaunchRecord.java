@@ -64,7 +64,9 @@ public record LaunchRecord(
     int restarts,
     String error,
     String scope,
-    String token) {
+    String token,
+    String cgroup,
+    long cgroupId) {
 
   /** The record format's version; older versions are read, newer ones refused by name. */
   public static final int SCHEMA_VERSION = 1;
@@ -75,6 +77,99 @@ public record LaunchRecord(
   /** Copies the command. */
   public LaunchRecord {
     command = List.copyOf(command);
+  }
+
+  /** A record of a launch that runs in no cgroup (where there is no containment). */
+  public LaunchRecord(
+      String family,
+      String name,
+      String status,
+      String launchId,
+      long notBeforeTicks,
+      List<String> command,
+      boolean shell,
+      String portRequest,
+      int port,
+      String healthPath,
+      String cwd,
+      long wrapperPid,
+      long wrapperStartTicks,
+      long pid,
+      long startTicks,
+      long pgid,
+      long sid,
+      String log,
+      String startedAt,
+      String stoppedAt,
+      int restarts,
+      String error,
+      String scope,
+      String token) {
+    this(
+        family,
+        name,
+        status,
+        launchId,
+        notBeforeTicks,
+        command,
+        shell,
+        portRequest,
+        port,
+        healthPath,
+        cwd,
+        wrapperPid,
+        wrapperStartTicks,
+        pid,
+        startTicks,
+        pgid,
+        sid,
+        log,
+        startedAt,
+        stoppedAt,
+        restarts,
+        error,
+        scope,
+        token,
+        null,
+        -1);
+  }
+
+  /** The cgroup the launch runs in, when it has one (ADR 29). */
+  public java.util.Optional<dev.kitty.engine.internal.contain.Cell> cell() {
+    return cgroup == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(new dev.kitty.engine.internal.contain.Cell(cgroup, cgroupId));
+  }
+
+  /** This record with the cgroup it runs in. */
+  public LaunchRecord withCell(dev.kitty.engine.internal.contain.Cell cell) {
+    return new LaunchRecord(
+        family,
+        name,
+        status,
+        launchId,
+        notBeforeTicks,
+        command,
+        shell,
+        portRequest,
+        port,
+        healthPath,
+        cwd,
+        wrapperPid,
+        wrapperStartTicks,
+        pid,
+        startTicks,
+        pgid,
+        sid,
+        log,
+        startedAt,
+        stoppedAt,
+        restarts,
+        error,
+        scope,
+        token,
+        cell == null ? null : cell.path(),
+        cell == null ? -1 : cell.id());
   }
 
   /** Whether kitty means this launch to be alive. */
@@ -123,7 +218,9 @@ public record LaunchRecord(
         restarts,
         newError,
         scope,
-        token);
+        token,
+        cgroup,
+        cgroupId);
   }
 
   /** The record as its file holds it. */
@@ -155,6 +252,10 @@ public record LaunchRecord(
     m.put("error", error);
     m.put("scope", scope);
     m.put("token", token);
+    if (cgroup != null) {
+      m.put("cgroup", cgroup);
+      m.put("cgroup_id", cgroupId);
+    }
     return JsonText.write(m) + "\n";
   }
 
@@ -201,7 +302,9 @@ public record LaunchRecord(
         (int) number(m, "restarts"),
         text(m, "error", true),
         text(m, "scope", true),
-        text(m, "token", true));
+        text(m, "token", true),
+        text(m, "cgroup", true),
+        m.get("cgroup_id") instanceof Number id ? id.longValue() : -1);
   }
 
   private static long number(Map<String, Object> m, String key) {

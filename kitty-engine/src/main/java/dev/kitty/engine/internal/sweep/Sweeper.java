@@ -2,6 +2,7 @@ package dev.kitty.engine.internal.sweep;
 
 import dev.kitty.api.CleanupClass;
 import dev.kitty.api.ProcessView;
+import dev.kitty.engine.internal.contain.Cell;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.identity.Classifier;
 import dev.kitty.engine.internal.registry.FamilySelector;
@@ -202,6 +203,13 @@ public final class Sweeper {
         }
         continue;
       }
+      // The cgroups kitty made for these daemons (ADR 29), read while they are alive, so that
+      // the cells of the ones that went can be removed: a cell with a member is never one a start
+      // is still making.
+      List<Cell> cells = new ArrayList<>();
+      for (Candidate c : targets) {
+        platform.containment().cellOf(c.pid()).ifPresent(cells::add);
+      }
       for (StopExecutor.Result r : executor.stop(fs.family(), targets)) {
         switch (r.kind()) {
           case SWEPT -> swept.add(r.entry());
@@ -209,6 +217,7 @@ public final class Sweeper {
           case FAILED -> failed.add(r.entry());
         }
       }
+      cells.forEach(platform.containment()::remove);
     }
     return new StopReport(swept, skipped, failed, dryRun, gates.signallerUsed());
   }

@@ -1,0 +1,267 @@
+package dev.kitty.engine.internal.contain;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A cgroup v2 per launch, under kitty's own subtree {@code MOUNT/kitty/STATE/LAUNCH} (ADR 29):
+ * {@code STATE} is a digest of the state dir (two state dirs never share a cell), {@code LAUNCH}
+ * the launch's cookie. The first process enters its cell before it execs the command, so every
+ * descendant is born inside; {@code cgroup.kill} ends them all at once, {@code cgroup.events} says
+ * when the cell is empty.
+ */
+public final class CgroupV2 implements Containment {
+
+  private final Path mount;
+  private final Path root;
+  private final String note;
+
+  /**
+   * kitty's subtree {@code MOUNT/kitty} in the cgroup2 file system mounted at {@code mount} (a
+   * test's temporary folder stands for it where no cgroup is made); {@code note} is shown by {@code
+   * doctor} after the mount.
+   */
+  public CgroupV2(Path mount, String note) {
+    this.mount = mount.toAbsolutePath().normalize();
+    this.root = this.mount.resolve("kitty");
+    this.note = note;
+  }
+
+  /** kitty's subtree. */
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * The first cgroup2 mount {@code mountinfo} names, when kitty may make cgroups in it (it makes
+   * and removes a probe cell to know); else none, with the reason.
+   */
+  static Containment detect(Path mountinfo) {
+    String mountPoint = null;
+    try {
+      for (String line : Files.readAllLines(mountinfo)) {
+        int dash = line.indexOf(" - ");
+        String[] before = line.split(" ");
+        if (dash > 0 && line.substring(dash + 3).startsWith("cgroup2 ") && before.length > 4) {
+          mountPoint = before[4].replace("\\040", " ");
+          break;
+        }
+      }
+    } catch (IOException e) {
+      return Containment.none("session+cookie: " + mountinfo + " cannot be read (" + e + ")");
+    }
+    if (mountPoint == null) {
+      return Containment.none("session+cookie: no cgroup2 file system is mounted");
+    }
+    Path kitty = Path.of(mountPoint, "kitty");
+    Path probe = kitty.resolve("probe-" + ProcessHandle.current().pid());
+    try {
+      Files.createDirectories(probe);
+      boolean killable = Files.exists(probe.resolve("cgroup.kill"));
+      Files.delete(probe);
+      return new CgroupV2(
+          Path.of(mountPoint), killable ? "" : " (no cgroup.kill: kernel before 5.14)");
+    } catch (IOException | RuntimeException e) {
+      return Containment.none(
+          "session+cookie: no writable cgroup2 (" + kitty + ": " + reason(e) + ")");
+    }
+  }
+
+  private static String reason(Exception e) {
+    return e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+  }
+
+  @Override
+  public boolean active() {
+    return true;
+  }
+
+  @Override
+  public String describe() {
+    return "cgroup v2 at " + mount + note + " (kitty's cells under " + root + ")";
+  }
+
+  /** The folder of {@code stateDir}'s cells. */
+  Path stateCells(Path stateDir) {
+    try {
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  stateDir
+                      .toAbsolutePath()
+                      .normalize()
+                      .toString()
+                      .getBytes(StandardCharsets.UTF_8));
+      return root.resolve(HexFormat.of().formatHex(d, 0, 8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public Optional<Cell> create(Path stateDir, String launchId) {
+    if (!launchId.matches("[A-Za-z0-9-]{1,64}")) {
+      throw new IllegalArgumentException("not a launch id: " + launchId);
+    }
+    Path dir = stateCells(stateDir).resolve(launchId);
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        Files.createDirectories(dir);
+        return Optional.of(new Cell(dir.toString(), inode(dir)));
+      } catch (NoSuchFileException parentRemoved) {
+        // Another kitty removed the state dir's folder, empty, between our two mkdirs: again.
+        last = parentRemoved;
+      } catch (IOException e) {
+        last = e;
+        break;
+      }
+    }
+    throw new UncheckedIOException("cannot make the cgroup " + dir, last);
+  }
+
+  private static long inode(Path dir) throws IOException {
+    return ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
+  }
+
+  @Override
+  public List<String> enter(Cell cell) {
+    // The shell writes its own pid into the cell and then becomes the command (exec keeps the
+    // pid): the command's first instruction already runs inside.
+    return List.of(
+        "/bin/sh",
+        "-c",
+        "echo $$ > \"$0\" || { echo \"kitty: cannot enter the cgroup $0\" >&2; exit 125; }; exec"
+            + " \"$@\"",
+        cell.path() + "/cgroup.procs");
+  }
+
+  @Override
+  public List<Long> members(Cell cell) {
+    List<Long> out = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(Path.of(cell.path(), "cgroup.procs"))) {
+        if (!line.isBlank()) {
+          out.add(Long.parseLong(line.trim()));
+        }
+      }
+    } catch (NoSuchFileException gone) {
+      return List.of();
+    } catch (IOException | NumberFormatException e) {
+      throw new IllegalStateException("cannot read " + cell.path() + "/cgroup.procs: " + e, e);
+    }
+    return out;
+  }
+
+  @Override
+  public boolean populated(Cell cell) {
+    try {
+      for (String line : Files.readAllLines(Path.of(cell.path(), "cgroup.events"))) {
+        if (line.startsWith("populated ")) {
+          return !line.endsWith(" 0");
+        }
+      }
+      return !members(cell).isEmpty();
+    } catch (IOException e) {
+      // No cgroup.events (a folder standing for a cgroup in tests): what cgroup.procs lists.
+      return !members(cell).isEmpty();
+    }
+  }
+
+  @Override
+  public Optional<String> notOurs(Cell cell) {
+    Path p = Path.of(cell.path()).toAbsolutePath().normalize();
+    if (!p.startsWith(root) || p.getNameCount() != root.getNameCount() + 2) {
+      return Optional.of("cgroup " + cell.path() + " is not a launch cell under " + root);
+    }
+    try {
+      long now = inode(p);
+      return now == cell.id()
+          ? Optional.empty()
+          : Optional.of(
+              "cgroup " + cell.path() + " has id " + now + ", not the recorded " + cell.id());
+    } catch (IOException e) {
+      return Optional.of("cgroup " + cell.path() + " is gone");
+    }
+  }
+
+  @Override
+  public String kill(Cell cell) {
+    Path kill = Path.of(cell.path(), "cgroup.kill");
+    try {
+      Files.writeString(kill, "1");
+      return null;
+    } catch (IOException e) {
+      return "cannot write " + kill + ": " + e.getMessage();
+    }
+  }
+
+  @Override
+  public Optional<Cell> cellOf(long pid) {
+    // "0::/kitty/STATE/LAUNCH": the v2 line of /proc/PID/cgroup, relative to the mount.
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
+        if (line.startsWith("0::/")) {
+          Path p = mount.resolve(line.substring(4)).normalize();
+          if (p.startsWith(root) && p.getNameCount() == root.getNameCount() + 2) {
+            return Optional.of(new Cell(p.toString(), inode(p)));
+          }
+        }
+      }
+    } catch (IOException | RuntimeException gone) {
+      // The process or its cell is gone: no cell to remove.
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean awaitEmpty(Cell cell, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (populated(cell)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return !populated(cell);
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean remove(Cell cell) {
+    if (notOurs(cell).isPresent() || populated(cell)) {
+      return !Files.exists(Path.of(cell.path()));
+    }
+    try {
+      Files.delete(Path.of(cell.path()));
+      try {
+        Files.delete(Path.of(cell.path()).getParent()); // the state dir's folder, once empty
+      } catch (DirectoryNotEmptyException | NoSuchFileException othersLeft) {
+        // Another launch of the state dir still has its cell.
+      } catch (IOException busy) {
+        // EBUSY: a cell is being made beside it.
+      }
+      return true;
+    } catch (NoSuchFileException gone) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.kitty.engine.internal.contain;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the processes of a launch are kept so that none can escape (ADR 29): a cgroup v2 per launch
+ * where kitty can make one ({@link CgroupV2}), else nothing more than the session and the
+ * environment cookie every launch carries anyway ({@link #none}). Chosen once, by {@link #detect},
+ * for the platform; {@code doctor} shows {@link #describe()}.
+ */
+public interface Containment {
+
+  /** Whether launches get a cell of their own. */
+  boolean active();
+
+  /** What is in use and why, for {@code doctor}. */
+  String describe();
+
+  /**
+   * Makes the cell of launch {@code launchId} of the state dir {@code stateDir}; empty when this
+   * containment makes none.
+   *
+   * @throws java.io.UncheckedIOException when the cell cannot be made
+   */
+  Optional<Cell> create(Path stateDir, String launchId);
+
+  /**
+   * The words that run before a launch's command and put its first process into {@code cell}, so
+   * that nothing it starts is ever outside: the command's words follow them, and the process execs
+   * into the command once it is inside.
+   */
+  List<String> enter(Cell cell);
+
+  /** The pids in {@code cell} now (empty when it is gone). */
+  List<Long> members(Cell cell);
+
+  /** Whether any process is in {@code cell}. */
+  boolean populated(Cell cell);
+
+  /**
+   * Why {@code cell} is not one this containment made and may act on (outside its subtree, or its
+   * id is not the recorded one), or empty when it is.
+   */
+  Optional<String> notOurs(Cell cell);
+
+  /**
+   * Kills every process in {@code cell} at once ({@code cgroup.kill}: a forking loop cannot race
+   * it). Only the signal gate calls this, after {@link #notOurs} (ADR 12, 29).
+   *
+   * @return null when the kill was written, else why not
+   */
+  String kill(Cell cell);
+
+  /** The cell of this containment that process {@code pid} is in now, if any. */
+  Optional<Cell> cellOf(long pid);
+
+  /** Waits up to {@code timeout} for {@code cell} to be empty; whether it is. */
+  boolean awaitEmpty(Cell cell, Duration timeout);
+
+  /** Removes {@code cell} when it is empty; whether it is gone. */
+  boolean remove(Cell cell);
+
+  /** No containment: launches are tracked by their session and cookie only. */
+  static Containment none(String why) {
+    return new NoContainment(why);
+  }
+
+  /** {@link #detect} on first use. */
+  static Containment detectedOnFirstUse(Map<String, String> env) {
+    return new LazyContainment(() -> detect(env));
+  }
+
+  /**
+   * The containment this machine offers kitty: a writable cgroup2 mount ({@code /sys/fs/cgroup}, or
+   * {@code /sys/fs/cgroup/unified} on a hybrid host), else none with the reason. {@code
+   * KITTY_CONTAINMENT=off} in {@code env} forces none.
+   */
+  static Containment detect(Map<String, String> env) {
+    if ("off".equals(env.get("KITTY_CONTAINMENT"))) {
+      return none("session+cookie: containment switched off (KITTY_CONTAINMENT=off)");
+    }
+    return CgroupV2.detect(Path.of("/proc/self/mountinfo"));
+  }
+}

@@ -1,0 +1,65 @@
+package dev.kitty.engine.internal.contain;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** No cell for anyone: the launch's session and cookie are all kitty tracks it by (ADR 19, 29). */
+record NoContainment(String why) implements Containment {
+
+  @Override
+  public boolean active() {
+    return false;
+  }
+
+  @Override
+  public String describe() {
+    return why;
+  }
+
+  @Override
+  public Optional<Cell> create(Path stateDir, String launchId) {
+    return Optional.empty();
+  }
+
+  @Override
+  public List<String> enter(Cell cell) {
+    return List.of();
+  }
+
+  @Override
+  public List<Long> members(Cell cell) {
+    return List.of();
+  }
+
+  @Override
+  public boolean populated(Cell cell) {
+    return false;
+  }
+
+  @Override
+  public Optional<String> notOurs(Cell cell) {
+    return Optional.of("no containment is in use (" + why + ")");
+  }
+
+  @Override
+  public String kill(Cell cell) {
+    return "no containment is in use";
+  }
+
+  @Override
+  public Optional<Cell> cellOf(long pid) {
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean awaitEmpty(Cell cell, Duration timeout) {
+    return true;
+  }
+
+  @Override
+  public boolean remove(Cell cell) {
+    return true;
+  }
+}

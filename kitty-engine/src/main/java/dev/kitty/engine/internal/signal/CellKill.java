@@ -1,0 +1,67 @@
+package dev.kitty.engine.internal.signal;
+
+import dev.kitty.engine.internal.contain.Cell;
+import dev.kitty.engine.internal.contain.Containment;
+import dev.kitty.engine.internal.discovery.Platform;
+import dev.kitty.engine.internal.discovery.ProcessNode;
+import java.util.Optional;
+
+/** The gate's rule for a cgroup kill (ADR 29), apart so that the gate stays its policy's size. */
+final class CellKill {
+  private CellKill() {}
+
+  /**
+   * Kills the cell when its launch was admitted for {@code family} and the containment made it
+   * (inside its subtree, the recorded id), and no process in it is one the gate protects; audits
+   * the decision, with -1 in the pid column.
+   */
+  static Outcome decide(
+      SignalGate gate,
+      Platform platform,
+      AdmittedLaunches launches,
+      AuditLog audit,
+      String family,
+      String launchId,
+      Cell cell) {
+    Containment containment = platform.containment();
+    Optional<String> notOurs =
+        launches.admitted(launchId, family)
+            ? containment.notOurs(cell).or(() -> memberRefused(gate, platform, family, cell))
+            : Optional.of(
+                "launch " + launchId + " of " + family + " is not one this stop admitted");
+    if (notOurs.isPresent()) {
+      audit.record(family, -1, cell.id(), "cgroup.kill", "refused", notOurs.get(), "not sent");
+      return new Outcome(new Verdict(false, false, notOurs.get()), false, null);
+    }
+    String why = "the cgroup " + cell.path() + " kitty made for launch " + launchId;
+    String error = containment.kill(cell);
+    audit.record(
+        family, -1, cell.id(), "cgroup.kill", "allowed", why, error == null ? "sent" : error);
+    return new Outcome(new Verdict(true, false, why), error == null, error);
+  }
+
+  /**
+   * Why a process in the cell may not die with it, if one may not: being in the cell proves it is
+   * the launch's, but the gate's other rules hold for it as for any target — never pid 1, kitty or
+   * its ancestors, another user's process, or a holder of another family's port.
+   */
+  private static Optional<String> memberRefused(
+      SignalGate gate, Platform platform, String family, Cell cell) {
+    long since = System.nanoTime();
+    for (long pid : platform.containment().members(cell)) {
+      long ticks = platform.processes().node(pid).map(ProcessNode::startTicks).orElse(-1L);
+      if (ticks < 0) {
+        continue; // gone since the cell was read
+      }
+      Verdict v = gate.identityRules(new SignalGate.Target(pid, ticks, family));
+      Optional<String> why =
+          v != null && !v.gone()
+              ? Optional.of(v.reason())
+              : gate.otherFamilysPort(platform.listeners().heldBy(pid, since), family);
+      if (why.isPresent()) {
+        return Optional.of("pid " + pid + " in the cgroup " + cell.path() + ": " + why.get());
+      }
+    }
+    return Optional.empty();
+  }
+}

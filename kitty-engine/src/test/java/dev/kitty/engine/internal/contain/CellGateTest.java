@@ -1,0 +1,122 @@
+package dev.kitty.engine.internal.contain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kitty.engine.internal.discovery.Platform;
+import dev.kitty.engine.internal.registry.FamilyRegistry;
+import dev.kitty.engine.internal.signal.AuditLog;
+import dev.kitty.engine.internal.signal.Outcome;
+import dev.kitty.engine.internal.signal.SignalGate;
+import dev.kitty.testkit.RecordingSignaller;
+import dev.kitty.testkit.TestWorld;
+import dev.kitty.testkit.WorldPlatform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gate's decision on a cgroup kill (ADR 29), on a folder that stands for the cgroup2 mount: the
+ * cell must be one kitty made (in its subtree, the recorded id) for a launch this stop admitted.
+ * Live cgroups are tested by {@code ContainmentIT}.
+ */
+class CellGateTest {
+
+  @TempDir Path mount;
+  @TempDir Path state;
+
+  private SignalGate gate(CgroupV2 cgroups, long... processes) {
+    TestWorld world = new TestWorld();
+    for (long pid : processes) {
+      world.process(pid, 1, TestWorld.UID, "kitty");
+    }
+    Platform base = WorldPlatform.of(world, "fake");
+    Platform platform =
+        new Platform(base.name(), base.os(), base.processes(), base.listeners(), cgroups);
+    return new SignalGate(
+        platform,
+        new FamilyRegistry(List.of(), List.of()),
+        new RecordingSignaller(world),
+        new AuditLog(state),
+        false);
+  }
+
+  @Test
+  void onlyACellKittyMadeAndRecordedForAnAdmittedLaunchIsKilledAndEveryDecisionIsAudited()
+      throws Exception {
+    CgroupV2 cgroups = new CgroupV2(mount, "");
+    Cell cell = cgroups.create(state, "L1").orElseThrow();
+    assertTrue(cell.path().startsWith(mount.resolve("kitty").toString()), cell.path());
+    SignalGate gate = gate(cgroups);
+
+    Outcome notAdmitted = gate.killCell("webui", "L1", cell);
+    assertFalse(notAdmitted.sent());
+    assertEquals(
+        "launch L1 of webui is not one this stop admitted", notAdmitted.verdict().reason());
+
+    gate.admitLaunch("L1", "webui", 0);
+    Outcome outside = gate.killCell("webui", "L1", new Cell(mount.toString(), cell.id()));
+    assertFalse(outside.sent());
+    assertTrue(outside.verdict().reason().contains("is not a launch cell under"));
+
+    // A cgroup made again under the recorded name has another id (cgroupfs never reuses one):
+    // the record then names a cell that is no longer the one kitty made.
+    Cell remade = new Cell(cell.path(), cell.id() + 1);
+    Outcome stale = gate.killCell("webui", "L1", remade);
+    assertFalse(stale.sent(), "a cell made again under the recorded name");
+    assertTrue(
+        stale.verdict().reason().contains("not the recorded " + remade.id()),
+        stale.verdict().reason());
+
+    Outcome killed = gate.killCell("webui", "L1", cell);
+    assertTrue(killed.sent(), killed.toString());
+    assertEquals("1", Files.readString(Path.of(cell.path(), "cgroup.kill")));
+
+    List<String> audit = Files.readAllLines(state.resolve("audit.log"));
+    assertEquals(4, audit.size(), String.join("\n", audit));
+    assertTrue(audit.get(3).contains("\"cgroup.kill\"") && audit.get(3).contains("allowed"));
+    assertTrue(audit.get(0).contains("refused"));
+  }
+
+  @Test
+  void aCellHoldingAProcessTheGateProtectsIsNotKilled() throws Exception {
+    // Being in the cell proves a process is the launch's; the gate's other rules still hold: here
+    // the cell holds kitty itself (a pid among its ancestors).
+    CgroupV2 cgroups = new CgroupV2(mount, "");
+    Cell cell = cgroups.create(state, "L3").orElseThrow();
+    long me = ProcessHandle.current().pid();
+    Files.writeString(Path.of(cell.path(), "cgroup.procs"), me + "\n");
+    SignalGate gate = gate(cgroups, me);
+    gate.admitLaunch("L3", "webui", 0);
+    Outcome refused = gate.killCell("webui", "L3", cell);
+    assertFalse(refused.sent());
+    assertTrue(
+        refused
+            .verdict()
+            .reason()
+            .endsWith("pid " + me + " is kitty itself or one of its ancestors"),
+        refused.verdict().reason());
+    assertFalse(Files.exists(Path.of(cell.path(), "cgroup.kill")), "nothing was written");
+  }
+
+  @Test
+  void aCellIsRemovedOnlyWhenEmptyAndOnlyInsideTheSubtree() throws Exception {
+    CgroupV2 cgroups = new CgroupV2(mount, "");
+    Cell cell = cgroups.create(state, "L2").orElseThrow();
+    Files.writeString(Path.of(cell.path(), "cgroup.procs"), "4242\n");
+    assertEquals(List.of(4242L), cgroups.members(cell));
+    assertTrue(cgroups.populated(cell));
+    assertFalse(cgroups.remove(cell), "a populated cell stays");
+    Files.delete(Path.of(cell.path(), "cgroup.procs"));
+    assertFalse(cgroups.populated(cell));
+    assertTrue(cgroups.remove(cell));
+    assertFalse(Files.exists(Path.of(cell.path())));
+    assertFalse(Files.exists(Path.of(cell.path()).getParent()), "the state dir's folder went too");
+    Path foreign = Files.createDirectories(mount.resolve("other/cell"));
+    assertFalse(cgroups.remove(new Cell(foreign.toString(), 1)));
+    assertTrue(Files.exists(foreign), "outside kitty's subtree nothing is removed");
+  }
+}

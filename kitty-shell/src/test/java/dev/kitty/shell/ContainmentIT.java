@@ -1,0 +1,229 @@
+package dev.kitty.shell;
+
+import static dev.kitty.shell.SyncDaemons.alive;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kitty.testkit.TrackedProcesses;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Containment by cgroup v2 (ADR 29) on real processes: every launch runs in a cgroup kitty made for
+ * it before its command ran, so a descendant that scrubs kitty's cookie, leaves the session and
+ * double-forks is still found and stopped; the cgroup is removed with the launch. Where no cgroup
+ * can be made (or {@code KITTY_CONTAINMENT=off}), launches are tracked by session and cookie as
+ * before, and {@code doctor} says so.
+ */
+class ContainmentIT {
+
+  @RegisterExtension final TrackedProcesses procs = new TrackedProcesses();
+
+  @TempDir Path home;
+
+  private JsonNode json(Map<String, String> env, int expected, String... args) {
+    List<String> all = new ArrayList<>(List.of("--json"));
+    all.addAll(List.of(args));
+    KittyRun.Result r = SyncDaemons.kitty(procs, home, env, all.toArray(String[]::new));
+    assertEquals(expected, r.code(), String.join(" ", args) + "\n" + r.out() + r.err());
+    return r.json();
+  }
+
+  /** The containment doctor reports; the tests that need cgroups are skipped without them. */
+  private String containment(Map<String, String> env) {
+    KittyRun.Result r = SyncDaemons.kitty(procs, home, env, "--json", "doctor", "webui");
+    return r.json().get("containment").asString();
+  }
+
+  /** The cgroup (v2) {@code pid} is in, as a path under the cgroup2 mount, or "" when gone. */
+  private static String cgroupOf(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+        if (line.startsWith("0::")) {
+          return line.substring(3);
+        }
+      }
+    } catch (IOException gone) {
+      return "";
+    }
+    return "";
+  }
+
+  /** The folder of a cgroup path as /proc/PID/cgroup names it, under the cgroup2 mount. */
+  private static String cellPath(String relative) {
+    for (String mount : List.of("/sys/fs/cgroup/unified", "/sys/fs/cgroup")) {
+      if (Files.isDirectory(Path.of(mount, "kitty"))) {
+        return mount + relative;
+      }
+    }
+    return relative;
+  }
+
+  private static String environ(long pid) throws IOException {
+    return new String(
+        Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException notYet) {
+      return "";
+    }
+  }
+
+  private static long sid(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+  }
+
+  @Test
+  void aStartedLaunchRunsInItsRecordedCgroupWhichGoesWithItsStop() throws Exception {
+    String where = containment(Map.of());
+    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    int port = TrackedProcesses.freePort(7860, 7899);
+    JsonNode started =
+        json(
+            Map.of(),
+            0,
+            "start",
+            "webui",
+            "--name",
+            "boxed",
+            "--port",
+            Integer.toString(port),
+            "--",
+            "python3",
+            "-m",
+            "http.server",
+            "{port}",
+            "--bind",
+            "127.0.0.1");
+    long pid = started.get("pid").asLong();
+    JsonNode record =
+        tools.jackson.databind.json.JsonMapper.builder()
+            .build()
+            .readTree(home.resolve("state/records/launch.webui.boxed.json").toFile());
+    String cell = record.get("cgroup").asString();
+    assertTrue(cell.contains("/kitty/"), cell);
+    assertTrue(cell.endsWith(cgroupOf(pid)), "the daemon is in its recorded cgroup: " + cell);
+    assertEquals(
+        ((Number) Files.getAttribute(Path.of(cell), "unix:ino")).longValue(),
+        record.get("cgroup_id").asLong());
+
+    json(Map.of(), 0, "stop", "webui", "boxed");
+    TrackedProcesses.await("the daemon is gone", Duration.ofSeconds(5), () -> !alive(pid));
+    assertFalse(Files.exists(Path.of(cell)), "the cgroup goes with the launch");
+  }
+
+  /** A stack of one service whose grandchild escapes; returns the escapee's pid once it runs. */
+  private long upWithAnEscapee(Map<String, String> env, Path file) throws Exception {
+    Path project = file.getParent();
+    Path escapee = project.resolve("escapee.pid");
+    // The escapee keeps the test's own marker (the suite's leak check and cleanup find it by that)
+    // and nothing of kitty's: env -i drops KITTY_LAUNCH_ID, KITTY_STACK and KITTY_SERVICE.
+    Files.writeString(
+        project.resolve("escape.sh"),
+        """
+        env -i KITTY_TEST="$KITTY_TEST" PATH="$PATH" setsid sh -c 'sleep 300 & echo $! > "$0"' "$1"
+        exec sleep 300
+        """);
+    Files.writeString(
+        file,
+        """
+        {"services": {"jobs": {"command": "sh %s %s"}}}
+        """
+            .formatted(project.resolve("escape.sh"), escapee));
+    json(env, 0, "up", file.toString());
+    TrackedProcesses.await(
+        "the escapee wrote its pid", Duration.ofSeconds(10), () -> read(escapee).endsWith("\n"));
+    long pid = Long.parseLong(read(escapee).trim());
+    assertTrue(alive(pid));
+    assertFalse(environ(pid).contains("KITTY_LAUNCH_ID="), "no cookie");
+    long serviceSid;
+    try (var records =
+        Files.newDirectoryStream(home.resolve("state/records"), "launch.devstack.*.jobs.json")) {
+      JsonNode service =
+          tools.jackson.databind.json.JsonMapper.builder()
+              .build()
+              .readTree(records.iterator().next().toFile());
+      serviceSid = service.get("sid").asLong();
+    }
+    assertNotEquals(serviceSid, sid(pid), "the escapee left the service's session");
+    return pid;
+  }
+
+  @Test
+  void downStopsADescendantThatScrubbedTheCookieLeftTheSessionAndDoubleForked() throws Exception {
+    String where = containment(Map.of());
+    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    Path file = Files.createDirectories(home.resolve("project")).resolve("kitty-stack.json");
+    long pid = upWithAnEscapee(Map.of(), file);
+    String cell = cgroupOf(pid);
+    assertTrue(cell.contains("/kitty/"), "born inside the service's cgroup: " + cell);
+
+    JsonNode down = json(Map.of(), 0, "down", file.toString());
+    assertEquals(0, down.get("survivors").size(), down.toString());
+    TrackedProcesses.await("the escapee is gone", Duration.ofSeconds(5), () -> !alive(pid));
+    String audit = Files.readString(home.resolve("state/audit.log"));
+    assertTrue(
+        audit.lines().anyMatch(l -> l.contains("\"cgroup.kill\"") && l.contains("\"allowed\"")),
+        "the gate allowed the cell's kill, on record: " + audit);
+    assertFalse(Files.exists(Path.of(cellPath(cell))), "and the cell is gone");
+  }
+
+  @Test
+  void withoutContainmentTheSameEscapeeOutlivesDown() throws Exception {
+    // What containment is for, shown on the fallback: session and cookie cannot see it. (The test's
+    // cleanup ends it by its pid: it carries this run's marker.)
+    Map<String, String> off = Map.of("KITTY_CONTAINMENT", "off");
+    Path file = Files.createDirectories(home.resolve("project")).resolve("kitty-stack.json");
+    long pid = upWithAnEscapee(off, file);
+    assertFalse(cgroupOf(pid).contains("/kitty/"), cgroupOf(pid));
+    json(off, 0, "down", file.toString());
+    Thread.sleep(300);
+    assertTrue(alive(pid), "session+cookie tracking does not find the escapee");
+  }
+
+  @Test
+  void withContainmentOffLaunchesRunOutsideAnyKittyCgroupAndDoctorSaysWhy() {
+    Map<String, String> off = Map.of("KITTY_CONTAINMENT", "off");
+    assertEquals(
+        "session+cookie: containment switched off (KITTY_CONTAINMENT=off)", containment(off));
+    int port = TrackedProcesses.freePort(7860, 7899);
+    JsonNode started =
+        json(
+            off,
+            0,
+            "start",
+            "webui",
+            "--name",
+            "loose",
+            "--port",
+            Integer.toString(port),
+            "--",
+            "python3",
+            "-m",
+            "http.server",
+            "{port}",
+            "--bind",
+            "127.0.0.1");
+    long pid = started.get("pid").asLong();
+    assertFalse(cgroupOf(pid).contains("/kitty/"), cgroupOf(pid));
+    json(off, 0, "stop", "webui", "loose");
+    TrackedProcesses.await("the daemon is gone", Duration.ofSeconds(5), () -> !alive(pid));
+  }
+}
