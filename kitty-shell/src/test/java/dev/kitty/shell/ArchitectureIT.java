@@ -125,8 +125,10 @@ class ArchitectureIT {
       if (signalCall && !cls.startsWith(SIGNAL) && !cls.startsWith(OS)) {
         offenders.add("a signal call outside internal/signal: " + r);
       }
-      // A cgroup kill is a signal to every process of a cell: only the gate decides it (ADR 29).
-      boolean cellKill = what.startsWith(CONTAIN) && what.endsWith(".kill");
+      // A cgroup kill (or freeze) is a signal to every process of a cell: only the gate decides it
+      // (ADR 29).
+      boolean cellKill =
+          what.startsWith(CONTAIN) && (what.endsWith(".kill") || what.endsWith(".freeze"));
       if (cellKill && !cls.startsWith(SIGNAL) && !cls.startsWith(CONTAIN)) {
         offenders.add("a cgroup kill outside internal/signal: " + r);
       }

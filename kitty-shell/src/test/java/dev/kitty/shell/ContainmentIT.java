@@ -69,7 +69,7 @@ class ContainmentIT {
         return mount + relative;
       }
     }
-    return relative;
+    throw new AssertionError("no kitty subtree under a cgroup2 mount for " + relative);
   }
 
   private static String environ(long pid) throws IOException {
@@ -119,7 +119,9 @@ class ContainmentIT {
             .readTree(home.resolve("state/records/launch.webui.boxed.json").toFile());
     String cell = record.get("cgroup").asString();
     assertTrue(cell.contains("/kitty/"), cell);
-    assertTrue(cell.endsWith(cgroupOf(pid)), "the daemon is in its recorded cgroup: " + cell);
+    String inside = cgroupOf(pid);
+    assertFalse(inside.isEmpty(), "the daemon runs");
+    assertEquals(cell, cellPath(inside), "the daemon is in its recorded cgroup");
     assertEquals(
         ((Number) Files.getAttribute(Path.of(cell), "unix:ino")).longValue(),
         record.get("cgroup_id").asLong());
@@ -183,6 +185,17 @@ class ContainmentIT {
         audit.lines().anyMatch(l -> l.contains("\"cgroup.kill\"") && l.contains("\"allowed\"")),
         "the gate allowed the cell's kill, on record: " + audit);
     assertFalse(Files.exists(Path.of(cellPath(cell))), "and the cell is gone");
+  }
+
+  @Test
+  void switchingContainmentOffDoesNotHideTheCellsOfLaunchesMadeBefore() throws Exception {
+    String where = containment(Map.of());
+    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    Path file = Files.createDirectories(home.resolve("project")).resolve("kitty-stack.json");
+    long pid = upWithAnEscapee(Map.of(), file);
+    JsonNode down = json(Map.of("KITTY_CONTAINMENT", "off"), 0, "down", file.toString());
+    assertEquals(0, down.get("survivors").size(), down.toString());
+    TrackedProcesses.await("the escapee is gone", Duration.ofSeconds(5), () -> !alive(pid));
   }
 
   @Test

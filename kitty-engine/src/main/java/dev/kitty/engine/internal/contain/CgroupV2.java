@@ -70,12 +70,33 @@ public final class CgroupV2 implements Containment {
     try {
       Files.createDirectories(probe);
       boolean killable = Files.exists(probe.resolve("cgroup.kill"));
+      // A cell is only as good as the move into it: a short-lived child enters the probe as a
+      // launch's first process would.
+      Process p =
+          new ProcessBuilder(
+                  "/bin/sh", "-c", "echo $$ > \"$1\"", "kitty-probe", probe + "/cgroup.procs")
+              .redirectErrorStream(true)
+              .start();
+      boolean entered = p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+      CgroupV2 found = new CgroupV2(Path.of(mountPoint), "");
+      found.awaitEmpty(new Cell(probe.toString(), inode(probe)), Duration.ofSeconds(1));
       Files.delete(probe);
-      return new CgroupV2(
-          Path.of(mountPoint), killable ? "" : " (no cgroup.kill: kernel before 5.14)");
+      if (!entered) {
+        return Containment.none(
+            "session+cookie: a process cannot be moved into a cgroup under " + kitty);
+      }
+      if (!killable) {
+        // Without cgroup.kill a forking loop can outrun a kill of each member (ADR 29).
+        return Containment.none(
+            "session+cookie: no cgroup.kill under " + kitty + " (Linux < 5.14)");
+      }
+      return found;
     } catch (IOException | RuntimeException e) {
       return Containment.none(
           "session+cookie: no writable cgroup2 (" + kitty + ": " + reason(e) + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Containment.none("session+cookie: interrupted while probing " + kitty);
     }
   }
 
@@ -121,12 +142,10 @@ public final class CgroupV2 implements Containment {
       try {
         Files.createDirectories(dir);
         return Optional.of(new Cell(dir.toString(), inode(dir)));
-      } catch (NoSuchFileException parentRemoved) {
-        // Another kitty removed the state dir's folder, empty, between our two mkdirs: again.
-        last = parentRemoved;
       } catch (IOException e) {
+        // Another kitty removed the state dir's folder, empty, between our two mkdirs (ENOENT, or
+        // ENODEV while the kernel destroys it): again.
         last = e;
-        break;
       }
     }
     throw new UncheckedIOException("cannot make the cgroup " + dir, last);
@@ -143,8 +162,9 @@ public final class CgroupV2 implements Containment {
     return List.of(
         "/bin/sh",
         "-c",
-        "echo $$ > \"$0\" || { echo \"kitty: cannot enter the cgroup $0\" >&2; exit 125; }; exec"
-            + " \"$@\"",
+        "echo $$ > \"$1\" || { echo \"kitty: cannot enter the cgroup $1\" >&2; exit 125; };"
+            + " shift; exec \"$@\"",
+        "kitty-enter",
         cell.path() + "/cgroup.procs");
   }
 
@@ -159,8 +179,9 @@ public final class CgroupV2 implements Containment {
       }
     } catch (NoSuchFileException gone) {
       return List.of();
-    } catch (IOException | NumberFormatException e) {
-      throw new IllegalStateException("cannot read " + cell.path() + "/cgroup.procs: " + e, e);
+    } catch (IOException | NumberFormatException unreadable) {
+      // What could not be read is not named; populated() (cgroup.events) still says it is there.
+      return out;
     }
     return out;
   }
@@ -183,10 +204,15 @@ public final class CgroupV2 implements Containment {
   @Override
   public Optional<String> notOurs(Cell cell) {
     Path p = Path.of(cell.path()).toAbsolutePath().normalize();
-    if (!p.startsWith(root) || p.getNameCount() != root.getNameCount() + 2) {
+    if (!p.toString().equals(cell.path())
+        || !p.startsWith(root)
+        || p.getNameCount() != root.getNameCount() + 2) {
       return Optional.of("cgroup " + cell.path() + " is not a launch cell under " + root);
     }
     try {
+      if (!p.toRealPath().equals(p)) {
+        return Optional.of("cgroup " + cell.path() + " goes through a symbolic link");
+      }
       long now = inode(p);
       return now == cell.id()
           ? Optional.empty()
@@ -209,6 +235,43 @@ public final class CgroupV2 implements Containment {
   }
 
   @Override
+  public int pruneEmpty(Duration age) {
+    int removed = 0;
+    long before = System.currentTimeMillis() - age.toMillis();
+    try (var states = Files.newDirectoryStream(root, Files::isDirectory)) {
+      for (Path state : states) {
+        try (var cells = Files.newDirectoryStream(state, Files::isDirectory)) {
+          for (Path dir : cells) {
+            Cell cell = new Cell(dir.toString(), inode(dir));
+            if (Files.getLastModifiedTime(dir).toMillis() < before
+                && !populated(cell)
+                && remove(cell)) {
+              removed++;
+            }
+          }
+        } catch (IOException | RuntimeException raced) {
+          // Removed by another kitty meanwhile: nothing to prune here.
+        }
+      }
+    } catch (IOException | RuntimeException noSubtree) {
+      return removed;
+    }
+    return removed;
+  }
+
+  @Override
+  public Optional<String> notTheCellOf(Cell cell, String launchId) {
+    Optional<String> ours = notOurs(cell);
+    if (ours.isPresent()) {
+      return ours;
+    }
+    String name = Path.of(cell.path()).getFileName().toString();
+    return name.equals(launchId)
+        ? Optional.empty()
+        : Optional.of("cgroup " + cell.path() + " is not the cell of launch " + launchId);
+  }
+
+  @Override
   public Optional<Cell> cellOf(long pid) {
     // "0::/kitty/STATE/LAUNCH": the v2 line of /proc/PID/cgroup, relative to the mount.
     try {
@@ -224,6 +287,28 @@ public final class CgroupV2 implements Containment {
       // The process or its cell is gone: no cell to remove.
     }
     return Optional.empty();
+  }
+
+  @Override
+  public boolean freeze(Cell cell, boolean frozen) {
+    Path control = Path.of(cell.path(), "cgroup.freeze");
+    try {
+      Files.writeString(control, frozen ? "1" : "0");
+      long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+      while (System.nanoTime() < deadline) {
+        String events = Files.readString(Path.of(cell.path(), "cgroup.events"));
+        if (events.contains("frozen " + (frozen ? "1" : "0"))) {
+          return true;
+        }
+        Thread.sleep(2);
+      }
+      return false;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Override

@@ -48,6 +48,12 @@ public interface Containment {
   Optional<String> notOurs(Cell cell);
 
   /**
+   * As {@link #notOurs}, and why {@code cell} is not the cell of launch {@code launchId} (a cell is
+   * named by its launch's cookie), or empty when it is.
+   */
+  Optional<String> notTheCellOf(Cell cell, String launchId);
+
+  /**
    * Kills every process in {@code cell} at once ({@code cgroup.kill}: a forking loop cannot race
    * it). Only the signal gate calls this, after {@link #notOurs} (ADR 12, 29).
    *
@@ -55,8 +61,24 @@ public interface Containment {
    */
   String kill(Cell cell);
 
+  /**
+   * Removes every empty cell older than {@code age} (a daemon that exited by itself, a process
+   * ended from outside kitty): a start enters its cell milliseconds after making it, so a cell that
+   * old and empty is no start's. Returns how many went.
+   */
+  int pruneEmpty(Duration age);
+
   /** The cell of this containment that process {@code pid} is in now, if any. */
   Optional<Cell> cellOf(long pid);
+
+  /**
+   * Freezes ({@code true}) or thaws {@code cell} and waits up to a second for the kernel to say it
+   * is so: a frozen cell's members neither fork nor exec while the gate checks them. Only the
+   * signal gate calls this (ADR 29).
+   *
+   * @return whether the cell is now in the state asked for
+   */
+  boolean freeze(Cell cell, boolean frozen);
 
   /** Waits up to {@code timeout} for {@code cell} to be empty; whether it is. */
   boolean awaitEmpty(Cell cell, Duration timeout);
@@ -80,9 +102,11 @@ public interface Containment {
    * KITTY_CONTAINMENT=off} in {@code env} forces none.
    */
   static Containment detect(Map<String, String> env) {
+    Containment found = CgroupV2.detect(Path.of("/proc/self/mountinfo"));
     if ("off".equals(env.get("KITTY_CONTAINMENT"))) {
-      return none("session+cookie: containment switched off (KITTY_CONTAINMENT=off)");
+      // New launches get no cell; the cells of launches made before are still acted on.
+      return new SwitchedOff(found);
     }
-    return CgroupV2.detect(Path.of("/proc/self/mountinfo"));
+    return found;
   }
 }

@@ -68,13 +68,28 @@ final class LazyContainment implements Containment {
   }
 
   @Override
+  public Optional<String> notTheCellOf(Cell cell, String launchId) {
+    return get().notTheCellOf(cell, launchId);
+  }
+
+  @Override
   public String kill(Cell cell) {
     return get().kill(cell);
   }
 
   @Override
+  public int pruneEmpty(Duration age) {
+    return get().pruneEmpty(age);
+  }
+
+  @Override
   public Optional<Cell> cellOf(long pid) {
     return get().cellOf(pid);
+  }
+
+  @Override
+  public boolean freeze(Cell cell, boolean frozen) {
+    return get().freeze(cell, frozen);
   }
 
   @Override

@@ -44,13 +44,28 @@ record NoContainment(String why) implements Containment {
   }
 
   @Override
+  public Optional<String> notTheCellOf(Cell cell, String launchId) {
+    return notOurs(cell);
+  }
+
+  @Override
   public String kill(Cell cell) {
     return "no containment is in use";
   }
 
   @Override
+  public int pruneEmpty(Duration age) {
+    return 0;
+  }
+
+  @Override
   public Optional<Cell> cellOf(long pid) {
     return Optional.empty();
+  }
+
+  @Override
+  public boolean freeze(Cell cell, boolean frozen) {
+    return false;
   }
 
   @Override

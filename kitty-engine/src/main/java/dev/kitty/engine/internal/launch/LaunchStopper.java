@@ -153,7 +153,16 @@ final class LaunchStopper {
             ? health.portHolders(r.port())
             : List.of();
     LaunchRecord after;
-    if (left.isEmpty() && holders.isEmpty()) {
+    if (cell != null && left.isEmpty() && platform.containment().populated(cell)) {
+      // Processes kitty cannot see (a nested cgroup, a view it may not read) are still inside.
+      left = List.of();
+      failed.add(
+          new StopReport.Entry(
+              candidate(family, r, null),
+              null,
+              "its cgroup " + cell.path() + " still holds processes kitty cannot see"));
+    }
+    if (left.isEmpty() && holders.isEmpty() && failed.stream().noneMatch(LaunchStopper::inCell)) {
       failed.clear();
       if (cell != null) {
         platform.containment().remove(cell);
@@ -171,7 +180,14 @@ final class LaunchStopper {
           alive.add(h.pid() + " (" + h.commandLine() + ", holds port " + r.port() + ")");
         }
       }
-      String survivors = "still alive after the stop plan: " + alive;
+      String survivors =
+          alive.isEmpty()
+              ? failed.stream()
+                  .filter(LaunchStopper::inCell)
+                  .map(StopReport.Entry::reason)
+                  .findFirst()
+                  .orElse("still alive after the stop plan")
+              : "still alive after the stop plan: " + alive;
       if (failed.isEmpty()) {
         failed.add(
             new StopReport.Entry(
@@ -190,6 +206,10 @@ final class LaunchStopper {
     registry.write(after);
     registry.history("stop", after, after.status().equals("stopped") ? why : after.error());
     return new StopReport(swept, skipped, failed, false, signallerUsed.get());
+  }
+
+  private static boolean inCell(StopReport.Entry e) {
+    return e.reason().startsWith("its cgroup ");
   }
 
   /** How long a killed cgroup may take to be empty. */

@@ -399,6 +399,7 @@ public final class Launcher {
    */
   public void abandon(FamilyInfo family, Launched launched) {
     stopCarriers(family, launched.launchId());
+    endCell(family, launched.launchId(), launched.cell());
   }
 
   private void stopCarriers(FamilyInfo family, String launchId) {

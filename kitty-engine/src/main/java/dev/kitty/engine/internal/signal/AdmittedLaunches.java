@@ -48,6 +48,14 @@ final class AdmittedLaunches {
     return Optional.empty();
   }
 
+  /** The start stamp launch {@code launchId} of {@code family} was admitted with, if it was. */
+  synchronized java.util.OptionalLong floor(String launchId, String family) {
+    return launches.stream()
+        .filter(l -> l.launchId().equals(launchId) && l.family().equals(family))
+        .mapToLong(Launch::notBeforeTicks)
+        .findFirst();
+  }
+
   /** Whether {@code launchId} was admitted for {@code family}. */
   synchronized boolean admitted(String launchId, String family) {
     return launches.stream()

@@ -26,15 +26,34 @@ final class CellKill {
     Containment containment = platform.containment();
     Optional<String> notOurs =
         launches.admitted(launchId, family)
-            ? containment.notOurs(cell).or(() -> memberRefused(gate, platform, family, cell))
+            ? containment.notTheCellOf(cell, launchId)
             : Optional.of(
                 "launch " + launchId + " of " + family + " is not one this stop admitted");
+    // Frozen while its members are checked: none can fork a process the check did not see, or
+    // exec into something else, between the check and the kill. A cell that cannot be frozen is
+    // still checked, with that window open.
+    boolean frozen = notOurs.isEmpty() && containment.freeze(cell, true);
+    if (notOurs.isEmpty()) {
+      notOurs =
+          memberRefused(
+              gate,
+              platform,
+              family,
+              cell,
+              launches.floor(launchId, family).orElse(Long.MAX_VALUE));
+    }
+    if (notOurs.isPresent() && frozen) {
+      containment.freeze(cell, false);
+    }
     if (notOurs.isPresent()) {
       audit.record(family, -1, cell.id(), "cgroup.kill", "refused", notOurs.get(), "not sent");
       return new Outcome(new Verdict(false, false, notOurs.get()), false, null);
     }
     String why = "the cgroup " + cell.path() + " kitty made for launch " + launchId;
     String error = containment.kill(cell);
+    if (error != null && frozen) {
+      containment.freeze(cell, false); // not killed: not left frozen either
+    }
     audit.record(
         family, -1, cell.id(), "cgroup.kill", "allowed", why, error == null ? "sent" : error);
     return new Outcome(new Verdict(true, false, why), error == null, error);
@@ -46,12 +65,17 @@ final class CellKill {
    * its ancestors, another user's process, or a holder of another family's port.
    */
   private static Optional<String> memberRefused(
-      SignalGate gate, Platform platform, String family, Cell cell) {
+      SignalGate gate, Platform platform, String family, Cell cell, long floor) {
     long since = System.nanoTime();
     for (long pid : platform.containment().members(cell)) {
       long ticks = platform.processes().node(pid).map(ProcessNode::startTicks).orElse(-1L);
       if (ticks < 0) {
         continue; // gone since the cell was read
+      }
+      if (ticks < floor) {
+        // Older than the launch: it was not born in the cell, something moved it in.
+        return Optional.of(
+            "pid " + pid + " in the cgroup " + cell.path() + " started before the launch");
       }
       Verdict v = gate.identityRules(new SignalGate.Target(pid, ticks, family));
       Optional<String> why =

@@ -304,9 +304,10 @@ public final class Stacks {
       }
       notes.addAll(registry.warnings());
       List<ProcessView> survivors = new ArrayList<>(carriers(id));
-      // Until containment can prove it, what proves a service gone is that its recorded processes
-      // are and its port is free: a descendant that dropped the cookie (env -i) and left the
-      // session (setsid) is found only so, and makes the down fail naming it.
+      // What proves a service gone: its recorded processes are, its port is free, and its cgroup
+      // (where it has one, ADR 29) is empty. Without a cgroup, a descendant that dropped the
+      // cookie (env -i) and left the session (setsid) is found only by the port, and makes the down
+      // fail naming it.
       for (int i = 0; i < out.size(); i++) {
         StackReport.Service s = out.get(i);
         LaunchRecord r = before.get(s.name());
@@ -321,6 +322,18 @@ public final class Stacks {
               platform.processes().view(p[0]).ifPresent(v -> named.putIfAbsent(v.pid(), v));
             }
           }
+          r.cell()
+              .ifPresent(
+                  cell ->
+                      platform
+                          .containment()
+                          .members(cell)
+                          .forEach(
+                              pid ->
+                                  platform
+                                      .processes()
+                                      .view(pid)
+                                      .ifPresent(v -> named.putIfAbsent(pid, v))));
           if (s.port() > 0) {
             for (ProcessView v : launches.portHolders(s.port())) {
               named.putIfAbsent(v.pid(), v);

@@ -30,6 +30,9 @@ import java.util.function.Supplier;
  */
 public final class Sweeper {
 
+  /** How old an empty cgroup of kitty's must be before a sweep removes it (ADR 29). */
+  private static final java.time.Duration PRUNE_AGE = java.time.Duration.ofSeconds(60);
+
   private final FamilySelector families;
   private final Platform platform;
   private final StateStore store;
@@ -218,6 +221,9 @@ public final class Sweeper {
         }
       }
       cells.forEach(platform.containment()::remove);
+    }
+    if (!dryRun) {
+      platform.containment().pruneEmpty(PRUNE_AGE);
     }
     return new StopReport(swept, skipped, failed, dryRun, gates.signallerUsed());
   }

@@ -82,6 +82,35 @@ class CellGateTest {
   }
 
   @Test
+  void anotherLaunchsCellIsNotKilledThoughItIsKittysAndTheLaunchAdmitted() {
+    CgroupV2 cgroups = new CgroupV2(mount, "");
+    cgroups.create(state, "L1").orElseThrow();
+    Cell other = cgroups.create(state, "L2").orElseThrow();
+    SignalGate gate = gate(cgroups);
+    gate.admitLaunch("L1", "webui", 0);
+    Outcome refused = gate.killCell("webui", "L1", other);
+    assertFalse(refused.sent());
+    assertEquals(
+        "cgroup " + other.path() + " is not the cell of launch L1", refused.verdict().reason());
+    Outcome dotted = gate.killCell("webui", "L1", new Cell(other.path() + "/../L1", other.id()));
+    assertFalse(dotted.sent(), "a path that is not normalized is refused, not resolved");
+  }
+
+  @Test
+  void aProcessOlderThanTheLaunchInItsCellIsNotKilledWithIt() throws Exception {
+    // Born in the cell means started after the launch: an older process was moved in.
+    CgroupV2 cgroups = new CgroupV2(mount, "");
+    Cell cell = cgroups.create(state, "L4").orElseThrow();
+    Files.writeString(Path.of(cell.path(), "cgroup.procs"), "4242\n");
+    SignalGate gate = gate(cgroups, 4242);
+    gate.admitLaunch("L4", "webui", 4242 * 10 + 1);
+    Outcome refused = gate.killCell("webui", "L4", cell);
+    assertFalse(refused.sent());
+    assertTrue(
+        refused.verdict().reason().endsWith("started before the launch"), refused.toString());
+  }
+
+  @Test
   void aCellHoldingAProcessTheGateProtectsIsNotKilled() throws Exception {
     // Being in the cell proves a process is the launch's; the gate's other rules still hold: here
     // the cell holds kitty itself (a pid among its ancestors).
@@ -118,5 +147,23 @@ class CellGateTest {
     Path foreign = Files.createDirectories(mount.resolve("other/cell"));
     assertFalse(cgroups.remove(new Cell(foreign.toString(), 1)));
     assertTrue(Files.exists(foreign), "outside kitty's subtree nothing is removed");
+  }
+
+  @Test
+  void aSweepPrunesOnlyEmptyCellsOlderThanAStartNeeds() throws Exception {
+    CgroupV2 cgroups = new CgroupV2(mount, "");
+    java.nio.file.attribute.FileTime old =
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+    Cell stale = cgroups.create(state, "old-empty").orElseThrow();
+    Files.setLastModifiedTime(Path.of(stale.path()), old);
+    Cell busy = cgroups.create(state, "old-busy").orElseThrow();
+    Files.writeString(Path.of(busy.path(), "cgroup.procs"), "4242\n");
+    Files.setLastModifiedTime(Path.of(busy.path()), old);
+    Cell fresh = cgroups.create(state, "being-made").orElseThrow();
+
+    assertEquals(1, cgroups.pruneEmpty(java.time.Duration.ofSeconds(10)));
+    assertFalse(Files.exists(Path.of(stale.path())));
+    assertTrue(Files.exists(Path.of(busy.path())), "a populated cell stays");
+    assertTrue(Files.exists(Path.of(fresh.path())), "a cell a start may still be entering stays");
   }
 }
