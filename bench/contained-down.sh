@@ -37,28 +37,7 @@ stack = {"services": {
     "escape": {"command": "sh " + escape}}}
 json.dump(stack, open(path, "w"), indent=1)
 PY
-now_ms() { date +%s%3N; }
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-any_listening() { for p in "${ports[@]}"; do listening "$p" && return 0; done; return 1; }
-members() { # live processes of this run other than kitty's own JVMs
-  local n=0 d
-  for d in /proc/[0-9]*; do
-    if { tr "\0" "\n" <"$d/environ"; } 2>/dev/null | grep -qx "KITTY_TEST=$BENCH_COOKIE" \
-      && ! grep -q '^Name:.*java' "$d/status" 2>/dev/null \
-      && ! grep -q '^State:.*Z' "$d/status" 2>/dev/null; then
-      n=$((n + 1))
-    fi
-  done
-  echo "$n"
-}
-await_stack() {
-  for ((i = 0; i < 400; i++)); do
-    [ "$(members)" -ge 80 ] && listening "${ports[0]}" && listening "${ports[1]}" && return 0
-    sleep 0.05
-  done
-  echo "the fixture did not come up ($(members) processes)" >&2
-  return 1
-}
+. "$(dirname "$0")/fixtures/stack-members.sh"
 run() { # NAME ENV...: up, then the timed stop; prints "ms survivors"
   local name=$1 t0 t1 pgids
   shift

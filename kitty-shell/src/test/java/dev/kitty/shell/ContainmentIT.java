@@ -48,6 +48,27 @@ class ContainmentIT {
     return r.json().get("containment").asString();
   }
 
+  /** {@code kitty start webui --name NAME -- python3 -m http.server {port}}, on a free port. */
+  private JsonNode startServer(Map<String, String> env, String name) {
+    int port = TrackedProcesses.freePort(7860, 7899);
+    return json(
+        env,
+        0,
+        "start",
+        "webui",
+        "--name",
+        name,
+        "--port",
+        Integer.toString(port),
+        "--",
+        "python3",
+        "-m",
+        "http.server",
+        "{port}",
+        "--bind",
+        "127.0.0.1");
+  }
+
   /** The cgroup (v2) {@code pid} is in, as a path under the cgroup2 mount, or "" when gone. */
   private static String cgroupOf(long pid) {
     try {
@@ -94,24 +115,7 @@ class ContainmentIT {
   void aStartedLaunchRunsInItsRecordedCgroupWhichGoesWithItsStop() throws Exception {
     String where = containment(Map.of());
     assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
-    int port = TrackedProcesses.freePort(7860, 7899);
-    JsonNode started =
-        json(
-            Map.of(),
-            0,
-            "start",
-            "webui",
-            "--name",
-            "boxed",
-            "--port",
-            Integer.toString(port),
-            "--",
-            "python3",
-            "-m",
-            "http.server",
-            "{port}",
-            "--bind",
-            "127.0.0.1");
+    JsonNode started = startServer(Map.of(), "boxed");
     long pid = started.get("pid").asLong();
     JsonNode record =
         tools.jackson.databind.json.JsonMapper.builder()
@@ -216,24 +220,7 @@ class ContainmentIT {
     Map<String, String> off = Map.of("KITTY_CONTAINMENT", "off");
     assertEquals(
         "session+cookie: containment switched off (KITTY_CONTAINMENT=off)", containment(off));
-    int port = TrackedProcesses.freePort(7860, 7899);
-    JsonNode started =
-        json(
-            off,
-            0,
-            "start",
-            "webui",
-            "--name",
-            "loose",
-            "--port",
-            Integer.toString(port),
-            "--",
-            "python3",
-            "-m",
-            "http.server",
-            "{port}",
-            "--bind",
-            "127.0.0.1");
+    JsonNode started = startServer(off, "loose");
     long pid = started.get("pid").asLong();
     assertFalse(cgroupOf(pid).contains("/kitty/"), cgroupOf(pid));
     json(off, 0, "stop", "webui", "loose");
