@@ -2,41 +2,39 @@ package dev.kitty.engine.internal.contain;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A cgroup v2 per launch, under kitty's own subtree {@code MOUNT/kitty/STATE/LAUNCH} (ADR 29):
- * {@code STATE} is a digest of the state dir (two state dirs never share a cell), {@code LAUNCH}
- * the launch's cookie. The first process enters its cell before it execs the command, so every
- * descendant is born inside; {@code cgroup.kill} ends them all at once, {@code cgroup.events} says
- * when the cell is empty.
+ * {@code STATE} is the state dir's digest ({@code StateStore.digest}: two state dirs never share a
+ * cell), {@code LAUNCH} the launch's cookie. The first process enters its cell before it execs the
+ * command, so every descendant is born inside; {@code cgroup.kill} ends them all at once, {@code
+ * cgroup.events} says when the cell is empty.
  */
 public final class CgroupV2 implements Containment {
 
   private final Path mount;
   private final Path root;
-  private final String note;
+  private final boolean newCells;
 
   /**
    * kitty's subtree {@code MOUNT/kitty} in the cgroup2 file system mounted at {@code mount} (a
-   * test's temporary folder stands for it where no cgroup is made); {@code note} is shown by {@code
-   * doctor} after the mount.
+   * test's temporary folder stands for it where no cgroup is made).
+   *
+   * @param newCells whether new launches get a cell ({@code KITTY_CONTAINMENT=off}: no, but the
+   *     cells of launches made before are still acted on)
    */
-  public CgroupV2(Path mount, String note) {
+  public CgroupV2(Path mount, boolean newCells) {
     this.mount = mount.toAbsolutePath().normalize();
     this.root = this.mount.resolve("kitty");
-    this.note = note;
+    this.newCells = newCells;
   }
 
   /** kitty's subtree. */
@@ -48,7 +46,7 @@ public final class CgroupV2 implements Containment {
    * The first cgroup2 mount {@code mountinfo} names, when kitty may make cgroups in it (it makes
    * and removes a probe cell to know); else none, with the reason.
    */
-  static Containment detect(Path mountinfo) {
+  static Containment detect(Path mountinfo, boolean newCells) {
     String mountPoint = null;
     try {
       for (String line : Files.readAllLines(mountinfo)) {
@@ -78,7 +76,7 @@ public final class CgroupV2 implements Containment {
               .redirectErrorStream(true)
               .start();
       boolean entered = p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
-      CgroupV2 found = new CgroupV2(Path.of(mountPoint), "");
+      CgroupV2 found = new CgroupV2(Path.of(mountPoint), newCells);
       found.awaitEmpty(new Cell(probe.toString(), inode(probe)), Duration.ofSeconds(1));
       Files.delete(probe);
       if (!entered) {
@@ -106,37 +104,25 @@ public final class CgroupV2 implements Containment {
 
   @Override
   public boolean active() {
-    return true;
+    return newCells;
   }
 
   @Override
   public String describe() {
-    return "cgroup v2 at " + mount + note + " (kitty's cells under " + root + ")";
-  }
-
-  /** The folder of {@code stateDir}'s cells. */
-  Path stateCells(Path stateDir) {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256")
-              .digest(
-                  stateDir
-                      .toAbsolutePath()
-                      .normalize()
-                      .toString()
-                      .getBytes(StandardCharsets.UTF_8));
-      return root.resolve(HexFormat.of().formatHex(d, 0, 8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return newCells
+        ? "cgroup v2 at " + mount + " (kitty's cells under " + root + ")"
+        : "session+cookie: containment switched off (KITTY_CONTAINMENT=off)";
   }
 
   @Override
-  public Optional<Cell> create(Path stateDir, String launchId) {
-    if (!launchId.matches("[A-Za-z0-9-]{1,64}")) {
-      throw new IllegalArgumentException("not a launch id: " + launchId);
+  public Optional<Cell> create(String stateKey, String launchId) {
+    if (!newCells) {
+      return Optional.empty();
     }
-    Path dir = stateCells(stateDir).resolve(launchId);
+    if (!launchId.matches("[A-Za-z0-9-]{1,64}") || !stateKey.matches("[0-9a-f]{1,64}")) {
+      throw new IllegalArgumentException("not a state key and launch id: " + stateKey + launchId);
+    }
+    Path dir = root.resolve(stateKey).resolve(launchId);
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
@@ -157,6 +143,9 @@ public final class CgroupV2 implements Containment {
 
   @Override
   public List<String> enter(Cell cell) {
+    if (!newCells) {
+      return List.of();
+    }
     // The shell writes its own pid into the cell and then becomes the command (exec keeps the
     // pid): the command's first instruction already runs inside.
     return List.of(
@@ -201,8 +190,8 @@ public final class CgroupV2 implements Containment {
     }
   }
 
-  @Override
-  public Optional<String> notOurs(Cell cell) {
+  /** Why {@code cell} is not one of kitty's cells (outside the subtree, or another id). */
+  private Optional<String> notOurs(Cell cell) {
     Path p = Path.of(cell.path()).toAbsolutePath().normalize();
     if (!p.toString().equals(cell.path())
         || !p.startsWith(root)

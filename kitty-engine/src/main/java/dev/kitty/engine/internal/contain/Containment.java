@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where the processes of a launch are kept so that none can escape (ADR 29): a cgroup v2 per launch
@@ -21,12 +22,12 @@ public interface Containment {
   String describe();
 
   /**
-   * Makes the cell of launch {@code launchId} of the state dir {@code stateDir}; empty when this
-   * containment makes none.
+   * Makes the cell of launch {@code launchId} of the state dir whose digest is {@code stateKey};
+   * empty when this containment makes none.
    *
    * @throws java.io.UncheckedIOException when the cell cannot be made
    */
-  Optional<Cell> create(Path stateDir, String launchId);
+  Optional<Cell> create(String stateKey, String launchId);
 
   /**
    * The words that run before a launch's command and put its first process into {@code cell}, so
@@ -42,20 +43,15 @@ public interface Containment {
   boolean populated(Cell cell);
 
   /**
-   * Why {@code cell} is not one this containment made and may act on (outside its subtree, or its
-   * id is not the recorded one), or empty when it is.
-   */
-  Optional<String> notOurs(Cell cell);
-
-  /**
-   * As {@link #notOurs}, and why {@code cell} is not the cell of launch {@code launchId} (a cell is
-   * named by its launch's cookie), or empty when it is.
+   * Why {@code cell} is not the cell this containment made for launch {@code launchId} and may act
+   * on (outside its subtree, not named by the launch's cookie, or its id is not the recorded one),
+   * or empty when it is.
    */
   Optional<String> notTheCellOf(Cell cell, String launchId);
 
   /**
    * Kills every process in {@code cell} at once ({@code cgroup.kill}: a forking loop cannot race
-   * it). Only the signal gate calls this, after {@link #notOurs} (ADR 12, 29).
+   * it). Only the signal gate calls this, after {@link #notTheCellOf} (ADR 12, 29).
    *
    * @return null when the kill was written, else why not
    */
@@ -91,22 +87,36 @@ public interface Containment {
     return new NoContainment(why);
   }
 
-  /** {@link #detect} on first use. */
-  static Containment detectedOnFirstUse(Map<String, String> env) {
-    return new LazyContainment(() -> detect(env));
+  /** {@link #detect}, once, on first use. */
+  static Supplier<Containment> detectedOnFirstUse(Map<String, String> env) {
+    return new Supplier<>() {
+      private volatile Containment detected;
+
+      @Override
+      public Containment get() {
+        Containment c = detected;
+        if (c == null) {
+          synchronized (this) {
+            if (detected == null) {
+              detected = detect(env);
+            }
+            c = detected;
+          }
+        }
+        return c;
+      }
+    };
   }
 
   /**
    * The containment this machine offers kitty: a writable cgroup2 mount ({@code /sys/fs/cgroup}, or
    * {@code /sys/fs/cgroup/unified} on a hybrid host), else none with the reason. {@code
-   * KITTY_CONTAINMENT=off} in {@code env} forces none.
+   * KITTY_CONTAINMENT=off} in {@code env} gives new launches no cell, while the cells of launches
+   * made before are still killed, counted and removed: a switch that hid a contained launch's
+   * escapee from its {@code down} would make {@code down} lie.
    */
   static Containment detect(Map<String, String> env) {
-    Containment found = CgroupV2.detect(Path.of("/proc/self/mountinfo"));
-    if ("off".equals(env.get("KITTY_CONTAINMENT"))) {
-      // New launches get no cell; the cells of launches made before are still acted on.
-      return new SwitchedOff(found);
-    }
-    return found;
+    return CgroupV2.detect(
+        Path.of("/proc/self/mountinfo"), !"off".equals(env.get("KITTY_CONTAINMENT")));
   }
 }

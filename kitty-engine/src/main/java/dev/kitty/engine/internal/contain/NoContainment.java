@@ -1,6 +1,5 @@
 package dev.kitty.engine.internal.contain;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +18,7 @@ record NoContainment(String why) implements Containment {
   }
 
   @Override
-  public Optional<Cell> create(Path stateDir, String launchId) {
+  public Optional<Cell> create(String stateKey, String launchId) {
     return Optional.empty();
   }
 
@@ -39,13 +38,8 @@ record NoContainment(String why) implements Containment {
   }
 
   @Override
-  public Optional<String> notOurs(Cell cell) {
-    return Optional.of("no containment is in use (" + why + ")");
-  }
-
-  @Override
   public Optional<String> notTheCellOf(Cell cell, String launchId) {
-    return notOurs(cell);
+    return Optional.of("no containment is in use (" + why + ")");
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.kitty.engine.internal.discovery;
 import dev.kitty.engine.internal.contain.Containment;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * One platform backend: the operating system, and a process table and a listener scanner that agree
@@ -13,14 +14,15 @@ import java.util.Locale;
  * @param os the operating system, which picks the signaller and the subreaper
  * @param processes the process table
  * @param listeners the listener scanner
- * @param containment where launches are kept so that none escapes (ADR 29)
+ * @param containmentSource where launches are kept so that none escapes (ADR 29), detected on first
+ *     use: a scan never asks, and a cold command should not pay for the probe
  */
 public record Platform(
     String name,
     Os os,
     ProcessTable processes,
     ListenerScanner listeners,
-    Containment containment) {
+    Supplier<Containment> containmentSource) {
 
   /** A backend without containment (the portable one, and the fake worlds of tests). */
   public Platform(String name, Os os, ProcessTable processes, ListenerScanner listeners) {
@@ -29,7 +31,12 @@ public record Platform(
         os,
         processes,
         listeners,
-        Containment.none("session+cookie: " + name + " has no cgroups"));
+        () -> Containment.none("session+cookie: " + name + " has no cgroups"));
+  }
+
+  /** Where launches are kept (ADR 29). */
+  public Containment containment() {
+    return containmentSource.get();
   }
 
   /** The operating systems kitty tells apart. */

@@ -13,11 +13,9 @@ import dev.kitty.engine.internal.state.StateStore;
 import dev.kitty.engine.model.FamilyInfo;
 import dev.kitty.engine.model.KittyException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -61,75 +59,64 @@ final class LaunchStarter {
    * spawn and the processes once it is healthy.
    */
   LaunchRecord startLocked(StartPlan plan, LaunchRegistry registry, SignalGate gate) {
-    FamilyInfo family = plan.family();
-    String name = plan.name();
-    List<String> command = plan.command();
-    boolean shell = plan.shell();
-    String portRequest = plan.portRequest();
-    Integer explicit = plan.explicitPort();
-    String healthPath = plan.healthPath();
-    Path cwd = plan.cwd();
-    String scope = plan.scope();
-    Map<String, String> env = plan.env();
-    Duration startTimeout = plan.startTimeout();
-    int restarts = plan.restarts();
-    String event = plan.event();
-    int port = explicit == null ? freePort(family) : explicit;
-    if (explicit != null && port > 0 && PortAllocator.taken(port)) {
+    int port = plan.explicitPort() == null ? freePort(plan.family()) : plan.explicitPort();
+    if (plan.explicitPort() != null && port > 0 && PortAllocator.taken(port)) {
       throw new KittyException.Failed(
           "port "
               + port
               + " is taken by "
               + health.holders(port)
               + "; kitty doctor "
-              + family.id()
+              + plan.family().id()
               + " says whose it is, or start with --port auto");
     }
     String launchId = UUID.randomUUID().toString();
-    Path recordFile = registry.file(family.id(), name);
+    Path recordFile = registry.file(plan.family().id(), plan.name());
     LaunchRecord[] intent = new LaunchRecord[1];
-    LaunchSpec run = new LaunchSpec(command, shell, healthPath, startTimeout);
+    LaunchSpec run =
+        new LaunchSpec(plan.command(), plan.shell(), plan.healthPath(), plan.startTimeout());
     Launcher launcher = new Launcher(platform, store, gate);
     Launcher.Launched launched;
     try {
       launched =
           launcher.launch(
-              family,
+              plan.family(),
               run,
               port,
-              scope,
+              plan.scope(),
               recordFile,
-              env,
+              plan.env(),
               launchId,
-              cwd,
+              plan.cwd(),
               (id, floor, cell) -> {
                 intent[0] =
                     new LaunchRecord(
-                        family.id(),
-                        name,
+                        plan.family().id(),
+                        plan.name(),
                         "starting",
                         id,
                         floor,
-                        command,
-                        shell,
-                        portRequest == null ? "auto" : portRequest,
+                        plan.command(),
+                        plan.shell(),
+                        plan.portRequest() == null ? "auto" : plan.portRequest(),
                         port,
-                        healthPath,
-                        cwd == null ? null : cwd.toString(),
+                        plan.healthPath(),
+                        plan.cwd() == null ? null : plan.cwd().toString(),
                         -1,
                         -1,
                         -1,
                         -1,
                         -1,
                         -1,
-                        store.logsDir().resolve(family.id() + "-" + id + ".log").toString(),
+                        store.logsDir().resolve(plan.family().id() + "-" + id + ".log").toString(),
                         Instant.now().toString(),
                         null,
-                        restarts,
+                        plan.restarts(),
                         null,
-                        scope,
-                        null);
-                intent[0] = intent[0].withCell(cell);
+                        plan.scope(),
+                        null,
+                        cell == null ? null : cell.path(),
+                        cell == null ? -1 : cell.id());
                 registry.write(intent[0]);
               });
     } catch (KittyException e) {
@@ -152,16 +139,16 @@ final class LaunchStarter {
     Optional<ProcessView> rootView = snap.view(root);
     LaunchRecord r =
         new LaunchRecord(
-            family.id(),
-            name,
+            plan.family().id(),
+            plan.name(),
             "running",
             launchId,
             intent[0].notBeforeTicks(),
-            command,
-            shell,
+            plan.command(),
+            plan.shell(),
             intent[0].portRequest(),
             port,
-            healthPath,
+            plan.healthPath(),
             intent[0].cwd(),
             wrapped ? root : -1,
             wrapped ? launched.node().startTicks() : -1,
@@ -172,24 +159,24 @@ final class LaunchStarter {
             launched.log().toString(),
             intent[0].startedAt(),
             null,
-            restarts,
+            plan.restarts(),
             null,
-            scope,
+            plan.scope(),
             launched.token(),
             launched.cell() == null ? null : launched.cell().path(),
             launched.cell() == null ? -1 : launched.cell().id());
     CrashPoints.reach("launch.healthy");
     try {
       registry.write(r);
-      registry.history(event, r, "pid " + main + (wrapped ? ", wrapper " + root : ""));
+      registry.history(plan.event(), r, "pid " + main + (wrapped ? ", wrapper " + root : ""));
     } catch (KittyException e) {
       // Healthy but not on record (a full or read-only state disk): nothing may run that no record
       // names, so the tree goes, and the user is told why (ADR 19 addendum).
-      launcher.abandon(family, launched);
+      launcher.abandon(plan.family(), launched);
       throw new KittyException.Failed(
-          family.id()
+          plan.family().id()
               + " launch "
-              + name
+              + plan.name()
               + " was healthy but could not be recorded ("
               + e.getMessage()
               + "); it was stopped");

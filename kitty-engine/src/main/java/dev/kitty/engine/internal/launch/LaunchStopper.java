@@ -123,6 +123,7 @@ final class LaunchStopper {
     // What its plan left in the launch's cgroup (a descendant that dropped the cookie and left the
     // session is still inside) is killed at once, through the gate (ADR 29).
     Cell cell = r.cell().orElse(null);
+    String cellProblem = null; // why the cell is not known empty, when it is not
     if (cell != null && platform.containment().populated(cell)) {
       int inside = platform.containment().members(cell).size();
       var killed = gate.killCell(family.id(), r.launchId(), cell);
@@ -133,14 +134,12 @@ final class LaunchStopper {
                 "cgroup_kill",
                 inside + " process" + (inside == 1 ? "" : "es") + " left in its cgroup, killed"));
       } else if (!killed.sent()) {
-        failed.add(
-            new StopReport.Entry(
-                candidate(family, r, null),
-                null,
-                "its cgroup "
-                    + cell.path()
-                    + " was not killed: "
-                    + (killed.error() != null ? killed.error() : killed.verdict().reason())));
+        cellProblem =
+            "its cgroup "
+                + cell.path()
+                + " was not killed: "
+                + (killed.error() != null ? killed.error() : killed.verdict().reason());
+        failed.add(new StopReport.Entry(candidate(family, r, null), null, cellProblem));
       }
     }
     List<ProcessView> left = alive(r, cell);
@@ -153,16 +152,15 @@ final class LaunchStopper {
             ? health.portHolders(r.port())
             : List.of();
     LaunchRecord after;
-    if (cell != null && left.isEmpty() && platform.containment().populated(cell)) {
+    if (cellProblem == null
+        && cell != null
+        && left.isEmpty()
+        && platform.containment().populated(cell)) {
       // Processes kitty cannot see (a nested cgroup, a view it may not read) are still inside.
-      left = List.of();
-      failed.add(
-          new StopReport.Entry(
-              candidate(family, r, null),
-              null,
-              "its cgroup " + cell.path() + " still holds processes kitty cannot see"));
+      cellProblem = "its cgroup " + cell.path() + " still holds processes kitty cannot see";
+      failed.add(new StopReport.Entry(candidate(family, r, null), null, cellProblem));
     }
-    if (left.isEmpty() && holders.isEmpty() && failed.stream().noneMatch(LaunchStopper::inCell)) {
+    if (left.isEmpty() && holders.isEmpty() && cellProblem == null) {
       failed.clear();
       if (cell != null) {
         platform.containment().remove(cell);
@@ -181,12 +179,8 @@ final class LaunchStopper {
         }
       }
       String survivors =
-          alive.isEmpty()
-              ? failed.stream()
-                  .filter(LaunchStopper::inCell)
-                  .map(StopReport.Entry::reason)
-                  .findFirst()
-                  .orElse("still alive after the stop plan")
+          alive.isEmpty() && cellProblem != null
+              ? cellProblem
               : "still alive after the stop plan: " + alive;
       if (failed.isEmpty()) {
         failed.add(
@@ -206,10 +200,6 @@ final class LaunchStopper {
     registry.write(after);
     registry.history("stop", after, after.status().equals("stopped") ? why : after.error());
     return new StopReport(swept, skipped, failed, false, signallerUsed.get());
-  }
-
-  private static boolean inCell(StopReport.Entry e) {
-    return e.reason().startsWith("its cgroup ");
   }
 
   /** How long a killed cgroup may take to be empty. */

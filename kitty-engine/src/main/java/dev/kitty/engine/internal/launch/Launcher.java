@@ -260,7 +260,8 @@ public final class Launcher {
       return null;
     }
     try {
-      return platform.containment().create(store.dir(), launchId).orElse(null);
+      String stateKey = StateStore.digest(store.dir().toAbsolutePath().normalize().toString());
+      return platform.containment().create(stateKey, launchId).orElse(null);
     } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
       LOG.warn(
           "{} launch {}: no cgroup ({}); tracked by session and cookie",

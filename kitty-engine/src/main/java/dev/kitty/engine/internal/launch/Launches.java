@@ -80,10 +80,6 @@ public final class Launches {
     this.stopper = new LaunchStopper(platform, store, health, signallerUsed);
   }
 
-  private FamilyInfo family(String id) {
-    return families.launching(id);
-  }
-
   /**
    * The name, when it is a valid launch name.
    *
@@ -104,7 +100,7 @@ public final class Launches {
 
   @SuppressWarnings("try") // the lock is held for the body's duration, never read
   public LaunchReport start(LaunchRequest req, StopProgress progress) {
-    FamilyInfo family = family(req.family());
+    FamilyInfo family = families.launching(req.family());
     String name = checkName(req.name());
     LaunchSpec spec = family.family().launchSpec().orElseThrow();
     List<String> command = req.command().isEmpty() ? spec.command() : req.command();
@@ -211,7 +207,7 @@ public final class Launches {
   @SuppressWarnings("try") // the lock is held for the body's duration, never read
   public StopReport stop(
       String familyId, String name, StopPlan plan, StopProgress progress, String why) {
-    FamilyInfo family = family(familyId);
+    FamilyInfo family = families.launching(familyId);
     LaunchRegistry registry = new LaunchRegistry(store);
     List<String> names = new ArrayList<>();
     if (name == null) {
@@ -244,7 +240,7 @@ public final class Launches {
   /** {@code kitty restart FAMILY NAME}: stop verified, then start with the recorded command. */
   @SuppressWarnings("try") // the lock is held for the body's duration, never read
   public LaunchReport restart(String familyId, String name, StopProgress progress) {
-    FamilyInfo family = family(familyId);
+    FamilyInfo family = families.launching(familyId);
     LaunchRegistry registry = new LaunchRegistry(store);
     try (StateStore.Held held = registry.lock(family.id(), checkName(name))) {
       LaunchRecord r = recorded(registry, family, name);
@@ -266,7 +262,7 @@ public final class Launches {
    */
   @SuppressWarnings("try") // the lock is held for the body's duration, never read
   public LaunchReport ensure(String familyId, String name, StopProgress progress) {
-    FamilyInfo family = family(familyId);
+    FamilyInfo family = families.launching(familyId);
     LaunchRegistry registry = new LaunchRegistry(store);
     try (StateStore.Held held = registry.lock(family.id(), checkName(name))) {
       LaunchRecord r = recorded(registry, family, name);

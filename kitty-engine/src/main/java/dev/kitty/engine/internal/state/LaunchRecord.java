@@ -79,97 +79,11 @@ public record LaunchRecord(
     command = List.copyOf(command);
   }
 
-  /** A record of a launch that runs in no cgroup (where there is no containment). */
-  public LaunchRecord(
-      String family,
-      String name,
-      String status,
-      String launchId,
-      long notBeforeTicks,
-      List<String> command,
-      boolean shell,
-      String portRequest,
-      int port,
-      String healthPath,
-      String cwd,
-      long wrapperPid,
-      long wrapperStartTicks,
-      long pid,
-      long startTicks,
-      long pgid,
-      long sid,
-      String log,
-      String startedAt,
-      String stoppedAt,
-      int restarts,
-      String error,
-      String scope,
-      String token) {
-    this(
-        family,
-        name,
-        status,
-        launchId,
-        notBeforeTicks,
-        command,
-        shell,
-        portRequest,
-        port,
-        healthPath,
-        cwd,
-        wrapperPid,
-        wrapperStartTicks,
-        pid,
-        startTicks,
-        pgid,
-        sid,
-        log,
-        startedAt,
-        stoppedAt,
-        restarts,
-        error,
-        scope,
-        token,
-        null,
-        -1);
-  }
-
   /** The cgroup the launch runs in, when it has one (ADR 29). */
   public java.util.Optional<dev.kitty.engine.internal.contain.Cell> cell() {
     return cgroup == null
         ? java.util.Optional.empty()
         : java.util.Optional.of(new dev.kitty.engine.internal.contain.Cell(cgroup, cgroupId));
-  }
-
-  /** This record with the cgroup it runs in. */
-  public LaunchRecord withCell(dev.kitty.engine.internal.contain.Cell cell) {
-    return new LaunchRecord(
-        family,
-        name,
-        status,
-        launchId,
-        notBeforeTicks,
-        command,
-        shell,
-        portRequest,
-        port,
-        healthPath,
-        cwd,
-        wrapperPid,
-        wrapperStartTicks,
-        pid,
-        startTicks,
-        pgid,
-        sid,
-        log,
-        startedAt,
-        stoppedAt,
-        restarts,
-        error,
-        scope,
-        token,
-        cell == null ? null : cell.path(),
-        cell == null ? -1 : cell.id());
   }
 
   /** Whether kitty means this launch to be alive. */

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CellGateTest {
 
+  /** The digest that names a state dir's folder of cells. */
+  private static final String STATE_KEY = "0123456789abcdef";
+
   @TempDir Path mount;
   @TempDir Path state;
 
@@ -35,7 +38,7 @@ class CellGateTest {
     }
     Platform base = WorldPlatform.of(world, "fake");
     Platform platform =
-        new Platform(base.name(), base.os(), base.processes(), base.listeners(), cgroups);
+        new Platform(base.name(), base.os(), base.processes(), base.listeners(), () -> cgroups);
     return new SignalGate(
         platform,
         new FamilyRegistry(List.of(), List.of()),
@@ -47,8 +50,8 @@ class CellGateTest {
   @Test
   void onlyACellKittyMadeAndRecordedForAnAdmittedLaunchIsKilledAndEveryDecisionIsAudited()
       throws Exception {
-    CgroupV2 cgroups = new CgroupV2(mount, "");
-    Cell cell = cgroups.create(state, "L1").orElseThrow();
+    CgroupV2 cgroups = new CgroupV2(mount, true);
+    Cell cell = cgroups.create(STATE_KEY, "L1").orElseThrow();
     assertTrue(cell.path().startsWith(mount.resolve("kitty").toString()), cell.path());
     SignalGate gate = gate(cgroups);
 
@@ -83,9 +86,9 @@ class CellGateTest {
 
   @Test
   void anotherLaunchsCellIsNotKilledThoughItIsKittysAndTheLaunchAdmitted() {
-    CgroupV2 cgroups = new CgroupV2(mount, "");
-    cgroups.create(state, "L1").orElseThrow();
-    Cell other = cgroups.create(state, "L2").orElseThrow();
+    CgroupV2 cgroups = new CgroupV2(mount, true);
+    cgroups.create(STATE_KEY, "L1").orElseThrow();
+    Cell other = cgroups.create(STATE_KEY, "L2").orElseThrow();
     SignalGate gate = gate(cgroups);
     gate.admitLaunch("L1", "webui", 0);
     Outcome refused = gate.killCell("webui", "L1", other);
@@ -99,8 +102,8 @@ class CellGateTest {
   @Test
   void aProcessOlderThanTheLaunchInItsCellIsNotKilledWithIt() throws Exception {
     // Born in the cell means started after the launch: an older process was moved in.
-    CgroupV2 cgroups = new CgroupV2(mount, "");
-    Cell cell = cgroups.create(state, "L4").orElseThrow();
+    CgroupV2 cgroups = new CgroupV2(mount, true);
+    Cell cell = cgroups.create(STATE_KEY, "L4").orElseThrow();
     Files.writeString(Path.of(cell.path(), "cgroup.procs"), "4242\n");
     SignalGate gate = gate(cgroups, 4242);
     gate.admitLaunch("L4", "webui", 4242 * 10 + 1);
@@ -114,8 +117,8 @@ class CellGateTest {
   void aCellHoldingAProcessTheGateProtectsIsNotKilled() throws Exception {
     // Being in the cell proves a process is the launch's; the gate's other rules still hold: here
     // the cell holds kitty itself (a pid among its ancestors).
-    CgroupV2 cgroups = new CgroupV2(mount, "");
-    Cell cell = cgroups.create(state, "L3").orElseThrow();
+    CgroupV2 cgroups = new CgroupV2(mount, true);
+    Cell cell = cgroups.create(STATE_KEY, "L3").orElseThrow();
     long me = ProcessHandle.current().pid();
     Files.writeString(Path.of(cell.path(), "cgroup.procs"), me + "\n");
     SignalGate gate = gate(cgroups, me);
@@ -133,8 +136,8 @@ class CellGateTest {
 
   @Test
   void aCellIsRemovedOnlyWhenEmptyAndOnlyInsideTheSubtree() throws Exception {
-    CgroupV2 cgroups = new CgroupV2(mount, "");
-    Cell cell = cgroups.create(state, "L2").orElseThrow();
+    CgroupV2 cgroups = new CgroupV2(mount, true);
+    Cell cell = cgroups.create(STATE_KEY, "L2").orElseThrow();
     Files.writeString(Path.of(cell.path(), "cgroup.procs"), "4242\n");
     assertEquals(List.of(4242L), cgroups.members(cell));
     assertTrue(cgroups.populated(cell));
@@ -151,15 +154,15 @@ class CellGateTest {
 
   @Test
   void aSweepPrunesOnlyEmptyCellsOlderThanAStartNeeds() throws Exception {
-    CgroupV2 cgroups = new CgroupV2(mount, "");
+    CgroupV2 cgroups = new CgroupV2(mount, true);
     java.nio.file.attribute.FileTime old =
         java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
-    Cell stale = cgroups.create(state, "old-empty").orElseThrow();
+    Cell stale = cgroups.create(STATE_KEY, "old-empty").orElseThrow();
     Files.setLastModifiedTime(Path.of(stale.path()), old);
-    Cell busy = cgroups.create(state, "old-busy").orElseThrow();
+    Cell busy = cgroups.create(STATE_KEY, "old-busy").orElseThrow();
     Files.writeString(Path.of(busy.path(), "cgroup.procs"), "4242\n");
     Files.setLastModifiedTime(Path.of(busy.path()), old);
-    Cell fresh = cgroups.create(state, "being-made").orElseThrow();
+    Cell fresh = cgroups.create(STATE_KEY, "being-made").orElseThrow();
 
     assertEquals(1, cgroups.pruneEmpty(java.time.Duration.ofSeconds(10)));
     assertFalse(Files.exists(Path.of(stale.path())));

@@ -43,7 +43,9 @@ class LaunchRecordTest {
         2,
         null,
         "project-a",
-        "0123abcd");
+        "0123abcd",
+        null,
+        -1);
   }
 
   @Test
