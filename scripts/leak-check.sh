@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # After the suite: nothing may listen in a family range, no process may carry a kitty cookie, and
-# no cgroup kitty made for a launch (MOUNT/kitty/STATE/LAUNCH, ADR 29) may still hold a process.
+# no cgroup kitty made for a launch (MOUNT/kitty/STATE/[stack-ID/]LAUNCH, ADR 29, 30) may still hold a process.
 # Prints what it finds (with pid and command line) and exits 1 if anything leaked. Reads only.
 set -u
 ranges='3000-3099 7860-7899 8888-8899 9237-9336 9400-9449'
@@ -21,7 +21,10 @@ for d in /proc/[0-9]*; do
     leaks=1
   fi
 done
-for procs in /sys/fs/cgroup/kitty/*/*/cgroup.procs /sys/fs/cgroup/unified/kitty/*/*/cgroup.procs; do
+# Cells are STATE/LAUNCH or STATE/stack-ID/LAUNCH; on a hybrid host the v1 companions that limit
+# them (ADR 30) have the same paths under each v1 hierarchy's kitty folder.
+for procs in $(find /sys/fs/cgroup/kitty /sys/fs/cgroup/unified/kitty /sys/fs/cgroup/pids/kitty \
+  /sys/fs/cgroup/memory/kitty /sys/fs/cgroup/cpu/kitty -mindepth 2 -maxdepth 4 -name cgroup.procs 2>/dev/null); do
   [ -f "$procs" ] || continue
   while read -r pid; do
     [ -n "$pid" ] || continue

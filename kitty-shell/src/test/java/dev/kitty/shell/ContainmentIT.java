@@ -180,6 +180,10 @@ class ContainmentIT {
     long pid = upWithAnEscapee(Map.of(), file);
     String cell = cgroupOf(pid);
     assertTrue(cell.contains("/kitty/"), "born inside the service's cgroup: " + cell);
+    Path group = Path.of(cellPath(cell)).getParent();
+    assertTrue(
+        group.getFileName().toString().startsWith("stack-"),
+        "the service's cell is beneath the stack's own: " + cell);
 
     JsonNode down = json(Map.of(), 0, "down", file.toString());
     assertEquals(0, down.get("survivors").size(), down.toString());
@@ -189,6 +193,182 @@ class ContainmentIT {
         audit.lines().anyMatch(l -> l.contains("\"cgroup.kill\"") && l.contains("\"allowed\"")),
         "the gate allowed the cell's kill, on record: " + audit);
     assertFalse(Files.exists(Path.of(cellPath(cell))), "and the cell is gone");
+    assertFalse(Files.exists(group), "and the stack's, once its last service's cell went");
+  }
+
+  /** Skips a test of kernel limits where the machine has no {@code controller} for kitty. */
+  private void assumeEnforced(String controller) {
+    String where = containment(Map.of());
+    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    String enforced = where.substring(where.indexOf("limits enforced: "));
+    assumeTrue(
+        enforced.contains(controller)
+            && !enforced.matches(".*not enforced: [^)]*" + controller + ".*"),
+        "no " + controller + " controller here: " + where);
+  }
+
+  /** The {@code ps --json} service named {@code name}. */
+  private JsonNode psService(Path file, String name) {
+    for (JsonNode s : json(Map.of(), 0, "ps", file.toString()).get("services")) {
+      if (s.get("name").asString().equals(name)) {
+        return s;
+      }
+    }
+    throw new AssertionError("no service " + name + " in ps");
+  }
+
+  @Test
+  void theKernelRefusesAServiceMoreProcessesThanItsMaxProcesses() throws Exception {
+    assumeEnforced("pids");
+    Path project = Files.createDirectories(home.resolve("project"));
+    // Ten children asked for, four processes allowed (the interpreter itself, not a version
+    // manager's shim: a pyenv shim forks bash three times before python runs, and the kernel
+    // counts those too): the kernel refuses the fork (EAGAIN), and
+    // the service itself keeps running.
+    Files.writeString(
+        project.resolve("forks.py"),
+        """
+        import subprocess, time
+        started = 0
+        for i in range(10):
+            try:
+                subprocess.Popen(["sleep", "300"])
+                started += 1
+            except OSError as e:
+                print("fork refused:", e, flush=True)
+        print("started", started, flush=True)
+        time.sleep(300)
+        """);
+    Path file = project.resolve("kitty-stack.json");
+    Files.writeString(
+        file,
+        """
+        {"services": {"forks": {"command": "exec %s forks.py", "max_processes": 4}},
+         "limits": {"max_processes": 20}}
+        """
+            .formatted(python()));
+    json(Map.of(), 0, "up", file.toString());
+    Path log = home.resolve("state/logs");
+    TrackedProcesses.await(
+        "the service tried all ten", Duration.ofSeconds(10), () -> logsContain(log, "started "));
+    assertTrue(logsContain(log, "fork refused:"), "the kernel refused a fork");
+    JsonNode forks = psService(file, "forks");
+    JsonNode cgroup = forks.get("cgroup");
+    assertEquals(4, cgroup.get("max_processes").asLong(), forks.toString());
+    assertTrue(cgroup.get("processes").asLong() <= 4, forks.toString());
+    long sleeps =
+        java.util.stream.StreamSupport.stream(forks.get("members").spliterator(), false)
+            .filter(m -> m.get("command").asString().startsWith("sleep"))
+            .count();
+    assertTrue(sleeps < 4, "at most three children beside the service: " + forks);
+    JsonNode down = json(Map.of(), 0, "down", file.toString());
+    assertEquals(0, down.get("survivors").size(), down.toString());
+  }
+
+  @Test
+  void aStartWithLimitsRunsInACellTheKernelLimitsAndARestartKeepsThem() throws Exception {
+    assumeEnforced("pids");
+    int port = TrackedProcesses.freePort(7860, 7899);
+    JsonNode started =
+        json(
+            Map.of(),
+            0,
+            "start",
+            "webui",
+            "--name",
+            "capped",
+            "--port",
+            "" + port,
+            "--max-processes",
+            "7",
+            "--",
+            "python3",
+            "-m",
+            "http.server",
+            "{port}",
+            "--bind",
+            "127.0.0.1");
+    JsonNode record =
+        tools.jackson.databind.json.JsonMapper.builder()
+            .build()
+            .readTree(home.resolve("state/records/launch.webui.capped.json").toFile());
+    assertEquals(7, record.get("confinement").get("limits").get("max_processes").asInt());
+    assertEquals("7", pidsMax(started.get("pid").asLong()), "the kernel's limit of its cell");
+    JsonNode again = json(Map.of(), 0, "restart", "webui", "capped");
+    long pid = again.get("pid").asLong();
+    assertEquals("7", pidsMax(pid), "a restart keeps the limits on record");
+    json(Map.of(), 0, "stop", "webui", "capped");
+    TrackedProcesses.await("the daemon is gone", Duration.ofSeconds(5), () -> !alive(pid));
+  }
+
+  /** The {@code pids.max} of the pids cgroup {@code pid} is in (v2 or v1), as it reads. */
+  private static String pidsMax(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+      String[] f = line.split(":", 3);
+      boolean pids = List.of(f[1].split(",")).contains("pids");
+      Path dir =
+          pids
+              ? Path.of("/sys/fs/cgroup/pids" + f[2])
+              : f[0].equals("0") ? Path.of(cellPath(f[2])) : null;
+      if (dir != null && Files.exists(dir.resolve("pids.max")) && f[2].contains("/kitty/")) {
+        return Files.readString(dir.resolve("pids.max")).trim();
+      }
+    }
+    return "no kitty pids cgroup";
+  }
+
+  @Test
+  void aProcessTheKernelKillsForMemoryIsAFindingThatNamesItsService() throws Exception {
+    assumeEnforced("memory");
+    Path project = Files.createDirectories(home.resolve("project"));
+    // The service spawns a child that writes 200 MiB; the service may have 48.
+    Files.writeString(
+        project.resolve("hog.py"),
+        """
+        import subprocess, sys, time
+        subprocess.Popen([sys.executable, "-c",
+            "b = b'x' * (200 << 20); import time; time.sleep(300)"])
+        time.sleep(300)
+        """);
+    Path file = project.resolve("kitty-stack.json");
+    Files.writeString(
+        file,
+        """
+        {"services": {"hog": {"command": "exec python3 hog.py", "max_rss_mb": 48}}}
+        """);
+    json(Map.of(), 0, "up", file.toString());
+    TrackedProcesses.await(
+        "the kernel killed the child",
+        Duration.ofSeconds(15),
+        () -> psService(file, "hog").get("cgroup").get("oom_kills").asLong() > 0);
+    JsonNode hog = psService(file, "hog");
+    assertEquals(48L << 20, hog.get("cgroup").get("max_memory_bytes").asLong(), hog.toString());
+    assertTrue(hog.get("cgroup").get("memory_bytes").asLong() <= 48L << 20, hog.toString());
+    JsonNode watch = json(Map.of(), 3, "watch", "--once", "devstack");
+    assertTrue(
+        watch.toString().contains("service hog: 1 process killed by the kernel for memory"),
+        watch.toString());
+    JsonNode down = json(Map.of(), 0, "down", file.toString());
+    assertEquals(0, down.get("survivors").size(), down.toString());
+  }
+
+  /** The python interpreter itself, past any shim on the PATH. */
+  private String python() throws Exception {
+    Process p =
+        procs.start(
+            new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)")
+                .redirectErrorStream(true));
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), out);
+    return out;
+  }
+
+  private static boolean logsContain(Path logs, String text) {
+    try (var files = Files.list(logs)) {
+      return files.anyMatch(f -> read(f).contains(text));
+    } catch (IOException notYet) {
+      return false;
+    }
   }
 
   @Test
@@ -219,7 +399,8 @@ class ContainmentIT {
   void withContainmentOffLaunchesRunOutsideAnyKittyCgroupAndDoctorSaysWhy() {
     Map<String, String> off = Map.of("KITTY_CONTAINMENT", "off");
     assertEquals(
-        "session+cookie: containment switched off (KITTY_CONTAINMENT=off)", containment(off));
+        "session+cookie: containment switched off (KITTY_CONTAINMENT=off); limits not enforced",
+        containment(off));
     JsonNode started = startServer(off, "loose");
     long pid = started.get("pid").asLong();
     assertFalse(cgroupOf(pid).contains("/kitty/"), cgroupOf(pid));

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param scope the scope it is for ({@code --scope}; {@code {scope}} in the command), or null
  * @param env extra environment for it
  * @param startTimeout how long it may take to become healthy, or null for the family's default
+ * @param confinement its cgroup's group and limits (ADR 30)
  */
 public record LaunchRequest(
     String family,
@@ -30,7 +31,8 @@ public record LaunchRequest(
     Path cwd,
     String scope,
     Map<String, String> env,
-    java.time.Duration startTimeout) {
+    java.time.Duration startTimeout,
+    Confinement confinement) {
 
   /** A request with the family's start timeout. */
   public LaunchRequest(
@@ -43,12 +45,13 @@ public record LaunchRequest(
       Path cwd,
       String scope,
       Map<String, String> env) {
-    this(family, name, port, shell, command, healthPath, cwd, scope, env, null);
+    this(family, name, port, shell, command, healthPath, cwd, scope, env, null, Confinement.NONE);
   }
 
-  /** Copies the lists. */
+  /** Copies the lists; no confinement is {@link Confinement#NONE}. */
   public LaunchRequest {
     command = List.copyOf(command);
     env = Map.copyOf(env);
+    confinement = confinement == null ? Confinement.NONE : confinement;
   }
 }

@@ -48,6 +48,8 @@ public record StackReport(
    *     shows as %CPU), summed
    * @param millis how long its start or stop took
    * @param error why it failed, or null
+   * @param usage what the kernel counts for its cgroup (ps, ADR 30); {@link CgroupUsage#UNKNOWN}
+   *     elsewhere
    */
   public record Service(
       String name,
@@ -61,11 +63,43 @@ public record StackReport(
       long rssBytes,
       double cpuPercent,
       long millis,
-      String error) {
+      String error,
+      CgroupUsage usage) {
+
+    /** A service without cgroup counts. */
+    public Service(
+        String name,
+        String launch,
+        String state,
+        long pid,
+        long pgid,
+        int port,
+        String log,
+        List<ProcessView> members,
+        long rssBytes,
+        double cpuPercent,
+        long millis,
+        String error) {
+      this(
+          name,
+          launch,
+          state,
+          pid,
+          pgid,
+          port,
+          log,
+          members,
+          rssBytes,
+          cpuPercent,
+          millis,
+          error,
+          CgroupUsage.UNKNOWN);
+    }
 
     /** Copies the members. */
     public Service {
       members = List.copyOf(members);
+      usage = usage == null ? CgroupUsage.UNKNOWN : usage;
     }
   }
 

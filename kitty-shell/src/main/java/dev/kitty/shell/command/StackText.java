@@ -1,6 +1,7 @@
 package dev.kitty.shell.command;
 
 import dev.kitty.api.ProcessView;
+import dev.kitty.engine.model.CgroupUsage;
 import dev.kitty.engine.model.KittyException;
 import dev.kitty.engine.model.StackReport;
 import dev.kitty.shell.render.Ansi;
@@ -117,6 +118,23 @@ public final class StackText {
     }
   }
 
+  /** What the kernel counts for a service's cgroup, as {@code ps} shows it (ADR 30). */
+  static String cgroupText(CgroupUsage u) {
+    StringBuilder b = new StringBuilder();
+    if (u.processes() >= 0) {
+      b.append("  pids ").append(u.processes());
+      b.append(u.maxProcesses() > 0 ? "/" + u.maxProcesses() : "");
+    }
+    if (u.memoryBytes() >= 0) {
+      b.append("  mem ").append(mib(u.memoryBytes()));
+      b.append(u.maxMemoryBytes() > 0 ? "/" + mib(u.maxMemoryBytes()) : "");
+    }
+    if (u.oomKills() > 0) {
+      b.append("  oom kills ").append(u.oomKills());
+    }
+    return b.toString();
+  }
+
   /** {@code kitty ps}: each service's tree, like pstree, with state, RSS and CPU, then totals. */
   static int printPs(KittyCommand root, StackReport r) {
     PrintWriter out = root.out();
@@ -135,7 +153,8 @@ public final class StackText {
               + ansi.dim(
                   String.format(
                       "  %d proc  %s  %.1f%% cpu",
-                      s.members().size(), mib(s.rssBytes()), s.cpuPercent())));
+                      s.members().size(), mib(s.rssBytes()), s.cpuPercent()))
+              + ansi.dim(cgroupText(s.usage())));
       drawTree(s.members(), out, ansi);
     }
     if (!r.survivors().isEmpty()) {

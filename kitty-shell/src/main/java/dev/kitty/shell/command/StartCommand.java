@@ -1,7 +1,9 @@
 package dev.kitty.shell.command;
 
+import dev.kitty.engine.model.Confinement;
 import dev.kitty.engine.model.LaunchReport;
 import dev.kitty.engine.model.LaunchRequest;
+import dev.kitty.engine.model.Limits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,8 +71,31 @@ public final class StartCommand implements Callable<Integer> {
       description = "What it serves, kept in its record; {scope} in the command.")
   String scope;
 
+  @Option(
+      names = "--max-processes",
+      paramLabel = "N",
+      description = "At most N processes; the kernel refuses more forks (cgroup pids.max).")
+  int maxProcesses;
+
+  @Option(
+      names = "--max-memory-mb",
+      paramLabel = "MB",
+      description = "At most MB MiB of memory; past it the kernel kills one (memory.max).")
+  long maxMemoryMb;
+
+  @Option(
+      names = "--max-cpu-percent",
+      paramLabel = "P",
+      description = "At most P% of one core's CPU time (cpu.max).")
+  int maxCpuPercent;
+
   @Override
   public Integer call() {
+    if (maxProcesses < 0 || maxMemoryMb < 0 || maxMemoryMb > 1 << 24 || maxCpuPercent < 0) {
+      throw new dev.kitty.engine.model.KittyException.Usage(
+          "--max-processes, --max-memory-mb and --max-cpu-percent take a number of 0 or more (0: no"
+              + " limit)");
+    }
     Map<String, String> env = new LinkedHashMap<>();
     String test = root.session().env().get("KITTY_TEST");
     if (test != null) {
@@ -79,7 +104,21 @@ public final class StartCommand implements Callable<Integer> {
     LaunchReport r =
         root.kitty()
             .start(
-                new LaunchRequest(family, name, port, shell, command, health, cwd, scope, env),
+                new LaunchRequest(
+                    family,
+                    name,
+                    port,
+                    shell,
+                    command,
+                    health,
+                    cwd,
+                    scope,
+                    env,
+                    null,
+                    new Confinement(
+                        null,
+                        Limits.NONE,
+                        new Limits(maxProcesses, maxMemoryMb * 1024 * 1024, maxCpuPercent))),
                 StopText.progress(root));
     root.session().started(family, name);
     return LaunchText.print(root, r, "started");

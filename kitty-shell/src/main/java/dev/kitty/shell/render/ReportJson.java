@@ -7,6 +7,7 @@ import dev.kitty.api.RunawayPolicy;
 import dev.kitty.api.StopStep;
 import dev.kitty.engine.Kitty;
 import dev.kitty.engine.model.Candidate;
+import dev.kitty.engine.model.CgroupUsage;
 import dev.kitty.engine.model.DoctorReport;
 import dev.kitty.engine.model.EnsureReport;
 import dev.kitty.engine.model.FamilyInfo;
@@ -351,6 +352,7 @@ public final class ReportJson {
       o.put("processes", s.members().size());
       o.put("rss_bytes", s.rssBytes());
       o.put("cpu_percent", Math.round(s.cpuPercent() * 10) / 10.0);
+      o.set("cgroup", cgroupUsage(s.usage()));
       ArrayNode members = o.putArray("members");
       s.members().forEach(m -> members.add(process(m)));
     }
@@ -362,6 +364,20 @@ public final class ReportJson {
     root.set("stopped", stop(r.stopped()));
     root.set("notes", value(r.notes()));
     return root;
+  }
+
+  /** What the kernel counts for a service's cgroup (null where it counts nothing; -1: unknown). */
+  private static tools.jackson.databind.JsonNode cgroupUsage(CgroupUsage u) {
+    if (u.equals(CgroupUsage.UNKNOWN)) {
+      return tools.jackson.databind.node.NullNode.getInstance();
+    }
+    ObjectNode o = object();
+    o.put("processes", u.processes() < 0 ? null : u.processes());
+    o.put("max_processes", u.maxProcesses() < 0 ? null : u.maxProcesses());
+    o.put("memory_bytes", u.memoryBytes() < 0 ? null : u.memoryBytes());
+    o.put("max_memory_bytes", u.maxMemoryBytes() < 0 ? null : u.maxMemoryBytes());
+    o.put("oom_kills", u.oomKills() < 0 ? null : u.oomKills());
+    return o;
   }
 
   /** The {@code kitty watch} document: one finding per family whose launches broke its policy. */

@@ -1,8 +1,9 @@
 package dev.kitty.engine.internal.contain;
 
+import dev.kitty.engine.model.CgroupUsage;
+import dev.kitty.engine.model.Confinement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,17 +13,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A cgroup v2 per launch, under kitty's own subtree {@code MOUNT/kitty/STATE/LAUNCH} (ADR 29):
- * {@code STATE} is the state dir's digest ({@code StateStore.digest}: two state dirs never share a
- * cell), {@code LAUNCH} the launch's cookie. The first process enters its cell before it execs the
- * command, so every descendant is born inside; {@code cgroup.kill} ends them all at once, {@code
- * cgroup.events} says when the cell is empty.
+ * A cgroup v2 per launch, under kitty's own subtree {@code MOUNT/kitty/STATE/[GROUP/]LAUNCH} (ADR
+ * 29, 30): {@code STATE} is the state dir's digest ({@code StateStore.digest}: two state dirs never
+ * share a cell), {@code GROUP} a dev stack's own cgroup ({@code stack-ID}) for its services, {@code
+ * LAUNCH} the launch's cookie. The first process enters its cell before it execs the command, so
+ * every descendant is born inside; {@code cgroup.kill} ends them all at once, {@code cgroup.events}
+ * says when the cell is empty.
  */
 public final class CgroupV2 implements Containment {
 
   private final Path mount;
   private final Path root;
   private final boolean newCells;
+  private final Controllers controllers;
 
   /**
    * kitty's subtree {@code MOUNT/kitty} in the cgroup2 file system mounted at {@code mount} (a
@@ -32,9 +35,15 @@ public final class CgroupV2 implements Containment {
    *     cells of launches made before are still acted on)
    */
   public CgroupV2(Path mount, boolean newCells) {
+    this(mount, newCells, null);
+  }
+
+  /** As above, limiting cells with {@code controllers} (null: none, ADR 30). */
+  CgroupV2(Path mount, boolean newCells, Controllers controllers) {
     this.mount = mount.toAbsolutePath().normalize();
     this.root = this.mount.resolve("kitty");
     this.newCells = newCells;
+    this.controllers = controllers != null ? controllers : Controllers.NONE;
   }
 
   /** kitty's subtree. */
@@ -48,8 +57,10 @@ public final class CgroupV2 implements Containment {
    */
   static Containment detect(Path mountinfo, boolean newCells) {
     String mountPoint = null;
+    List<String> mounts;
     try {
-      for (String line : Files.readAllLines(mountinfo)) {
+      mounts = Files.readAllLines(mountinfo);
+      for (String line : mounts) {
         int dash = line.indexOf(" - ");
         String[] before = line.split(" ");
         if (dash > 0 && line.substring(dash + 3).startsWith("cgroup2 ") && before.length > 4) {
@@ -76,7 +87,8 @@ public final class CgroupV2 implements Containment {
               .redirectErrorStream(true)
               .start();
       boolean entered = p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
-      CgroupV2 found = new CgroupV2(Path.of(mountPoint), newCells);
+      CgroupV2 found =
+          new CgroupV2(Path.of(mountPoint), newCells, Controllers.of(Path.of(mountPoint), mounts));
       found.awaitEmpty(new Cell(probe.toString(), inode(probe)), Duration.ofSeconds(1));
       Files.delete(probe);
       if (!entered) {
@@ -110,31 +122,62 @@ public final class CgroupV2 implements Containment {
   @Override
   public String describe() {
     return newCells
-        ? "cgroup v2 at " + mount + " (kitty's cells under " + root + ")"
-        : "session+cookie: containment switched off (KITTY_CONTAINMENT=off)";
+        ? "cgroup v2 at " + mount + " (kitty's cells under " + root + "); " + controllers.describe()
+        : "session+cookie: containment switched off (KITTY_CONTAINMENT=off); limits not enforced";
   }
 
   @Override
-  public Optional<Cell> create(String stateKey, String launchId) {
+  public List<String> unenforced(Confinement c) {
+    return controllers.unenforceable(c);
+  }
+
+  @Override
+  public CgroupUsage usage(Cell cell) {
+    return notOurs(cell).isPresent()
+        ? CgroupUsage.UNKNOWN
+        : controllers.usage(root, root.relativize(Path.of(cell.path())).toString());
+  }
+
+  @Override
+  public Optional<Cell> create(String stateKey, String launchId, Confinement confinement) {
     if (!newCells) {
       return Optional.empty();
     }
     if (!launchId.matches("[A-Za-z0-9-]{1,64}") || !stateKey.matches("[0-9a-f]{1,64}")) {
       throw new IllegalArgumentException("not a state key and launch id: " + stateKey + launchId);
     }
-    Path dir = root.resolve(stateKey).resolve(launchId);
+    Path group =
+        confinement.group() == null
+            ? root.resolve(stateKey)
+            : root.resolve(stateKey).resolve(confinement.group());
+    Path dir = group.resolve(launchId);
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
         Files.createDirectories(dir);
-        return Optional.of(new Cell(dir.toString(), inode(dir)));
+        last = null;
+        break;
       } catch (IOException e) {
-        // Another kitty removed the state dir's folder, empty, between our two mkdirs (ENOENT, or
-        // ENODEV while the kernel destroys it): again.
+        // Another kitty removed the state dir's folder (or the stack's), empty, between our two
+        // mkdirs (ENOENT, or ENODEV while the kernel destroys it): again.
         last = e;
       }
     }
-    throw new UncheckedIOException("cannot make the cgroup " + dir, last);
+    if (last != null) {
+      throw new UncheckedIOException("cannot make the cgroup " + dir, last);
+    }
+    try {
+      if (confinement.groupLimits().any() || confinement.limits().any()) {
+        if (confinement.group() != null) {
+          controllers.limit(root, root.relativize(group).toString(), confinement.groupLimits());
+        }
+        controllers.limit(root, root.relativize(dir).toString(), confinement.limits());
+      }
+      return Optional.of(new Cell(dir.toString(), inode(dir)));
+    } catch (IOException | UncheckedIOException e) {
+      remove(dir);
+      throw e instanceof UncheckedIOException u ? u : new UncheckedIOException((IOException) e);
+    }
   }
 
   private static long inode(Path dir) throws IOException {
@@ -148,13 +191,20 @@ public final class CgroupV2 implements Containment {
     }
     // The shell writes its own pid into the cell and then becomes the command (exec keeps the
     // pid): the command's first instruction already runs inside.
-    return List.of(
-        "/bin/sh",
-        "-c",
-        "echo $$ > \"$1\" || { echo \"kitty: cannot enter the cgroup $1\" >&2; exit 125; };"
-            + " shift; exec \"$@\"",
-        "kitty-enter",
-        cell.path() + "/cgroup.procs");
+    List<String> words = new ArrayList<>();
+    words.add("/bin/sh");
+    words.add("-c");
+    words.add(
+        "while [ \"$1\" != -- ]; do echo $$ > \"$1\" ||"
+            + " { echo \"kitty: cannot enter the cgroup $1\" >&2; exit 125; }; shift; done;"
+            + " shift; exec \"$@\"");
+    words.add("kitty-enter");
+    // The limiting companions first (ADR 30), the cell last: once in the cell the process is the
+    // launch's, and it is already limited.
+    words.addAll(controllers.companionProcs(root.relativize(Path.of(cell.path())).toString()));
+    words.add(cell.path() + "/cgroup.procs");
+    words.add("--");
+    return words;
   }
 
   @Override
@@ -193,9 +243,7 @@ public final class CgroupV2 implements Containment {
   /** Why {@code cell} is not one of kitty's cells (outside the subtree, or another id). */
   private Optional<String> notOurs(Cell cell) {
     Path p = Path.of(cell.path()).toAbsolutePath().normalize();
-    if (!p.toString().equals(cell.path())
-        || !p.startsWith(root)
-        || p.getNameCount() != root.getNameCount() + 2) {
+    if (!p.toString().equals(cell.path()) || !p.startsWith(root) || !cellDepth(p)) {
       return Optional.of("cgroup " + cell.path() + " is not a launch cell under " + root);
     }
     try {
@@ -212,6 +260,14 @@ public final class CgroupV2 implements Containment {
     }
   }
 
+  /**
+   * Whether {@code p} (under kitty's subtree) is as deep as a cell: {@code STATE/[GROUP/]LAUNCH}.
+   */
+  private boolean cellDepth(Path p) {
+    int depth = p.getNameCount() - root.getNameCount();
+    return depth == 2 || depth == 3 && p.getParent().getFileName().toString().startsWith("stack-");
+  }
+
   @Override
   public String kill(Cell cell) {
     Path kill = Path.of(cell.path(), "cgroup.kill");
@@ -225,27 +281,49 @@ public final class CgroupV2 implements Containment {
 
   @Override
   public int pruneEmpty(Duration age) {
-    int removed = 0;
     long before = System.currentTimeMillis() - age.toMillis();
+    int removed = 0;
     try (var states = Files.newDirectoryStream(root, Files::isDirectory)) {
       for (Path state : states) {
-        try (var cells = Files.newDirectoryStream(state, Files::isDirectory)) {
-          for (Path dir : cells) {
-            Cell cell = new Cell(dir.toString(), inode(dir));
-            if (Files.getLastModifiedTime(dir).toMillis() < before
-                && !populated(cell)
-                && remove(cell)) {
-              removed++;
-            }
-          }
-        } catch (IOException | RuntimeException raced) {
-          // Removed by another kitty meanwhile: nothing to prune here.
-        }
+        removed += prune(state, before, 2);
       }
     } catch (IOException | RuntimeException noSubtree) {
       return removed;
     }
     return removed;
+  }
+
+  /** Removes the empty, old cells under {@code dir}, looking {@code levels} deep; how many. */
+  private int prune(Path dir, long before, int levels) {
+    int removed = 0;
+    try (var children = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      for (Path child : children) {
+        if (levels > 1 && child.getFileName().toString().startsWith("stack-")) {
+          removed += prune(child, before, levels - 1);
+          if (Files.getLastModifiedTime(child).toMillis() < before) {
+            removeIfEmpty(child); // a stack's group whose last cell went another way
+          }
+          continue;
+        }
+        Cell cell = new Cell(child.toString(), inode(child));
+        if (Files.getLastModifiedTime(child).toMillis() < before
+            && !populated(cell)
+            && remove(cell)) {
+          removed++;
+        }
+      }
+    } catch (IOException | RuntimeException raced) {
+      // Removed by another kitty meanwhile: nothing to prune here.
+    }
+    return removed;
+  }
+
+  private static void removeIfEmpty(Path group) {
+    try {
+      Files.delete(group);
+    } catch (IOException notEmptyOrBusy) {
+      // Still holds a cell: it stays.
+    }
   }
 
   @Override
@@ -267,7 +345,7 @@ public final class CgroupV2 implements Containment {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
         if (line.startsWith("0::/")) {
           Path p = mount.resolve(line.substring(4)).normalize();
-          if (p.startsWith(root) && p.getNameCount() == root.getNameCount() + 2) {
+          if (p.startsWith(root) && cellDepth(p)) {
             return Optional.of(new Cell(p.toString(), inode(p)));
           }
         }
@@ -322,20 +400,36 @@ public final class CgroupV2 implements Containment {
     if (notOurs(cell).isPresent() || populated(cell)) {
       return !Files.exists(Path.of(cell.path()));
     }
+    return remove(Path.of(cell.path()));
+  }
+
+  /**
+   * Removes the cell {@code dir}, its limiting companions, and then its parents up to kitty's
+   * subtree while they are empty (a stack's group once its last service's cell is gone, the state
+   * dir's folder once its last launch's is).
+   */
+  private boolean remove(Path dir) {
+    String rel = root.relativize(dir).toString();
     try {
-      Files.delete(Path.of(cell.path()));
-      try {
-        Files.delete(Path.of(cell.path()).getParent()); // the state dir's folder, once empty
-      } catch (DirectoryNotEmptyException | NoSuchFileException othersLeft) {
-        // Another launch of the state dir still has its cell.
-      } catch (IOException busy) {
-        // EBUSY: a cell is being made beside it.
-      }
-      return true;
+      Files.delete(dir);
     } catch (NoSuchFileException gone) {
-      return true;
+      // Removed already; its parents may still be empty.
     } catch (IOException e) {
       return false;
+    } finally {
+      controllers.removeCompanions(rel);
     }
+    for (Path up = dir.getParent(); up.startsWith(root) && !up.equals(root); up = up.getParent()) {
+      try {
+        Files.delete(up);
+      } catch (NoSuchFileException gone) {
+        // Removed by another kitty: its parent may still be empty.
+      } catch (java.nio.file.FileSystemException othersLeft) {
+        break; // another launch still has its cell there (EBUSY: one is being made beside it)
+      } catch (IOException e) {
+        break;
+      }
+    }
+    return true;
   }
 }

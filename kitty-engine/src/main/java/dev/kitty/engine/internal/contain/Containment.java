@@ -1,5 +1,7 @@
 package dev.kitty.engine.internal.contain;
 
+import dev.kitty.engine.model.CgroupUsage;
+import dev.kitty.engine.model.Confinement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,12 +24,20 @@ public interface Containment {
   String describe();
 
   /**
-   * Makes the cell of launch {@code launchId} of the state dir whose digest is {@code stateKey};
-   * empty when this containment makes none.
+   * Makes the cell of launch {@code launchId} of the state dir whose digest is {@code stateKey},
+   * beneath the group and with the limits {@code confinement} names (ADR 30); empty when this
+   * containment makes none.
    *
-   * @throws java.io.UncheckedIOException when the cell cannot be made
+   * @throws java.io.UncheckedIOException when the cell cannot be made or the kernel refuses a limit
+   *     (naming the file)
    */
-  Optional<Cell> create(String stateKey, String launchId);
+  Optional<Cell> create(String stateKey, String launchId, Confinement confinement);
+
+  /** The limits of {@code confinement} the kernel would not enforce here, each with why. */
+  List<String> unenforced(Confinement confinement);
+
+  /** What the kernel counts for {@code cell} (ADR 30). */
+  CgroupUsage usage(Cell cell);
 
   /**
    * The words that run before a launch's command and put its first process into {@code cell}, so

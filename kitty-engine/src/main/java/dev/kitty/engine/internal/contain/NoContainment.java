@@ -1,5 +1,7 @@
 package dev.kitty.engine.internal.contain;
 
+import dev.kitty.engine.model.CgroupUsage;
+import dev.kitty.engine.model.Confinement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -14,12 +16,22 @@ record NoContainment(String why) implements Containment {
 
   @Override
   public String describe() {
-    return why;
+    return why + "; limits not enforced";
   }
 
   @Override
-  public Optional<Cell> create(String stateKey, String launchId) {
+  public Optional<Cell> create(String stateKey, String launchId, Confinement confinement) {
     return Optional.empty();
+  }
+
+  @Override
+  public List<String> unenforced(Confinement c) {
+    return Controllers.NONE.unenforceable(c);
+  }
+
+  @Override
+  public CgroupUsage usage(Cell cell) {
+    return CgroupUsage.UNKNOWN;
   }
 
   @Override

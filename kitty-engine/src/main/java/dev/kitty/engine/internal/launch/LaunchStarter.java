@@ -88,6 +88,7 @@ final class LaunchStarter {
               plan.env(),
               launchId,
               plan.cwd(),
+              plan.confinement(),
               (id, floor, cell) -> {
                 intent[0] =
                     new LaunchRecord(
@@ -116,7 +117,8 @@ final class LaunchStarter {
                         plan.scope(),
                         null,
                         cell == null ? null : cell.path(),
-                        cell == null ? -1 : cell.id());
+                        cell == null ? -1 : cell.id(),
+                        plan.confinement());
                 registry.write(intent[0]);
               });
     } catch (KittyException e) {
@@ -164,7 +166,8 @@ final class LaunchStarter {
             plan.scope(),
             launched.token(),
             launched.cell() == null ? null : launched.cell().path(),
-            launched.cell() == null ? -1 : launched.cell().id());
+            launched.cell() == null ? -1 : launched.cell().id(),
+            plan.confinement());
     CrashPoints.reach("launch.healthy");
     try {
       registry.write(r);

@@ -10,6 +10,7 @@ import dev.kitty.engine.internal.discovery.ProcessNode;
 import dev.kitty.engine.internal.http.LoopbackHttp;
 import dev.kitty.engine.internal.signal.SignalGate;
 import dev.kitty.engine.internal.state.StateStore;
+import dev.kitty.engine.model.Confinement;
 import dev.kitty.engine.model.FamilyInfo;
 import dev.kitty.engine.model.KittyException;
 import java.io.File;
@@ -121,6 +122,7 @@ public final class Launcher {
         env,
         UUID.randomUUID().toString(),
         null,
+        Confinement.NONE,
         (l, t, c) -> {});
   }
 
@@ -136,7 +138,10 @@ public final class Launcher {
 
   /**
    * As above, for a launch whose cookie the caller chose, run in {@code cwd} (null: kitty's own),
-   * with {@code intent} told before the spawn.
+   * in a cell placed and limited as {@code confinement} says, with {@code intent} told before the
+   * spawn.
+   *
+   * @throws KittyException.Failed also when the kernel refuses one of the limits
    */
   public Launched launch(
       FamilyInfo family,
@@ -147,6 +152,7 @@ public final class Launcher {
       Map<String, String> env,
       String launchId,
       Path cwd,
+      Confinement confinement,
       Intent intent) {
     byte[] secret = new byte[16];
     RANDOM.nextBytes(secret);
@@ -164,7 +170,7 @@ public final class Launcher {
         }
       }
     }
-    Cell cell = cellFor(family, launchId);
+    Cell cell = cellFor(family, launchId, confinement);
     if (cell != null) {
       argv.addAll(platform.containment().enter(cell));
     }
@@ -253,16 +259,22 @@ public final class Launcher {
   /**
    * The cgroup a launch runs in: made now, before anything is spawned, where the platform contains
    * launches; null where it does not, or when the cell cannot be made (the launch is then tracked
-   * by its session and cookie, as without containment, and the log says why).
+   * by its session and cookie, as without containment, and the log says why). A launch with limits
+   * the kernel refuses does not start: running it unlimited would hide what was asked (ADR 30).
    */
-  private Cell cellFor(FamilyInfo family, String launchId) {
+  private Cell cellFor(FamilyInfo family, String launchId, Confinement confinement) {
     if (!platform.containment().active()) {
       return null;
     }
     try {
       String stateKey = StateStore.digest(store.dir().toAbsolutePath().normalize().toString());
-      return platform.containment().create(stateKey, launchId).orElse(null);
+      return platform.containment().create(stateKey, launchId, confinement).orElse(null);
     } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+      String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+      if (confinement.groupLimits().any() || confinement.limits().any()) {
+        throw new KittyException.Failed(
+            "cannot limit " + family.id() + " launch " + launchId + ": " + why);
+      }
       LOG.warn(
           "{} launch {}: no cgroup ({}); tracked by session and cookie",
           family.id(),

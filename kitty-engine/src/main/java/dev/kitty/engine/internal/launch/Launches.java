@@ -154,6 +154,15 @@ public final class Launches {
                   + reasons(stopped));
         }
       }
+      List<String> unenforced = platform.containment().unenforced(req.confinement());
+      if (!unenforced.isEmpty()) {
+        notes.add(
+            "launch "
+                + name
+                + ": not enforced by the kernel here: "
+                + String.join(", ", unenforced)
+                + " (kitty doctor shows the containment)");
+      }
       LaunchRecord started =
           starter.startLocked(
               new StartPlan(
@@ -169,7 +178,8 @@ public final class Launches {
                   req.env(),
                   req.startTimeout() == null ? spec.startTimeout() : req.startTimeout(),
                   restarts,
-                  previous.isPresent() ? "start (replacing)" : "start"),
+                  previous.isPresent() ? "start (replacing)" : "start",
+                  req.confinement()),
               registry,
               gate);
       return report(started, false, stopped, 1, notes);
@@ -336,7 +346,8 @@ public final class Launches {
             env,
             spec.startTimeout(),
             restarts,
-            event),
+            event,
+            r.confinement()),
         registry,
         gate);
   }

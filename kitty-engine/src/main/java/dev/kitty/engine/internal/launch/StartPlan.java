@@ -23,6 +23,7 @@ import java.util.Map;
  * @param startTimeout how long it may take to become healthy
  * @param restarts how many times it was started again before
  * @param event the history event this start records ({@code start}, {@code restart}, ...)
+ * @param confinement its cgroup's group and limits (ADR 30)
  */
 record StartPlan(
     FamilyInfo family,
@@ -37,4 +38,5 @@ record StartPlan(
     Map<String, String> env,
     Duration startTimeout,
     int restarts,
-    String event) {}
+    String event,
+    dev.kitty.engine.model.Confinement confinement) {}

@@ -32,9 +32,10 @@ import tools.jackson.databind.JsonNode;
  * @param maxProcesses the most processes the whole stack may have (0: no limit; JSON {@code
  *     limits.max_processes})
  * @param maxRssBytes the most resident memory the whole stack may use (0: no limit)
+ * @param maxCpuPercent the most CPU the whole stack may use, as a share of one core (0: no limit)
  */
 public record StackFile(
-    Path file, List<StackService> services, int maxProcesses, long maxRssBytes) {
+    Path file, List<StackService> services, int maxProcesses, long maxRssBytes, int maxCpuPercent) {
 
   /** The {@code kitty-stack.json} keys of a service. */
   static final Set<String> SERVICE_KEYS =
@@ -48,9 +49,15 @@ public record StackFile(
           "stop_grace",
           "max_processes",
           "max_rss_mb",
+          "max_cpu_percent",
           "start_timeout");
 
   private static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+
+  /** The whole stack's limits, for its cgroup (ADR 30). */
+  public dev.kitty.engine.model.Limits limits() {
+    return new dev.kitty.engine.model.Limits(maxProcesses, maxRssBytes, maxCpuPercent);
+  }
 
   /** Copies the services. */
   public StackFile {
@@ -76,8 +83,8 @@ public record StackFile(
       throw bad(file, 0, "defines no service");
     }
     check(file, services, range);
-    long[] limits = json ? limits(file, text) : new long[2];
-    return new StackFile(file, order(file, services), (int) limits[0], limits[1]);
+    long[] limits = json ? limits(file, text) : new long[3];
+    return new StackFile(file, order(file, services), (int) limits[0], limits[1], (int) limits[2]);
   }
 
   /** Foreman's format: {@code name: command}; blank lines and {@code #} comments are skipped. */
@@ -100,7 +107,19 @@ public record StackFile(
       }
       out.add(
           new StackService(
-              name, command, null, Map.of(), 0, null, List.of(), DEFAULT_GRACE, 0, 0, null, i + 1));
+              name,
+              command,
+              null,
+              Map.of(),
+              0,
+              null,
+              List.of(),
+              DEFAULT_GRACE,
+              0,
+              0,
+              0,
+              null,
+              i + 1));
     }
     return out;
   }
@@ -182,33 +201,41 @@ public record StackFile(
               grace(number(file, s, where, "stop_grace", 0, 60)),
               (int) number(file, s, where, "max_processes", 0, 100_000),
               number(file, s, where, "max_rss_mb", 0, 1 << 24) * 1024 * 1024,
+              (int) number(file, s, where, "max_cpu_percent", 0, MAX_CPU_PERCENT),
               timeout(number(file, s, where, "start_timeout", 0, 600)),
               index));
     }
     return out;
   }
 
-  /** The stack-wide {@code limits}: max processes and max RSS bytes (0: none). */
+  /** The stack-wide {@code limits}: max processes, max RSS bytes, max CPU percent (0: none). */
   static long[] limits(Path file, String text) {
     JsonNode root = JsonSupport.mapper().readTree(text);
     JsonNode l = root.get("limits");
     if (l == null || l.isNull()) {
-      return new long[2];
+      return new long[3];
     }
+    List<String> known = List.of("max_processes", "max_rss_mb", "max_cpu_percent");
     if (!l.isObject()) {
-      throw bad(file, 0, "limits must be an object with max_processes and max_rss_mb");
+      throw bad(file, 0, "limits must be an object with " + String.join(", ", known));
     }
     for (String key : l.propertyNames()) {
-      if (!key.equals("max_processes") && !key.equals("max_rss_mb")) {
+      if (!known.contains(key)) {
         throw bad(
-            file, 0, "limits: unknown key \"" + key + "\" (known: max_processes, max_rss_mb)");
+            file,
+            0,
+            "limits: unknown key \"" + key + "\" (known: " + String.join(", ", known) + ")");
       }
     }
     return new long[] {
       number(file, l, "limits", "max_processes", 0, 100_000),
-      number(file, l, "limits", "max_rss_mb", 0, 1 << 24) * 1024 * 1024
+      number(file, l, "limits", "max_rss_mb", 0, 1 << 24) * 1024 * 1024,
+      number(file, l, "limits", "max_cpu_percent", 0, MAX_CPU_PERCENT)
     };
   }
+
+  /** A hundred cores: more than any machine kitty runs on gives a launch. */
+  private static final int MAX_CPU_PERCENT = 10_000;
 
   /** {@code start_timeout} in seconds; 0 or absent: the family's default. */
   private static Duration timeout(long seconds) {

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param stopGrace how long {@code down} waits after TERM before KILL
  * @param maxProcesses the most processes it may have (0: no limit)
  * @param maxRssBytes the most resident memory it may use together (0: no limit)
+ * @param cpuPercent the most CPU it may use, as a share of one core (0: no limit)
  * @param startTimeout how long it may take to become healthy, or null for the family's default
  * @param line where it is defined in its file (1-based), for messages
  */
@@ -32,12 +33,18 @@ public record StackService(
     Duration stopGrace,
     int maxProcesses,
     long maxRssBytes,
+    int cpuPercent,
     java.time.Duration startTimeout,
     int line) {
 
   /** The folder it runs in: its {@code cwd} resolved against the stack file's folder. */
   public java.nio.file.Path folder(java.nio.file.Path stackFolder) {
     return cwd == null ? stackFolder : stackFolder.resolve(cwd);
+  }
+
+  /** Its limits, for its cgroup (ADR 30). */
+  public dev.kitty.engine.model.Limits limits() {
+    return new dev.kitty.engine.model.Limits(maxProcesses, maxRssBytes, cpuPercent);
   }
 
   /** Copies the collections. */

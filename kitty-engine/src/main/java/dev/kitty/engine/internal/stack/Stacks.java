@@ -10,6 +10,8 @@ import dev.kitty.engine.internal.state.LaunchRecord;
 import dev.kitty.engine.internal.state.LaunchRegistry;
 import dev.kitty.engine.internal.state.StackRecord;
 import dev.kitty.engine.internal.state.StateStore;
+import dev.kitty.engine.model.CgroupUsage;
+import dev.kitty.engine.model.Confinement;
 import dev.kitty.engine.model.FamilyInfo;
 import dev.kitty.engine.model.KittyException;
 import dev.kitty.engine.model.LaunchReport;
@@ -110,6 +112,9 @@ public final class Stacks {
         serviceEnv.put(STACK_COOKIE, id);
         serviceEnv.put(SERVICE_COOKIE, s.name());
         Path cwd = s.folder(abs.getParent());
+        // The services are cells of the stack's own cgroup: the stack's limits hold for them
+        // together, each service's for itself (ADR 30).
+        Confinement confinement = Confinement.ofStack(id, stack.limits(), s.limits());
         progress.accept("starting " + s.name() + " …");
         long t0 = System.nanoTime();
         LaunchReport r;
@@ -126,7 +131,8 @@ public final class Stacks {
                       cwd,
                       id,
                       serviceEnv,
-                      s.startTimeout()),
+                      s.startTimeout(),
+                      confinement),
                   StopProgress.NONE);
         } catch (KittyException.Failed e) {
           List<StackReport.Service> rolledBack = rollBack(merged, startedNow, progress);
@@ -403,6 +409,7 @@ public final class Stacks {
     List<String> notes = new ArrayList<>();
     StackRecord record = onRecord(id, abs, notes);
     Map<String, LaunchStatus> byLaunch = new HashMap<>();
+    LaunchRegistry registry = new LaunchRegistry(store);
     for (LaunchStatus st : launches.status(List.of(FAMILY), notes)) {
       byLaunch.put(st.name(), st);
     }
@@ -418,6 +425,12 @@ public final class Stacks {
       for (ProcessView m : st.members()) {
         cpu += cpuPercent(m);
       }
+      CgroupUsage usage =
+          registry
+              .read(FAMILY, s.launch())
+              .flatMap(LaunchRecord::cell)
+              .map(platform.containment()::usage)
+              .orElse(CgroupUsage.UNKNOWN);
       out.add(
           new StackReport.Service(
               s.name(),
@@ -431,7 +444,8 @@ public final class Stacks {
               rss,
               cpu,
               0,
-              st.error()));
+              st.error(),
+              usage));
     }
     // Processes with the stack's cookie that belong to no service on record (older launches).
     List<ProcessView> strays = new ArrayList<>(carriers(id));

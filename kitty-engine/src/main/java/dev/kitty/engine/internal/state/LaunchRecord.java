@@ -1,6 +1,8 @@
 package dev.kitty.engine.internal.state;
 
 import dev.kitty.api.support.JsonText;
+import dev.kitty.engine.model.Confinement;
+import dev.kitty.engine.model.Limits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,9 @@ import java.util.Map;
  *     null
  * @param token the launch's shutdown token ({@code KITTY_TOKEN} in its environment; the file is
  *     private to kitty's user and the token is never printed)
+ * @param cgroup the launch's cgroup (ADR 29), or null
+ * @param cgroupId its id when kitty made it, or -1
+ * @param confinement its cgroup's group and limits, so that a restart gets the same (ADR 30)
  */
 public record LaunchRecord(
     String family,
@@ -66,7 +71,8 @@ public record LaunchRecord(
     String scope,
     String token,
     String cgroup,
-    long cgroupId) {
+    long cgroupId,
+    Confinement confinement) {
 
   /** The record format's version; older versions are read, newer ones refused by name. */
   public static final int SCHEMA_VERSION = 1;
@@ -74,9 +80,10 @@ public record LaunchRecord(
   /** Launch names: safe as part of a file name, short enough to type. */
   public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
-  /** Copies the command. */
+  /** Copies the command; no confinement is {@link Confinement#NONE}. */
   public LaunchRecord {
     command = List.copyOf(command);
+    confinement = confinement == null ? Confinement.NONE : confinement;
   }
 
   /** The cgroup the launch runs in, when it has one (ADR 29). */
@@ -134,7 +141,8 @@ public record LaunchRecord(
         scope,
         token,
         cgroup,
-        cgroupId);
+        cgroupId,
+        confinement);
   }
 
   /** The record as its file holds it. */
@@ -169,6 +177,13 @@ public record LaunchRecord(
     if (cgroup != null) {
       m.put("cgroup", cgroup);
       m.put("cgroup_id", cgroupId);
+    }
+    if (!confinement.equals(Confinement.NONE)) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("group", confinement.group());
+      c.put("group_limits", limits(confinement.groupLimits()));
+      c.put("limits", limits(confinement.limits()));
+      m.put("confinement", c);
     }
     return JsonText.write(m) + "\n";
   }
@@ -218,7 +233,56 @@ public record LaunchRecord(
         text(m, "scope", true),
         text(m, "token", true),
         text(m, "cgroup", true),
-        m.get("cgroup_id") instanceof Number id ? id.longValue() : -1);
+        m.get("cgroup_id") instanceof Number id ? id.longValue() : -1,
+        confinement(m.get("confinement")));
+  }
+
+  private static Map<String, Object> limits(Limits l) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("max_processes", l.maxProcesses());
+    m.put("max_memory_bytes", l.maxMemoryBytes());
+    m.put("cpu_percent", l.cpuPercent());
+    return m;
+  }
+
+  private static Confinement confinement(Object o) {
+    if (o == null) {
+      return Confinement.NONE;
+    }
+    if (!(o instanceof Map<?, ?> c)) {
+      throw new IllegalArgumentException("confinement is not an object");
+    }
+    Object group = c.get("group");
+    if (group != null && !(group instanceof String)) {
+      throw new IllegalArgumentException("confinement.group is not a string");
+    }
+    Limits groupLimits = limits(c.get("group_limits"), "group_limits");
+    Limits limits = limits(c.get("limits"), "limits");
+    try {
+      return new Confinement((String) group, groupLimits, limits);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("confinement: " + e.getMessage(), e);
+    }
+  }
+
+  private static Limits limits(Object o, String key) {
+    if (o == null) {
+      return Limits.NONE;
+    }
+    if (!(o instanceof Map<?, ?> l)) {
+      throw new IllegalArgumentException("confinement." + key + " is not an object");
+    }
+    long[] v = new long[3];
+    String[] names = {"max_processes", "max_memory_bytes", "cpu_percent"};
+    for (int i = 0; i < 3; i++) {
+      Object n = l.get(names[i]);
+      if (n != null && !(n instanceof Number)) {
+        throw new IllegalArgumentException(
+            "confinement." + key + "." + names[i] + " is not a number");
+      }
+      v[i] = n == null ? 0 : ((Number) n).longValue();
+    }
+    return new Limits((int) v[0], v[1], (int) v[2]);
   }
 
   private static long number(Map<String, Object> m, String key) {

@@ -151,7 +151,15 @@ public final class RunawayWatch {
       }
       List<ProcessView> m = LaunchMembers.find(platform.processes(), r.get());
       byLaunch.put(r.get(), m);
-      List<String> own = limits("service " + s.name(), m, s.maxProcesses(), s.maxRssBytes());
+      List<String> own =
+          new ArrayList<>(limits("service " + s.name(), m, s.maxProcesses(), s.maxRssBytes()));
+      // The kernel enforces the limits of a contained service (ADR 30): what it did about them is
+      // a finding too, for it is not in the process table any more.
+      r.get()
+          .cell()
+          .map(platform.containment()::usage)
+          .flatMap(u -> oomKills(s.name(), u))
+          .ifPresent(own::add);
       fired.addAll(own);
       if (!own.isEmpty()) {
         toBlame.add(r.get());
@@ -194,6 +202,21 @@ public final class RunawayWatch {
             List.of(),
             bundle,
             cleaned));
+  }
+
+  /** The kernel's OOM kills in a service's cgroup, as a finding line, if it made any. */
+  static java.util.Optional<String> oomKills(String service, dev.kitty.engine.model.CgroupUsage u) {
+    if (u.oomKills() <= 0) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "service "
+            + service
+            + ": "
+            + u.oomKills()
+            + (u.oomKills() == 1 ? " process" : " processes")
+            + " killed by the kernel for memory"
+            + (u.maxMemoryBytes() > 0 ? " (memory.max " + u.maxMemoryBytes() + " bytes)" : ""));
   }
 
   /** What of {@code members} breaks {@code maxProcesses} / {@code maxRss} (0: no limit). */

@@ -9,6 +9,7 @@ import dev.kitty.engine.internal.registry.FamilyRegistry;
 import dev.kitty.engine.internal.signal.AuditLog;
 import dev.kitty.engine.internal.signal.Outcome;
 import dev.kitty.engine.internal.signal.SignalGate;
+import dev.kitty.engine.model.Confinement;
 import dev.kitty.testkit.RecordingSignaller;
 import dev.kitty.testkit.TestWorld;
 import dev.kitty.testkit.WorldPlatform;
@@ -51,7 +52,7 @@ class CellGateTest {
   void onlyACellKittyMadeAndRecordedForAnAdmittedLaunchIsKilledAndEveryDecisionIsAudited()
       throws Exception {
     CgroupV2 cgroups = new CgroupV2(mount, true);
-    Cell cell = cgroups.create(STATE_KEY, "L1").orElseThrow();
+    Cell cell = cgroups.create(STATE_KEY, "L1", Confinement.NONE).orElseThrow();
     assertTrue(cell.path().startsWith(mount.resolve("kitty").toString()), cell.path());
     SignalGate gate = gate(cgroups);
 
@@ -87,8 +88,8 @@ class CellGateTest {
   @Test
   void anotherLaunchsCellIsNotKilledThoughItIsKittysAndTheLaunchAdmitted() {
     CgroupV2 cgroups = new CgroupV2(mount, true);
-    cgroups.create(STATE_KEY, "L1").orElseThrow();
-    Cell other = cgroups.create(STATE_KEY, "L2").orElseThrow();
+    cgroups.create(STATE_KEY, "L1", Confinement.NONE).orElseThrow();
+    Cell other = cgroups.create(STATE_KEY, "L2", Confinement.NONE).orElseThrow();
     SignalGate gate = gate(cgroups);
     gate.admitLaunch("L1", "webui", 0);
     Outcome refused = gate.killCell("webui", "L1", other);
@@ -103,7 +104,7 @@ class CellGateTest {
   void aProcessOlderThanTheLaunchInItsCellIsNotKilledWithIt() throws Exception {
     // Born in the cell means started after the launch: an older process was moved in.
     CgroupV2 cgroups = new CgroupV2(mount, true);
-    Cell cell = cgroups.create(STATE_KEY, "L4").orElseThrow();
+    Cell cell = cgroups.create(STATE_KEY, "L4", Confinement.NONE).orElseThrow();
     Files.writeString(Path.of(cell.path(), "cgroup.procs"), "4242\n");
     SignalGate gate = gate(cgroups, 4242);
     gate.admitLaunch("L4", "webui", 4242 * 10 + 1);
@@ -118,7 +119,7 @@ class CellGateTest {
     // Being in the cell proves a process is the launch's; the gate's other rules still hold: here
     // the cell holds kitty itself (a pid among its ancestors).
     CgroupV2 cgroups = new CgroupV2(mount, true);
-    Cell cell = cgroups.create(STATE_KEY, "L3").orElseThrow();
+    Cell cell = cgroups.create(STATE_KEY, "L3", Confinement.NONE).orElseThrow();
     long me = ProcessHandle.current().pid();
     Files.writeString(Path.of(cell.path(), "cgroup.procs"), me + "\n");
     SignalGate gate = gate(cgroups, me);
@@ -137,7 +138,7 @@ class CellGateTest {
   @Test
   void aCellIsRemovedOnlyWhenEmptyAndOnlyInsideTheSubtree() throws Exception {
     CgroupV2 cgroups = new CgroupV2(mount, true);
-    Cell cell = cgroups.create(STATE_KEY, "L2").orElseThrow();
+    Cell cell = cgroups.create(STATE_KEY, "L2", Confinement.NONE).orElseThrow();
     Files.writeString(Path.of(cell.path(), "cgroup.procs"), "4242\n");
     assertEquals(List.of(4242L), cgroups.members(cell));
     assertTrue(cgroups.populated(cell));
@@ -157,12 +158,12 @@ class CellGateTest {
     CgroupV2 cgroups = new CgroupV2(mount, true);
     java.nio.file.attribute.FileTime old =
         java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
-    Cell stale = cgroups.create(STATE_KEY, "old-empty").orElseThrow();
+    Cell stale = cgroups.create(STATE_KEY, "old-empty", Confinement.NONE).orElseThrow();
     Files.setLastModifiedTime(Path.of(stale.path()), old);
-    Cell busy = cgroups.create(STATE_KEY, "old-busy").orElseThrow();
+    Cell busy = cgroups.create(STATE_KEY, "old-busy", Confinement.NONE).orElseThrow();
     Files.writeString(Path.of(busy.path(), "cgroup.procs"), "4242\n");
     Files.setLastModifiedTime(Path.of(busy.path()), old);
-    Cell fresh = cgroups.create(STATE_KEY, "being-made").orElseThrow();
+    Cell fresh = cgroups.create(STATE_KEY, "being-made", Confinement.NONE).orElseThrow();
 
     assertEquals(1, cgroups.pruneEmpty(java.time.Duration.ofSeconds(10)));
     assertFalse(Files.exists(Path.of(stale.path())));

@@ -162,6 +162,7 @@ class StackFileTest {
                         Duration.ofSeconds(1),
                         0,
                         0,
+                        0,
                         null,
                         i));
               }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kitty.engine.internal.JsonSupport;
+import dev.kitty.engine.model.Confinement;
+import dev.kitty.engine.model.Limits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,7 +47,69 @@ class LaunchRecordTest {
         "project-a",
         "0123abcd",
         null,
-        -1);
+        -1,
+        null);
+  }
+
+  @Test
+  void aContainedRecordKeepsItsCellAndConfinement() {
+    LaunchRecord plain = record("svc", "running");
+    Confinement c =
+        Confinement.ofStack("abc123", new Limits(50, 1 << 30, 0), new Limits(5, 64 << 20, 50));
+    LaunchRecord r =
+        new LaunchRecord(
+            plain.family(),
+            plain.name(),
+            plain.status(),
+            plain.launchId(),
+            plain.notBeforeTicks(),
+            plain.command(),
+            plain.shell(),
+            plain.portRequest(),
+            plain.port(),
+            plain.healthPath(),
+            plain.cwd(),
+            plain.wrapperPid(),
+            plain.wrapperStartTicks(),
+            plain.pid(),
+            plain.startTicks(),
+            plain.pgid(),
+            plain.sid(),
+            plain.log(),
+            plain.startedAt(),
+            plain.stoppedAt(),
+            plain.restarts(),
+            plain.error(),
+            plain.scope(),
+            plain.token(),
+            "/sys/fs/cgroup/kitty/ab/stack-abc123/id-svc",
+            77,
+            c);
+    LaunchRecord back = LaunchRecord.fromJson(JsonSupport.objectOrNull(r.toJson()));
+    assertEquals(r, back);
+    assertEquals(c, back.confinement());
+    assertEquals(77, back.cell().orElseThrow().id());
+    // Without one, none is written and none comes back.
+    assertFalse(plain.toJson().contains("confinement"));
+    assertEquals(
+        Confinement.NONE,
+        LaunchRecord.fromJson(JsonSupport.objectOrNull(plain.toJson())).confinement());
+  }
+
+  @Test
+  void aConfinementOfTheWrongShapeIsNamed() {
+    Map<String, Object> m =
+        new java.util.HashMap<>(JsonSupport.objectOrNull(record("x", "running").toJson()));
+    m.put("confinement", Map.of("limits", Map.of("max_processes", "many")));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> LaunchRecord.fromJson(m));
+    assertEquals("confinement.limits.max_processes is not a number", e.getMessage());
+    m.put("confinement", Map.of("group", "../etc"));
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> LaunchRecord.fromJson(m));
+    assertTrue(e.getMessage().startsWith("confinement: not a cgroup group name"), e.getMessage());
   }
 
   @Test
