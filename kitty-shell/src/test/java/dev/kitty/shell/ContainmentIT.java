@@ -196,6 +196,90 @@ class ContainmentIT {
     assertFalse(Files.exists(group), "and the stack's, once its last service's cell went");
   }
 
+  /**
+   * A stack of one port-less service ({@code sleep 300}); returns the record file of its launch,
+   * the service's pid and its cell.
+   */
+  private Object[] upOneSleeper(Path file) throws Exception {
+    Files.writeString(file, "{\"services\": {\"nap\": {\"command\": \"exec sleep 300\"}}}\n");
+    json(Map.of(), 0, "up", file.toString());
+    try (var records =
+        Files.newDirectoryStream(home.resolve("state/records"), "launch.devstack.*.nap.json")) {
+      Path record = records.iterator().next();
+      JsonNode r =
+          tools.jackson.databind.json.JsonMapper.builder().build().readTree(record.toFile());
+      return new Object[] {record, r.get("pid").asLong(), r.get("cgroup").asString()};
+    }
+  }
+
+  @Test
+  void aCgroupLeftPopulatedAfterItsLaunchEndedIsSafeAutoForCleanup() throws Exception {
+    String where = containment(Map.of());
+    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    Path file = Files.createDirectories(home.resolve("project")).resolve("kitty-stack.json");
+    Object[] up = upOneSleeper(file);
+    Path record = (Path) up[0];
+    long pid = (Long) up[1];
+    String cell = (String) up[2];
+    // What a kitty that died while it recorded the stop leaves: the record says the launch ended,
+    // its cell still holds what it started.
+    Files.writeString(record, Files.readString(record).replace("\"running\"", "\"stopped\""));
+
+    JsonNode doctor = json(Map.of(), 3, "doctor", "devstack");
+    JsonNode orphan = doctor.get("orphan_cells").get(0);
+    assertEquals(cell, orphan.get("cgroup").asString(), doctor.toString());
+    assertEquals("safe_auto", orphan.get("cleanup_class").asString());
+    assertEquals("devstack", orphan.get("daemon_family").asString());
+    assertTrue(
+        doctor.get("remediation").toString().contains("kitty cleanup devstack"), doctor.toString());
+
+    JsonNode dry = json(Map.of(), 0, "cleanup", "devstack", "--dry-run");
+    assertEquals("would_kill", dry.get("cells").get(0).get("outcome").asString(), dry.toString());
+    assertTrue(alive(pid), "a dry run kills nothing");
+
+    JsonNode cleanup = json(Map.of(), 0, "cleanup", "devstack");
+    assertEquals(
+        "killed", cleanup.get("cells").get(0).get("outcome").asString(), cleanup.toString());
+    TrackedProcesses.await("the leftover is gone", Duration.ofSeconds(5), () -> !alive(pid));
+    assertFalse(Files.exists(Path.of(cell)), "and its cgroup");
+    assertEquals(0, json(Map.of(), 0, "doctor", "devstack").get("orphan_cells").size());
+    json(Map.of(), 0, "down", file.toString());
+  }
+
+  @Test
+  void aPopulatedCgroupNoRecordNamesIsForTheOperatorAndOnlyResetKillsIt() throws Exception {
+    String where = containment(Map.of());
+    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    Path file = Files.createDirectories(home.resolve("project")).resolve("kitty-stack.json");
+    Object[] up = upOneSleeper(file);
+    long pid = (Long) up[1];
+    String cell = (String) up[2];
+    Files.delete((Path) up[0]); // the launch's record lost
+
+    JsonNode doctor = json(Map.of(), 3, "doctor", "devstack");
+    JsonNode orphan = doctor.get("orphan_cells").get(0);
+    assertEquals("operator_required", orphan.get("cleanup_class").asString(), doctor.toString());
+    assertEquals("devstack", orphan.get("daemon_family").asString(), "named by its cookie");
+    assertTrue(
+        doctor.get("remediation").toString().contains("kitty doctor devstack --reset"),
+        doctor.toString());
+
+    JsonNode cleanup = json(Map.of(), 0, "cleanup", "devstack");
+    assertEquals(
+        "skipped", cleanup.get("cells").get(0).get("outcome").asString(), cleanup.toString());
+    assertTrue(alive(pid), "cleanup leaves it to the operator");
+
+    JsonNode reset = json(Map.of(), 0, "doctor", "devstack", "--reset");
+    assertEquals("killed", reset.get("cells").get(0).get("outcome").asString(), reset.toString());
+    TrackedProcesses.await("the orphan is gone", Duration.ofSeconds(5), () -> !alive(pid));
+    assertFalse(Files.exists(Path.of(cell)), "and its cgroup");
+    String audit = Files.readString(home.resolve("state/audit.log"));
+    assertTrue(
+        audit.lines().anyMatch(l -> l.contains("\"cgroup.kill\"") && l.contains("\"allowed\"")),
+        audit);
+    json(Map.of(), 0, "down", file.toString());
+  }
+
   /** Skips a test of kernel limits where the machine has no {@code controller} for kitty. */
   private void assumeEnforced(String controller) {
     String where = containment(Map.of());

@@ -139,6 +139,9 @@ class CrashConsistencyIT {
 
     assertEquals(0, run(Map.of(), "down", file.toString()).code());
     awaitNothingOf("devstack");
+    // Where launches are contained (ADR 29), the crashed up's cell went with its service too.
+    JsonNode doctor = run(Map.of(), "doctor", "devstack").json();
+    assertEquals(0, doctor.get("orphan_cells").size(), doctor.toString());
   }
 
   @org.junit.jupiter.api.Test

@@ -19,6 +19,7 @@ import java.util.List;
  * @param signaller how signals are delivered (pidfd through FFM, or the ProcessHandle fallback)
  * @param trees the process tree of every recorded live daemon in the scan
  * @param launches the named launches on record of the scanned families (ADR 19)
+ * @param orphanCells kitty's cgroups that hold processes no running launch owns (ADR 31)
  */
 public record DoctorReport(
     ScanReport scan,
@@ -30,7 +31,8 @@ public record DoctorReport(
     String signaller,
     String containment,
     List<ProcessTreeReport> trees,
-    List<LaunchStatus> launches) {
+    List<LaunchStatus> launches,
+    List<OrphanCell> orphanCells) {
 
   /** Copies the lists. */
   public DoctorReport {
@@ -40,6 +42,7 @@ public record DoctorReport(
     remediation = List.copyOf(remediation);
     trees = List.copyOf(trees);
     launches = List.copyOf(launches);
+    orphanCells = List.copyOf(orphanCells);
   }
 
   /** Whether anything needs action: doctor then exits 3. */
@@ -48,6 +51,7 @@ public record DoctorReport(
         || !ghosts.isEmpty()
         || !runaway.isEmpty()
         || records.stream().anyMatch(r -> r.error() != null)
-        || launches.stream().anyMatch(LaunchStatus::needsAttention);
+        || launches.stream().anyMatch(LaunchStatus::needsAttention)
+        || !orphanCells.isEmpty();
   }
 }

@@ -13,16 +13,48 @@ import java.util.List;
  * @param failed attempted and not stopped, with the reason
  * @param dryRun whether nothing was signalled (then {@code swept} lists what would be stopped)
  * @param signaller how signals were delivered on this machine; null when nothing needed one
+ * @param cells what {@code cleanup} and {@code doctor --reset} did with kitty's orphaned cgroups
+ *     (ADR 31)
  */
 public record StopReport(
-    List<Entry> swept, List<Entry> skipped, List<Entry> failed, boolean dryRun, String signaller) {
+    List<Entry> swept,
+    List<Entry> skipped,
+    List<Entry> failed,
+    boolean dryRun,
+    String signaller,
+    List<CellOutcome> cells) {
+
+  /** A report of candidates only. */
+  public StopReport(
+      List<Entry> swept,
+      List<Entry> skipped,
+      List<Entry> failed,
+      boolean dryRun,
+      String signaller) {
+    this(swept, skipped, failed, dryRun, signaller, List.of());
+  }
 
   /** Copies the lists. */
   public StopReport {
     swept = List.copyOf(swept);
     skipped = List.copyOf(skipped);
     failed = List.copyOf(failed);
+    cells = List.copyOf(cells);
   }
+
+  /** Whether something it tried to stop is still there. */
+  public boolean anyFailed() {
+    return !failed.isEmpty() || cells.stream().anyMatch(c -> c.outcome().equals("failed"));
+  }
+
+  /**
+   * What happened to one orphaned cgroup.
+   *
+   * @param cell the cgroup as found
+   * @param outcome {@code killed}, {@code would_kill} (dry run), {@code skipped} or {@code failed}
+   * @param reason why (always present)
+   */
+  public record CellOutcome(OrphanCell cell, String outcome, String reason) {}
 
   /**
    * One candidate's outcome.

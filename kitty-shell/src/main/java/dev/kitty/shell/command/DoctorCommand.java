@@ -86,6 +86,20 @@ public final class DoctorCommand implements Callable<Integer> {
                 + (l.error() == null ? "" : "; " + l.error()));
       }
     }
+    if (!report.orphanCells().isEmpty()) {
+      out.println(ansi.bold("orphaned cgroups"));
+      for (var c : report.orphanCells()) {
+        out.println(
+            "  "
+                + ansi.paint("33", c.cleanupClass().jsonName())
+                + "  "
+                + c.cgroup()
+                + "  pids "
+                + c.pids()
+                + "  "
+                + ansi.dim(c.reason()));
+      }
+    }
     if (!report.runaway().isEmpty()) {
       out.println(ansi.bold("runaway"));
       report.runaway().forEach(r -> out.println("  " + ansi.paint("31", r)));

@@ -19,7 +19,7 @@ final class StopText {
     } else {
       printArrays(r, out, root.ansi());
     }
-    return r.failed().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    return r.anyFailed() ? ExitCodes.FAILED : ExitCodes.OK;
   }
 
   /** The three arrays in human form, compactly. */
@@ -38,6 +38,18 @@ final class StopText {
     r.skipped().forEach(e -> out.println("  " + line(e) + "  " + ansi.dim(e.reason())));
     out.println(ansi.bold("failed") + "  " + r.failed().size());
     r.failed().forEach(e -> out.println("  " + ansi.paint("31", line(e) + "  " + e.reason())));
+    if (!r.cells().isEmpty()) {
+      out.println(ansi.bold("orphaned cgroups") + "  " + r.cells().size());
+    }
+    for (StopReport.CellOutcome c : r.cells()) {
+      String line =
+          c.outcome() + "  " + c.cell().cgroup() + "  pids " + c.cell().pids() + "  " + c.reason();
+      out.println(
+          "  "
+              + (c.outcome().equals("failed")
+                  ? ansi.paint("31", line)
+                  : c.outcome().equals("killed") ? ansi.paint("32", line) : line));
+    }
     if (r.dryRun()) {
       out.println(ansi.dim("dry run: nothing was signalled"));
     }

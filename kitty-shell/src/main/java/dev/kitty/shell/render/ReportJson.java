@@ -15,6 +15,7 @@ import dev.kitty.engine.model.FamilyScan;
 import dev.kitty.engine.model.GhostSocket;
 import dev.kitty.engine.model.LaunchReport;
 import dev.kitty.engine.model.LaunchStatus;
+import dev.kitty.engine.model.OrphanCell;
 import dev.kitty.engine.model.ProcessTreeReport;
 import dev.kitty.engine.model.Rejection;
 import dev.kitty.engine.model.RunawayFinding;
@@ -236,6 +237,8 @@ public final class ReportJson {
     ArrayNode trees = root.putArray("trees");
     d.trees().forEach(t -> trees.add(tree(t)));
     root.set("launches", status(d.launches(), List.of()).get("launches"));
+    ArrayNode orphans = root.putArray("orphan_cells");
+    d.orphanCells().forEach(c -> orphanCell(orphans, c));
     root.put("needs_action", d.needsAction());
     return root;
   }
@@ -258,7 +261,28 @@ public final class ReportJson {
     r.failed().forEach(e -> entry(failed, e).put("reason", e.reason()));
     root.put("dry_run", r.dryRun());
     root.put("signaller", r.signaller());
+    if (!r.cells().isEmpty()) {
+      ArrayNode cells = root.putArray("cells");
+      for (StopReport.CellOutcome c : r.cells()) {
+        orphanCell(cells, c.cell()).put("outcome", c.outcome()).put("reason", c.reason());
+      }
+    }
     return root;
+  }
+
+  /**
+   * A cgroup of kitty's that no running launch owns (ADR 31), as doctor and the stop report show
+   * it.
+   */
+  private static ObjectNode orphanCell(ArrayNode array, OrphanCell c) {
+    ObjectNode o = array.addObject();
+    o.put("cgroup", c.cgroup());
+    o.put("launch_id", c.launchId());
+    o.put("daemon_family", c.family());
+    o.put("cleanup_class", c.cleanupClass().jsonName());
+    o.set("pids", value(c.pids()));
+    o.put("why", c.reason());
+    return o;
   }
 
   private static ObjectNode entry(ArrayNode array, StopReport.Entry e) {

@@ -339,6 +339,42 @@ public final class CgroupV2 implements Containment {
   }
 
   @Override
+  public List<Cell> cells(String stateKey) {
+    List<Cell> out = new ArrayList<>();
+    if (!stateKey.matches("[0-9a-f]{1,64}")) {
+      return out;
+    }
+    collect(root.resolve(stateKey), 2, out);
+    return out;
+  }
+
+  private void collect(Path dir, int levels, List<Cell> out) {
+    try (var children = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      for (Path child : children) {
+        if (levels > 1 && child.getFileName().toString().startsWith("stack-")) {
+          collect(child, levels - 1, out);
+        } else if (cellDepth(child)) {
+          out.add(new Cell(child.toString(), inode(child)));
+        }
+      }
+    } catch (IOException | RuntimeException goneMeanwhile) {
+      // Removed by another kitty: nothing here.
+    }
+  }
+
+  @Override
+  public Optional<java.time.Instant> madeAt(Cell cell) {
+    if (notOurs(cell).isPresent()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Files.getLastModifiedTime(Path.of(cell.path())).toInstant());
+    } catch (IOException gone) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public Optional<Cell> cellOf(long pid) {
     // "0::/kitty/STATE/LAUNCH": the v2 line of /proc/PID/cgroup, relative to the mount.
     try {

@@ -74,6 +74,15 @@ public interface Containment {
    */
   int pruneEmpty(Duration age);
 
+  /**
+   * Every launch cell of the state dir whose digest is {@code stateKey} ({@code STATE/LAUNCH} and
+   * {@code STATE/stack-ID/LAUNCH}), populated or not.
+   */
+  List<Cell> cells(String stateKey);
+
+  /** When {@code cell} was made (its directory's time: a cell holds no folder that changes it). */
+  Optional<java.time.Instant> madeAt(Cell cell);
+
   /** The cell of this containment that process {@code pid} is in now, if any. */
   Optional<Cell> cellOf(long pid);
 

@@ -65,6 +65,16 @@ record NoContainment(String why) implements Containment {
   }
 
   @Override
+  public List<Cell> cells(String stateKey) {
+    return List.of();
+  }
+
+  @Override
+  public Optional<java.time.Instant> madeAt(Cell cell) {
+    return Optional.empty();
+  }
+
+  @Override
   public Optional<Cell> cellOf(long pid) {
     return Optional.empty();
   }

@@ -10,6 +10,7 @@ import dev.kitty.engine.internal.launch.Launches;
 import dev.kitty.engine.internal.registry.FamilySelector;
 import dev.kitty.engine.internal.signal.Gates;
 import dev.kitty.engine.internal.state.StateStore;
+import dev.kitty.engine.internal.sweep.OrphanCells;
 import dev.kitty.engine.internal.watch.RunawayWatch;
 import dev.kitty.engine.model.DoctorReport;
 import dev.kitty.engine.model.FamilyInfo;
@@ -17,6 +18,7 @@ import dev.kitty.engine.model.FamilyScan;
 import dev.kitty.engine.model.GhostSocket;
 import dev.kitty.engine.model.KittyException;
 import dev.kitty.engine.model.LaunchStatus;
+import dev.kitty.engine.model.OrphanCell;
 import dev.kitty.engine.model.ProcessTreeReport;
 import dev.kitty.engine.model.RunawayFinding;
 import dev.kitty.engine.model.ScanReport;
@@ -113,6 +115,21 @@ public final class Doctor {
     List<String> launchWarnings = new ArrayList<>();
     List<LaunchStatus> launched = launches.status(ids, launchWarnings);
     launched.stream().map(LaunchStatus::remedy).filter(Objects::nonNull).forEach(remediation::add);
+    java.util.Set<String> named = new java.util.HashSet<>();
+    scope.forEach(f -> named.add(f.id()));
+    List<OrphanCell> orphans = new ArrayList<>();
+    for (OrphanCells.Found f : new OrphanCells(platform, store).find(named, ids.isEmpty())) {
+      orphans.add(f.view());
+      String fix =
+          f.view().cleanupClass() == CleanupClass.SAFE_AUTO
+              ? "kitty cleanup " + f.view().family()
+              : f.view().family() == null
+                  ? "kitty doctor --reset"
+                  : "kitty doctor " + f.view().family() + " --reset";
+      if (!remediation.contains(fix)) {
+        remediation.add(fix);
+      }
+    }
     List<ProcessTreeReport> trees = new ArrayList<>();
     scan.candidates()
         .filter(c -> c.identity().recorded() && c.pid() != null)
@@ -134,7 +151,8 @@ public final class Doctor {
         gates.signallerName(),
         platform.containment().describe(),
         trees,
-        launched);
+        launched,
+        orphans);
   }
 
   /** Ghost sockets in the named families' ranges: listening sockets held by several processes. */

@@ -267,8 +267,7 @@ public final class Launcher {
       return null;
     }
     try {
-      String stateKey = StateStore.digest(store.dir().toAbsolutePath().normalize().toString());
-      return platform.containment().create(stateKey, launchId, confinement).orElse(null);
+      return platform.containment().create(store.cellKey(), launchId, confinement).orElse(null);
     } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
       String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
       if (confinement.groupLimits().any() || confinement.limits().any()) {

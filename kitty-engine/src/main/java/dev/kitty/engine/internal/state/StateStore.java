@@ -55,6 +55,11 @@ public final class StateStore {
     return recordsDir().resolve(family + ".json");
   }
 
+  /** The name of this state dir's folder of cgroups (ADR 29): a digest of its absolute path. */
+  public String cellKey() {
+    return digest(dir().toAbsolutePath().normalize().toString());
+  }
+
   /**
    * A short stable name for {@code scope} (a project path) in file names: 16 hex digits of SHA-256.
    */

@@ -18,7 +18,9 @@ import dev.kitty.engine.model.ScanReport;
 import dev.kitty.engine.model.StopProgress;
 import dev.kitty.engine.model.StopReport;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -59,7 +61,11 @@ public final class Sweeper {
    */
   public StopReport cleanup(List<String> ids, boolean dryRun, StopProgress progress) {
     return whileStopping(
-        () -> execute(classifiers.get().scan(families.select(ids)), true, dryRun, progress));
+        () ->
+            withOrphanCells(
+                ids,
+                execute(classifiers.get().scan(families.select(ids)), true, dryRun, progress),
+                true));
   }
 
   /**
@@ -68,7 +74,44 @@ public final class Sweeper {
    */
   public StopReport reset(List<String> ids, boolean dryRun, StopProgress progress) {
     return whileStopping(
-        () -> execute(classifiers.get().scan(families.select(ids)), false, dryRun, progress));
+        () ->
+            withOrphanCells(
+                ids,
+                execute(classifiers.get().scan(families.select(ids)), false, dryRun, progress),
+                false));
+  }
+
+  /**
+   * {@code report} plus what became of this state dir's orphaned cgroups of the families {@code
+   * ids} (ADR 31): {@code safe_auto} ones killed by {@code cleanup} and reset, the rest by reset
+   * only (and only when no family is named, for those no family claims).
+   */
+  private StopReport withOrphanCells(List<String> ids, StopReport report, boolean autoOnly) {
+    OrphanCells orphans = new OrphanCells(platform, store);
+    java.util.Set<String> scope = new java.util.HashSet<>();
+    families.select(ids).forEach(f -> scope.add(f.id()));
+    List<OrphanCells.Found> found = orphans.find(scope, ids.isEmpty());
+    if (found.isEmpty()) {
+      return report;
+    }
+    List<StopReport.CellOutcome> cells = new ArrayList<>(report.cells());
+    SignalGate gate = gates.gate();
+    for (OrphanCells.Found f : found) {
+      if (autoOnly && f.view().cleanupClass() != CleanupClass.SAFE_AUTO) {
+        cells.add(
+            new StopReport.CellOutcome(
+                f.view(), "skipped", "operator_required: run kitty doctor --reset"));
+      } else {
+        cells.add(orphans.stop(f, gate, report.dryRun()));
+      }
+    }
+    return new StopReport(
+        report.swept(),
+        report.skipped(),
+        report.failed(),
+        report.dryRun(),
+        report.signaller(),
+        cells);
   }
 
   /**
@@ -166,6 +209,7 @@ public final class Sweeper {
     List<StopReport.Entry> swept = new ArrayList<>();
     List<StopReport.Entry> skipped = new ArrayList<>();
     List<StopReport.Entry> failed = new ArrayList<>();
+    List<StopReport.CellOutcome> cellOutcomes = new ArrayList<>();
     StopExecutor executor = new StopExecutor(gate, platform, progress, store);
     for (FamilyScan fs : scan.families()) {
       List<Candidate> targets = new ArrayList<>();
@@ -209,9 +253,9 @@ public final class Sweeper {
       // The cgroups kitty made for these daemons (ADR 29), read while they are alive, so that
       // the cells of the ones that went can be removed: a cell with a member is never one a start
       // is still making.
-      List<Cell> cells = new ArrayList<>();
+      Map<Long, Cell> cells = new HashMap<>();
       for (Candidate c : targets) {
-        platform.containment().cellOf(c.pid()).ifPresent(cells::add);
+        platform.containment().cellOf(c.pid()).ifPresent(cell -> cells.put(c.pid(), cell));
       }
       for (StopExecutor.Result r : executor.stop(fs.family(), targets)) {
         switch (r.kind()) {
@@ -219,13 +263,47 @@ public final class Sweeper {
           case SKIPPED -> skipped.add(r.entry());
           case FAILED -> failed.add(r.entry());
         }
+        Cell cell = cells.get(r.entry().candidate().pid());
+        if (cell != null && r.kind() == StopExecutor.Kind.SWEPT) {
+          leftovers(fs.family().id(), r.entry().candidate(), cell, gate)
+              .ifPresent(cellOutcomes::add);
+        }
       }
-      cells.forEach(platform.containment()::remove);
+      cells.values().forEach(platform.containment()::remove);
     }
     if (!dryRun) {
       platform.containment().pruneEmpty(PRUNE_AGE);
     }
-    return new StopReport(swept, skipped, failed, dryRun, gates.signallerUsed());
+    return new StopReport(swept, skipped, failed, dryRun, gates.signallerUsed(), cellOutcomes);
+  }
+
+  /**
+   * What a stopped daemon left in its cgroup (a descendant that outlived its plan), killed through
+   * the gate as the daemon's launch (ADR 31): the cell is named by the daemon's own launch cookie,
+   * and nothing in it may be older than the daemon. Empty when there is nothing to kill.
+   */
+  private Optional<StopReport.CellOutcome> leftovers(
+      String family, Candidate daemon, Cell cell, SignalGate gate) {
+    List<Long> pids = platform.containment().members(cell);
+    String launchId = java.nio.file.Path.of(cell.path()).getFileName().toString();
+    if (pids.isEmpty()
+        || !launchId.equals(daemon.process().cookies().get(ProcessView.LAUNCH_COOKIE))) {
+      // Empty, or not the daemon's own cell: one it was started in (a stack service's) belongs to
+      // that launch, whose stop deals with it.
+      return Optional.empty();
+    }
+    OrphanCells.Found f =
+        new OrphanCells.Found(
+            new dev.kitty.engine.model.OrphanCell(
+                cell.path(),
+                launchId,
+                family,
+                CleanupClass.SAFE_AUTO,
+                pids,
+                "left in the cgroup of the daemon at pid " + daemon.pid() + ", stopped"),
+            cell,
+            daemon.process().startTicks());
+    return Optional.of(new OrphanCells(platform, store).stop(f, gate, false));
   }
 
   /**

@@ -1,0 +1,211 @@
+package dev.kitty.engine.internal.sweep;
+
+import dev.kitty.api.CleanupClass;
+import dev.kitty.api.ProcessView;
+import dev.kitty.engine.internal.contain.Cell;
+import dev.kitty.engine.internal.contain.Containment;
+import dev.kitty.engine.internal.discovery.Platform;
+import dev.kitty.engine.internal.discovery.ProcessNode;
+import dev.kitty.engine.internal.signal.SignalGate;
+import dev.kitty.engine.internal.state.LaunchRecord;
+import dev.kitty.engine.internal.state.StateStore;
+import dev.kitty.engine.model.OrphanCell;
+import dev.kitty.engine.model.StateRecord;
+import dev.kitty.engine.model.StopReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The cgroups of this state dir that still hold processes while no running launch owns them (ADR
+ * 31): what a launch that stopped or failed left inside ({@code safe_auto}: its record says whose
+ * it was and when it started), and cells no record names ({@code operator_required}). Found for
+ * {@code doctor}; killed for {@code cleanup} and {@code doctor --reset} with {@code cgroup.kill},
+ * through the gate, which checks every member as for any cell.
+ */
+public final class OrphanCells {
+
+  /** The family name a cell's kill is admitted and audited under when nothing names its family. */
+  static final String NO_FAMILY = "kitty";
+
+  /** How long a killed cell may take to be empty. */
+  private static final Duration EMPTY = Duration.ofSeconds(2);
+
+  /**
+   * One orphan.
+   *
+   * @param view what is reported
+   * @param cell the cgroup
+   * @param floorTicks no member started before this (the launch's floor, or the cell's making)
+   */
+  public record Found(OrphanCell view, Cell cell, long floorTicks) {}
+
+  /** What a record says of the launch a cell was made for. */
+  private record Owner(String family, String name, boolean running, long floorTicks) {}
+
+  private final Platform platform;
+  private final StateStore store;
+
+  /** The orphans of {@code store}'s cells on {@code platform}. */
+  public OrphanCells(Platform platform, StateStore store) {
+    this.platform = platform;
+    this.store = store;
+  }
+
+  /**
+   * The orphaned cells of the families {@code ids} ({@code all}: also those whose family nothing
+   * names).
+   */
+  public List<Found> find(Set<String> ids, boolean all) {
+    Containment containment = platform.containment();
+    List<Found> out = new ArrayList<>();
+    List<Cell> cells = containment.cells(store.cellKey());
+    if (cells.isEmpty()) {
+      return out;
+    }
+    Map<String, Owner> owners = owners();
+    for (Cell cell : cells) {
+      List<Long> pids = containment.members(cell);
+      if (pids.isEmpty()) {
+        continue; // empty ones are pruned by sweeps, never killed
+      }
+      String launchId = java.nio.file.Path.of(cell.path()).getFileName().toString();
+      Owner owner = owners.get(launchId);
+      if (owner != null && owner.running()) {
+        continue; // its launch runs: its stop deals with its cell
+      }
+      String family = owner != null ? owner.family() : familyOf(pids);
+      if (family == null ? !all : !all && !ids.contains(family)) {
+        continue;
+      }
+      OrphanCell view =
+          owner != null
+              ? new OrphanCell(
+                  cell.path(),
+                  launchId,
+                  family,
+                  CleanupClass.SAFE_AUTO,
+                  pids,
+                  "launch "
+                      + owner.name()
+                      + " of "
+                      + family
+                      + " ended; "
+                      + count(pids.size())
+                      + " it started still in its cgroup")
+              : new OrphanCell(
+                  cell.path(),
+                  launchId,
+                  family,
+                  CleanupClass.OPERATOR_REQUIRED,
+                  pids,
+                  "no launch on record names this kitty cgroup; " + count(pids.size()) + " in it");
+      long floor = owner != null ? owner.floorTicks() : madeTicks(cell);
+      out.add(new Found(view, cell, floor));
+    }
+    return out;
+  }
+
+  /**
+   * Kills {@code f}'s cell through {@code gate} and removes it once empty (in a dry run, asks the
+   * gate only whether it would).
+   */
+  StopReport.CellOutcome stop(Found f, SignalGate gate, boolean dryRun) {
+    String family = f.view().family() == null ? NO_FAMILY : f.view().family();
+    if (f.floorTicks() < 0) {
+      return new StopReport.CellOutcome(
+          f.view(), "skipped", "when the cgroup was made is unknown: its members cannot be proven");
+    }
+    if (dryRun) {
+      return new StopReport.CellOutcome(
+          f.view(), "would_kill", "would kill the cgroup (cgroup.kill), its members checked first");
+    }
+    gate.admitLaunch(f.view().launchId(), family, f.floorTicks());
+    var killed = gate.killCell(family, f.view().launchId(), f.cell());
+    if (!killed.sent()) {
+      return new StopReport.CellOutcome(
+          f.view(),
+          "failed",
+          "not killed: " + (killed.error() != null ? killed.error() : killed.verdict().reason()));
+    }
+    if (!platform.containment().awaitEmpty(f.cell(), EMPTY)) {
+      return new StopReport.CellOutcome(
+          f.view(),
+          "failed",
+          "killed, but still holds " + platform.containment().members(f.cell()) + " after 2 s");
+    }
+    platform.containment().remove(f.cell());
+    return new StopReport.CellOutcome(
+        f.view(), "killed", count(f.view().pids().size()) + " killed (cgroup.kill)");
+  }
+
+  /** Every launch id on record with what owns it: named launches and singletons alike. */
+  private Map<String, Owner> owners() {
+    Map<String, Owner> out = new HashMap<>();
+    for (StateRecord sr : store.records()) {
+      Map<String, Object> d = sr.data();
+      if (d == null || !(d.get("launch_id") instanceof String id)) {
+        continue;
+      }
+      if ("launch".equals(d.get("kind"))) {
+        try {
+          LaunchRecord r = LaunchRecord.fromJson(d);
+          out.put(id, new Owner(r.family(), r.name(), r.meantToRun(), r.notBeforeTicks()));
+        } catch (IllegalArgumentException unreadable) {
+          // Not proof of anything: its cell counts as one no record names.
+        }
+      } else if (d.get("family") instanceof String family
+          && d.get("pid") instanceof Number pid
+          && d.get("start_ticks") instanceof Number ticks) {
+        // A singleton's record (sync ensure, dashboard): running while its daemon is.
+        boolean alive = platform.processes().aliveAs(pid.longValue(), ticks.longValue());
+        out.put(id, new Owner(family, "singleton " + family, alive, ticks.longValue()));
+      }
+    }
+    return out;
+  }
+
+  /** The {@code KITTY_FAMILY} a process in the cell carries, if one does. */
+  private String familyOf(List<Long> pids) {
+    for (long pid : pids) {
+      String f =
+          platform
+              .processes()
+              .view(pid)
+              .map(ProcessView::cookies)
+              .map(c -> c.get("KITTY_FAMILY"))
+              .orElse(null);
+      if (f != null && f.matches("[a-z][a-z0-9-]{0,31}")) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The cell's making in the process table's ticks, a second early: kitty's own process gives how
+   * ticks and wall time line up. The table's wall times come from the boot time, which /proc gives
+   * in whole seconds, so the line-up can be up to a second late; a floor a second early only admits
+   * what was already there a second before the cell was (something root moved in that fast). -1
+   * when either is unknown.
+   */
+  private long madeTicks(Cell cell) {
+    long self = ProcessHandle.current().pid();
+    Instant made = platform.containment().madeAt(cell).orElse(null);
+    Instant myStart = platform.processes().view(self).map(ProcessView::startTime).orElse(null);
+    long myTicks = platform.processes().node(self).map(ProcessNode::startTicks).orElse(-1L);
+    if (made == null || myStart == null || myTicks < 0) {
+      return -1;
+    }
+    // USER_HZ: /proc's start times are in hundredths of a second on every Linux ABI.
+    return Math.max(0, myTicks + Duration.between(myStart, made).toMillis() / 10 - 101);
+  }
+
+  private static String count(int n) {
+    return n + (n == 1 ? " process" : " processes");
+  }
+}
