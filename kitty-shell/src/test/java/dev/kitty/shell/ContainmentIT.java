@@ -338,8 +338,9 @@ class ContainmentIT {
     assertTrue(logsContain(log, "fork refused:"), "the kernel refused a fork");
     JsonNode forks = psService(file, "forks");
     JsonNode cgroup = forks.get("cgroup");
-    assertEquals(4, cgroup.get("max_processes").asLong(), forks.toString());
-    assertTrue(cgroup.get("processes").asLong() <= 4, forks.toString());
+    assertEquals(4, cgroup.get("max_tasks").asLong(), forks.toString());
+    assertTrue(cgroup.get("tasks").asLong() <= 4, forks.toString());
+    assertTrue(cgroup.get("refused_forks").asLong() > 0, forks.toString());
     long sleeps =
         java.util.stream.StreamSupport.stream(forks.get("members").spliterator(), false)
             .filter(m -> m.get("command").asString().startsWith("sleep"))
@@ -347,6 +348,28 @@ class ContainmentIT {
     assertTrue(sleeps < 4, "at most three children beside the service: " + forks);
     JsonNode down = json(Map.of(), 0, "down", file.toString());
     assertEquals(0, down.get("survivors").size(), down.toString());
+  }
+
+  @Test
+  void aServiceTheKernelKeepsFromStartingSaysSo() throws Exception {
+    assumeEnforced("pids");
+    assumeTrue(TrackedProcesses.onPath("node"), "node is not installed");
+    Path project = Files.createDirectories(home.resolve("project"));
+    Path file = project.resolve("kitty-stack.json");
+    int port = TrackedProcesses.freePort(3000, 3100);
+    // node runs seven threads; pids.max counts each.
+    Files.writeString(
+        file,
+        """
+        {"services": {"api": {"command": "exec node -e 'require(\\"http\\").createServer().listen(%d)'",
+                              "port": %d, "max_processes": 2, "start_timeout": 5}}}
+        """
+            .formatted(port, port));
+    KittyRun.Result up = SyncDaemons.kitty(procs, home, Map.of(), "up", file.toString());
+    assertEquals(1, up.code(), up.out() + up.err());
+    assertTrue(
+        up.err().contains("the kernel refused") && up.err().contains("at its limit of 2 tasks"),
+        up.err());
   }
 
   @Test

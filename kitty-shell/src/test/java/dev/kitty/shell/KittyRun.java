@@ -38,6 +38,10 @@ public final class KittyRun {
     env.put("KITTY_STATE_DIR", home.resolve("state").toString());
     env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
     env.put("PATH", System.getenv("PATH"));
+    // The suite's fallback pass (.ci/run) runs every kitty with containment off (ADR 29).
+    if (System.getenv("KITTY_CONTAINMENT") != null) {
+      env.put("KITTY_CONTAINMENT", System.getenv("KITTY_CONTAINMENT"));
+    }
     return env;
   }
 

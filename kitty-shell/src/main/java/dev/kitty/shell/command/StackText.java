@@ -121,9 +121,9 @@ public final class StackText {
   /** What the kernel counts for a service's cgroup, as {@code ps} shows it (ADR 30). */
   static String cgroupText(CgroupUsage u) {
     StringBuilder b = new StringBuilder();
-    if (u.processes() >= 0) {
-      b.append("  pids ").append(u.processes());
-      b.append(u.maxProcesses() > 0 ? "/" + u.maxProcesses() : "");
+    if (u.tasks() >= 0) {
+      b.append("  tasks ").append(u.tasks());
+      b.append(u.maxTasks() > 0 ? "/" + u.maxTasks() : "");
     }
     if (u.memoryBytes() >= 0) {
       b.append("  mem ").append(mib(u.memoryBytes()));
@@ -131,6 +131,9 @@ public final class StackText {
     }
     if (u.oomKills() > 0) {
       b.append("  oom kills ").append(u.oomKills());
+    }
+    if (u.refusedForks() > 0) {
+      b.append("  forks refused ").append(u.refusedForks());
     }
     return b.toString();
   }

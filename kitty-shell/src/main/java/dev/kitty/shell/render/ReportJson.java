@@ -396,11 +396,12 @@ public final class ReportJson {
       return tools.jackson.databind.node.NullNode.getInstance();
     }
     ObjectNode o = object();
-    o.put("processes", u.processes() < 0 ? null : u.processes());
-    o.put("max_processes", u.maxProcesses() < 0 ? null : u.maxProcesses());
+    o.put("tasks", u.tasks() < 0 ? null : u.tasks());
+    o.put("max_tasks", u.maxTasks() < 0 ? null : u.maxTasks());
     o.put("memory_bytes", u.memoryBytes() < 0 ? null : u.memoryBytes());
     o.put("max_memory_bytes", u.maxMemoryBytes() < 0 ? null : u.maxMemoryBytes());
     o.put("oom_kills", u.oomKills() < 0 ? null : u.oomKills());
+    o.put("refused_forks", u.refusedForks() < 0 ? null : u.refusedForks());
     return o;
   }
 

@@ -46,6 +46,18 @@ public interface Containment {
    */
   List<String> enter(Cell cell);
 
+  /**
+   * Starts {@code pb} inside {@code cell} where the platform cannot enter a cell before the command
+   * runs (Windows: created suspended, put into its job, resumed; ADR 32); empty where {@link
+   * #enter} does it and the caller starts {@code pb} itself.
+   *
+   * @throws java.io.IOException when it cannot be started inside (nothing of it then runs)
+   */
+  default Optional<Process> spawn(ProcessBuilder pb, Cell cell, Confinement confinement)
+      throws java.io.IOException {
+    return Optional.empty();
+  }
+
   /** The pids in {@code cell} now (empty when it is gone). */
   List<Long> members(Cell cell);
 
@@ -128,14 +140,22 @@ public interface Containment {
   }
 
   /**
-   * The containment this machine offers kitty: a writable cgroup2 mount ({@code /sys/fs/cgroup}, or
-   * {@code /sys/fs/cgroup/unified} on a hybrid host), else none with the reason. {@code
-   * KITTY_CONTAINMENT=off} in {@code env} gives new launches no cell, while the cells of launches
-   * made before are still killed, counted and removed: a switch that hid a contained launch's
-   * escapee from its {@code down} would make {@code down} lie.
+   * The containment this machine offers kitty: on Windows a Job Object per launch; elsewhere a
+   * writable cgroup2 mount ({@code /sys/fs/cgroup}, or {@code /sys/fs/cgroup/unified} on a hybrid
+   * host), else none with the reason. {@code KITTY_CONTAINMENT=off} in {@code env} gives new
+   * launches no cell, while the cells of launches made before are still killed, counted and
+   * removed: a switch that hid a contained launch's escapee from its {@code down} would make {@code
+   * down} lie.
    */
   static Containment detect(Map<String, String> env) {
-    return CgroupV2.detect(
-        Path.of("/proc/self/mountinfo"), !"off".equals(env.get("KITTY_CONTAINMENT")));
+    boolean on = !"off".equals(env.get("KITTY_CONTAINMENT"));
+    if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+      // A Job Object per launch (ADR 32).
+      return dev.kitty.engine.internal.os.Kernel32Jobs.load()
+          .<Containment>map(api -> new WindowsJobs(api, on))
+          .orElseGet(
+              () -> none("session+cookie: the job object calls cannot be bound (native access)"));
+    }
+    return CgroupV2.detect(Path.of("/proc/self/mountinfo"), on);
   }
 }

@@ -223,7 +223,8 @@ final class Controllers {
         memory == null
             ? -1
             : keyed(memory.resolve(unified ? "memory.events" : "memory.oom_control"), "oom_kill");
-    return new CgroupUsage(processes, maxProcesses, bytes, maxBytes, ooms);
+    long refused = pids == null ? -1 : keyed(pids.resolve("pids.events"), "max");
+    return new CgroupUsage(processes, maxProcesses, bytes, maxBytes, ooms, refused);
   }
 
   /** A number file; "max" is 0 (no limit), a missing or unreadable file -1. */

@@ -66,7 +66,12 @@ public record Platform(
     }
     ProcessHandleTable table = new ProcessHandleTable();
     if (os.contains("win")) {
-      return new Platform("windows-netstat", Os.WINDOWS, table, new NetstatListenerScanner());
+      return new Platform(
+          "windows-netstat",
+          Os.WINDOWS,
+          table,
+          new NetstatListenerScanner(),
+          Containment.detectedOnFirstUse(env));
     }
     return new Platform(
         "macos-lsof", os.contains("mac") ? Os.MACOS : Os.OTHER, table, new LsofListenerScanner());

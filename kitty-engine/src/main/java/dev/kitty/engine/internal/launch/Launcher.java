@@ -230,7 +230,11 @@ public final class Launcher {
       gate.admitLaunch(launchId, family.id(), floor);
       intent.beforeSpawn(launchId, floor, cell);
       CrashPoints.reach("launch.intent-recorded");
-      process = pb.start();
+      process =
+          cell == null ? null : platform.containment().spawn(pb, cell, confinement).orElse(null);
+      if (process == null) {
+        process = pb.start();
+      }
       SPAWNED.add(process.pid());
       started.complete(process);
       CrashPoints.reach("launch.spawned");
@@ -247,10 +251,12 @@ public final class Launcher {
     try {
       return awaitHealthy(family, spec, port, scope, process, launchId, token, command, log, cell);
     } catch (KittyException.Failed failed) {
+      // Read before the cell goes: a limit the kernel enforced may be why it never became healthy.
+      String refused = cell == null ? "" : refusedForks(platform.containment().usage(cell));
       // The root is stopped; whatever it started is the launch's too and goes with it.
       stopFailedStart(family, process, launchId);
       endCell(family, launchId, cell);
-      throw failed;
+      throw refused.isEmpty() ? failed : new KittyException.Failed(failed.getMessage() + refused);
     } finally {
       removeHook(onInterrupt);
     }
@@ -296,6 +302,19 @@ public final class Launcher {
       platform.containment().awaitEmpty(cell, Duration.ofSeconds(2));
     }
     platform.containment().remove(cell);
+  }
+
+  /** Why the kernel may have kept a launch from starting (ADR 30), or "". */
+  static String refusedForks(dev.kitty.engine.model.CgroupUsage u) {
+    if (u.refusedForks() <= 0) {
+      return "";
+    }
+    return "; the kernel refused "
+        + u.refusedForks()
+        + " fork(s) or new thread(s) at its limit of "
+        + u.maxTasks()
+        + " tasks (max_processes is pids.max, which counts every thread: a node process has about"
+        + " 7)";
   }
 
   private static void removeHook(Thread hook) {

@@ -61,7 +61,8 @@ class CellLimitsTest {
     Files.writeString(c.resolve("pids.current"), "3\n");
     Files.writeString(c.resolve("memory.current"), "1000\n");
     Files.writeString(c.resolve("memory.events"), "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
-    assertEquals(new CgroupUsage(3, 5, 1000, 64 * MIB, 1), cgroups.usage(cell));
+    Files.writeString(c.resolve("pids.events"), "max 7\n");
+    assertEquals(new CgroupUsage(3, 5, 1000, 64 * MIB, 1, 7), cgroups.usage(cell));
     assertTrue(cgroups.unenforced(STACK).isEmpty());
     assertTrue(cgroups.describe().contains("limits enforced: pids, memory, cpu by cgroup v2"));
   }
@@ -106,7 +107,7 @@ class CellLimitsTest {
     Files.writeString(memory.resolve("memory.usage_in_bytes"), "4096\n");
     Files.writeString(
         memory.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
-    assertEquals(new CgroupUsage(2, 5, 4096, 64 * MIB, 2), cgroups.usage(cell));
+    assertEquals(new CgroupUsage(2, 5, 4096, 64 * MIB, 2, -1), cgroups.usage(cell));
     assertTrue(
         cgroups.describe().contains("pids, memory, cpu by cgroup v1 companions (hybrid host)"),
         cgroups.describe());
