@@ -243,7 +243,8 @@ public final class Stacks {
               s.port(),
               s.stopGrace(),
               s.maxProcesses(),
-              s.maxRssBytes()));
+              s.maxRssBytes(),
+              s.dependsOn()));
     }
     return new StackRecord(
         id,
@@ -295,18 +296,43 @@ public final class Stacks {
       List<StopReport> parts = new ArrayList<>();
       LaunchRegistry registry = new LaunchRegistry(store);
       Map<String, LaunchRecord> before = new HashMap<>();
-      for (StackRecord.Service s : record.services().reversed()) {
-        Optional<LaunchRecord> onRecord = registry.read(FAMILY, s.launch());
-        if (onRecord.isEmpty()) {
-          out.addFirst(service(s, "not running", null, 0));
-          continue;
+      Map<String, StackReport.Service> stoppedByName =
+          new java.util.concurrent.ConcurrentHashMap<>();
+      Consumer<String> said =
+          line -> {
+            synchronized (progress) {
+              progress.accept(line);
+            }
+          };
+      // Dependents first; the services of one round depend on none of each other and stop at once,
+      // each with its own plan and grace (ADR 21 addendum).
+      for (List<StackRecord.Service> round : stopRounds(record.services())) {
+        List<java.util.concurrent.Callable<Void>> stops = new ArrayList<>();
+        for (StackRecord.Service s : round) {
+          Optional<LaunchRecord> onRecord = registry.read(FAMILY, s.launch());
+          if (onRecord.isEmpty()) {
+            stoppedByName.put(s.name(), service(s, "not running", null, 0));
+            continue;
+          }
+          before.put(s.name(), onRecord.get());
+          stops.add(
+              () -> {
+                said.accept("stopping " + s.name() + " …");
+                List<StopReport> mine = new ArrayList<>();
+                StackReport.Service stopped =
+                    stopService(s, force, waits, force ? "kitty down --force" : "kitty down", mine);
+                synchronized (parts) {
+                  parts.addAll(mine);
+                }
+                stoppedByName.put(s.name(), stopped);
+                said.accept(s.name() + " " + stopped.state() + " (" + stopped.millis() + " ms)");
+                return null;
+              });
         }
-        before.put(s.name(), onRecord.get());
-        progress.accept("stopping " + s.name() + " …");
-        StackReport.Service stopped =
-            stopService(s, force, waits, force ? "kitty down --force" : "kitty down", parts);
-        out.addFirst(stopped);
-        progress.accept(s.name() + " " + stopped.state() + " (" + stopped.millis() + " ms)");
+        runAll(stops);
+      }
+      for (StackRecord.Service s : record.services()) {
+        out.add(stoppedByName.get(s.name()));
       }
       notes.addAll(registry.warnings());
       List<ProcessView> survivors = new ArrayList<>(carriers(id));
@@ -385,6 +411,63 @@ public final class Stacks {
       record.with(survivors.isEmpty() ? "down" : "failed").write(store);
       return new StackReport(
           id, abs.toString(), out, survivors, launches.merge(parts), List.copyOf(notes));
+    }
+  }
+
+  /**
+   * The order {@code down} stops {@code services} in: rounds, each of the services that nothing
+   * still running depends on (a service after everything that depends on it). A record that does
+   * not say what depends on what gives one service a round, in reverse start order, as before.
+   */
+  static List<List<StackRecord.Service>> stopRounds(List<StackRecord.Service> services) {
+    List<List<StackRecord.Service>> rounds = new ArrayList<>();
+    if (services.stream().anyMatch(s -> s.dependsOn() == null)) {
+      services.reversed().forEach(s -> rounds.add(List.of(s)));
+      return rounds;
+    }
+    List<StackRecord.Service> left = new ArrayList<>(services);
+    while (!left.isEmpty()) {
+      List<StackRecord.Service> round = new ArrayList<>();
+      for (StackRecord.Service s : left) {
+        if (left.stream().noneMatch(o -> o.dependsOn().contains(s.name()))) {
+          round.add(s);
+        }
+      }
+      if (round.isEmpty()) {
+        round.add(left.getLast()); // a cycle cannot come from a checked file; never stall on one
+      }
+      left.removeAll(round);
+      rounds.add(round);
+    }
+    return rounds;
+  }
+
+  /** Runs {@code tasks} at once, each on a thread of its own, and waits for all. */
+  private static void runAll(List<java.util.concurrent.Callable<Void>> tasks) {
+    if (tasks.size() == 1) {
+      try {
+        tasks.getFirst().call();
+        return;
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (var f : pool.invokeAll(tasks)) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KittyException.Failed("kitty down was interrupted");
     }
   }
 
@@ -528,7 +611,8 @@ public final class Stacks {
                   r.port(),
                   Duration.ofSeconds(5),
                   0,
-                  0));
+                  0,
+                  null));
         }
       }
       return Optional.of(new StackRecord(id, "?", "unknown", services, null, 0, 0));

@@ -53,6 +53,8 @@ public record StackRecord(
    * @param stopGrace TERM to KILL
    * @param maxProcesses its process limit (0: none)
    * @param maxRssBytes its memory limit (0: none)
+   * @param dependsOn the services it depends on, or null where the record does not say (one written
+   *     before kitty kept them: {@code down} then stops one service after another)
    */
   public record Service(
       String name,
@@ -60,7 +62,14 @@ public record StackRecord(
       int port,
       Duration stopGrace,
       int maxProcesses,
-      long maxRssBytes) {}
+      long maxRssBytes,
+      List<String> dependsOn) {
+
+    /** Copies the dependencies. */
+    public Service {
+      dependsOn = dependsOn == null ? null : List.copyOf(dependsOn);
+    }
+  }
 
   /** The stack's id: 10 hex digits of the SHA-256 of the file's absolute path. */
   public static String id(Path file) {
@@ -106,6 +115,9 @@ public record StackRecord(
       e.put("stop_grace_ms", s.stopGrace().toMillis());
       e.put("max_processes", s.maxProcesses());
       e.put("max_rss_bytes", s.maxRssBytes());
+      if (s.dependsOn() != null) {
+        e.put("depends_on", s.dependsOn());
+      }
       list.add(e);
     }
     m.put("services", list);
@@ -156,7 +168,10 @@ public record StackRecord(
                 (int) number(e.get("port")),
                 Duration.ofMillis(Math.max(1, number(e.get("stop_grace_ms")))),
                 (int) number(e.get("max_processes")),
-                number(e.get("max_rss_bytes"))));
+                number(e.get("max_rss_bytes")),
+                e.get("depends_on") instanceof List<?> deps
+                    ? deps.stream().map(String::valueOf).toList()
+                    : null));
       }
       return Optional.of(
           new StackRecord(
