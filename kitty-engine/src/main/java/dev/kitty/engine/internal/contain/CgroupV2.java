@@ -26,6 +26,7 @@ public final class CgroupV2 implements Containment {
   private final Path root;
   private final boolean newCells;
   private final Controllers controllers;
+  private final boolean killable;
 
   /**
    * kitty's subtree {@code MOUNT/kitty} in the cgroup2 file system mounted at {@code mount} (a
@@ -35,14 +36,19 @@ public final class CgroupV2 implements Containment {
    *     cells of launches made before are still acted on)
    */
   public CgroupV2(Path mount, boolean newCells) {
-    this(mount, newCells, null);
+    this(mount, newCells, null, true);
   }
 
-  /** As above, limiting cells with {@code controllers} (null: none, ADR 30). */
-  CgroupV2(Path mount, boolean newCells, Controllers controllers) {
+  /**
+   * As above, limiting cells with {@code controllers} (null: none, ADR 30); {@code killable}: the
+   * kernel has {@code cgroup.kill} (Linux ≥ 5.14), else a cell is frozen and its members killed one
+   * by one.
+   */
+  CgroupV2(Path mount, boolean newCells, Controllers controllers, boolean killable) {
     this.mount = mount.toAbsolutePath().normalize();
     this.root = this.mount.resolve("kitty");
     this.newCells = newCells;
+    this.killable = killable;
     this.controllers = controllers != null ? controllers : Controllers.NONE;
   }
 
@@ -79,6 +85,7 @@ public final class CgroupV2 implements Containment {
     try {
       Files.createDirectories(probe);
       boolean killable = Files.exists(probe.resolve("cgroup.kill"));
+      boolean freezable = Files.exists(probe.resolve("cgroup.freeze"));
       // A cell is only as good as the move into it: a short-lived child enters the probe as a
       // launch's first process would.
       Process p =
@@ -88,17 +95,21 @@ public final class CgroupV2 implements Containment {
               .start();
       boolean entered = p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
       CgroupV2 found =
-          new CgroupV2(Path.of(mountPoint), newCells, Controllers.of(Path.of(mountPoint), mounts));
+          new CgroupV2(
+              Path.of(mountPoint), newCells, Controllers.of(Path.of(mountPoint), mounts), killable);
       found.awaitEmpty(new Cell(probe.toString(), inode(probe)), Duration.ofSeconds(1));
       Files.delete(probe);
       if (!entered) {
         return Containment.none(
             "session+cookie: a process cannot be moved into a cgroup under " + kitty);
       }
-      if (!killable) {
-        // Without cgroup.kill a forking loop can outrun a kill of each member (ADR 29).
+      if (!killable && !freezable) {
+        // Without cgroup.kill a forking loop outruns a kill of each member unless the cell is
+        // frozen first, and without cgroup.freeze it cannot be (Linux < 5.2; ADR 29).
         return Containment.none(
-            "session+cookie: no cgroup.kill under " + kitty + " (Linux < 5.14)");
+            "session+cookie: neither cgroup.kill nor cgroup.freeze under "
+                + kitty
+                + " (Linux < 5.2)");
       }
       return found;
     } catch (IOException | RuntimeException e) {
@@ -122,7 +133,13 @@ public final class CgroupV2 implements Containment {
   @Override
   public String describe() {
     return newCells
-        ? "cgroup v2 at " + mount + " (kitty's cells under " + root + "); " + controllers.describe()
+        ? "cgroup v2 at "
+            + mount
+            + " (kitty's cells under "
+            + root
+            + (killable ? "" : "; no cgroup.kill: a cell is frozen, then each member killed")
+            + "); "
+            + controllers.describe()
         : "session+cookie: containment switched off (KITTY_CONTAINMENT=off); limits not enforced";
   }
 
@@ -266,6 +283,11 @@ public final class CgroupV2 implements Containment {
   private boolean cellDepth(Path p) {
     int depth = p.getNameCount() - root.getNameCount();
     return depth == 2 || depth == 3 && p.getParent().getFileName().toString().startsWith("stack-");
+  }
+
+  @Override
+  public boolean killsAtOnce() {
+    return killable;
   }
 
   @Override

@@ -72,6 +72,13 @@ public interface Containment {
   Optional<String> notTheCellOf(Cell cell, String launchId);
 
   /**
+   * Whether {@link #kill} ends a cell's members at once ({@code cgroup.kill}, {@code
+   * TerminateJobObject}); where not (Linux 5.2–5.13), the gate freezes the cell and sends KILL to
+   * each member, which a frozen member cannot outrun by forking (ADR 29).
+   */
+  boolean killsAtOnce();
+
+  /**
    * Kills every process in {@code cell} at once ({@code cgroup.kill}: a forking loop cannot race
    * it). Only the signal gate calls this, after {@link #notTheCellOf} (ADR 12, 29).
    *

@@ -55,6 +55,11 @@ record NoContainment(String why) implements Containment {
   }
 
   @Override
+  public boolean killsAtOnce() {
+    return false;
+  }
+
+  @Override
   public String kill(Cell cell) {
     return "no containment is in use";
   }

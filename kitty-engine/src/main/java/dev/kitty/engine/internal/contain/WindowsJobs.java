@@ -195,6 +195,11 @@ public final class WindowsJobs implements Containment {
   }
 
   @Override
+  public boolean killsAtOnce() {
+    return true; // TerminateJobObject
+  }
+
+  @Override
   public String kill(Cell cell) {
     long job = api.openJob(cell.path());
     if (job <= 0) {

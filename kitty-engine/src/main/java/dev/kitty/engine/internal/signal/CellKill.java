@@ -50,13 +50,49 @@ final class CellKill {
       return new Outcome(new Verdict(false, false, notOurs.get()), false, null);
     }
     String why = "the cgroup " + cell.path() + " kitty made for launch " + launchId;
-    String error = containment.kill(cell);
+    String error;
+    if (containment.killsAtOnce()) {
+      error = containment.kill(cell);
+    } else if (frozen) {
+      error = killFrozen(gate, platform, family, cell);
+    } else {
+      error =
+          "the cgroup cannot be frozen, and without cgroup.kill its members could fork past a"
+              + " kill of each";
+    }
     if (error != null && frozen) {
       containment.freeze(cell, false); // not killed: not left frozen either
     }
     audit.record(
         family, -1, cell.id(), "cgroup.kill", "allowed", why, error == null ? "sent" : error);
     return new Outcome(new Verdict(true, false, why), error == null, error);
+  }
+
+  /**
+   * KILL to every member of a frozen cell (Linux without {@code cgroup.kill}): frozen, none can
+   * fork or exec meanwhile, and a frozen task still dies of SIGKILL. Each is sent through its pidfd
+   * with its start stamp checked again; the cell is thawed after, so that the kernel reaps them.
+   * Null when every member was sent its KILL.
+   */
+  private static String killFrozen(SignalGate gate, Platform platform, String family, Cell cell) {
+    Containment containment = platform.containment();
+    java.util.List<SignalGate.Target> targets = new java.util.ArrayList<>();
+    for (long pid : containment.members(cell)) {
+      long ticks = platform.processes().node(pid).map(ProcessNode::startTicks).orElse(-1L);
+      if (ticks >= 0) {
+        targets.add(new SignalGate.Target(pid, ticks, family));
+      }
+    }
+    java.util.List<String> results = gate.signaller().sendAll(targets, Sig.KILL, platform);
+    containment.freeze(cell, false);
+    java.util.List<String> failed = new java.util.ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
+      String r = results.get(i);
+      if (r != null && !r.equals("gone")) {
+        failed.add("pid " + targets.get(i).pid() + ": " + r);
+      }
+    }
+    return failed.isEmpty() ? null : "KILL failed for " + failed;
   }
 
   /**

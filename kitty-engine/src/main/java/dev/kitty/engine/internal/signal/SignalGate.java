@@ -112,7 +112,7 @@ public final class SignalGate {
     }
   }
 
-  private synchronized Signaller signaller() {
+  synchronized Signaller signaller() {
     if (signaller == null) {
       signaller = signallerSource.get();
     }

@@ -38,7 +38,7 @@ class CellLimitsTest {
   void onAUnifiedHostTheControllersAreEnabledDownToTheCellAndTheLimitsWrittenInIt()
       throws Exception {
     Files.writeString(mount.resolve("cgroup.controllers"), "cpuset cpu io memory hugetlb pids\n");
-    CgroupV2 cgroups = new CgroupV2(mount, true, Controllers.of(mount, List.of()));
+    CgroupV2 cgroups = new CgroupV2(mount, true, Controllers.of(mount, List.of()), true);
     Cell cell = cgroups.create(STATE_KEY, "L1", STACK).orElseThrow();
 
     Path group = mount.resolve("kitty").resolve(STATE_KEY).resolve("stack-s1");
@@ -78,7 +78,7 @@ class CellLimitsTest {
     }
     mountinfo.add("40 31 0:37 / " + v1.resolve("systemd") + " rw - cgroup cgroup rw,name=systemd");
     mountinfo.add("41 31 0:38 / " + mount + " rw,relatime - cgroup2 cgroup2 rw");
-    CgroupV2 cgroups = new CgroupV2(mount, true, Controllers.of(mount, mountinfo));
+    CgroupV2 cgroups = new CgroupV2(mount, true, Controllers.of(mount, mountinfo), true);
     Cell cell = cgroups.create(STATE_KEY, "L1", STACK).orElseThrow();
 
     String rel = STATE_KEY + "/stack-s1/L1";
@@ -128,7 +128,7 @@ class CellLimitsTest {
 
   @Test
   void aLimitTheMachineCannotEnforceIsNamedAndOneTheKernelRefusesFailsTheCell() throws Exception {
-    CgroupV2 none = new CgroupV2(mount, true, Controllers.of(mount, List.of()));
+    CgroupV2 none = new CgroupV2(mount, true, Controllers.of(mount, List.of()), true);
     assertEquals(
         List.of(
             "the process limit (no pids controller)",
@@ -140,7 +140,7 @@ class CellLimitsTest {
 
     Files.writeString(mount.resolve("cgroup.controllers"), "pids\n");
     Files.createDirectories(mount.resolve("kitty").resolve(STATE_KEY).resolve("L2/pids.max"));
-    CgroupV2 pids = new CgroupV2(mount, true, Controllers.of(mount, List.of()));
+    CgroupV2 pids = new CgroupV2(mount, true, Controllers.of(mount, List.of()), true);
     UncheckedIOException e =
         assertThrows(
             UncheckedIOException.class,
