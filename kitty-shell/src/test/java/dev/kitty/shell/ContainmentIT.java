@@ -33,6 +33,7 @@ class ContainmentIT {
   @RegisterExtension final TrackedProcesses procs = new TrackedProcesses();
 
   @TempDir Path home;
+  @TempDir Path other;
 
   private JsonNode json(Map<String, String> env, int expected, String... args) {
     List<String> all = new ArrayList<>(List.of("--json"));
@@ -221,6 +222,14 @@ class ContainmentIT {
     Path record = (Path) up[0];
     long pid = (Long) up[1];
     String cell = (String) up[2];
+    KittyRun.Result healthy = SyncDaemons.kitty(procs, home, Map.of(), "--json", "doctor");
+    assertEquals(
+        0, healthy.json().get("orphan_cells").size(), "a running launch's cell is its own");
+    // Another state dir's cleanup and reset never look at this one's cells.
+    Map<String, String> elsewhere = Map.of("KITTY_STATE_DIR", other.resolve("state").toString());
+    json(elsewhere, 0, "cleanup", "devstack");
+    json(elsewhere, 0, "doctor", "devstack", "--reset");
+    assertTrue(alive(pid), "untouched by another state dir's reset");
     // What a kitty that died while it recorded the stop leaves: the record says the launch ended,
     // its cell still holds what it started.
     Files.writeString(record, Files.readString(record).replace("\"running\"", "\"stopped\""));
@@ -255,6 +264,12 @@ class ContainmentIT {
     long pid = (Long) up[1];
     String cell = (String) up[2];
     Files.delete((Path) up[0]); // the launch's record lost
+    JsonNode fresh = json(Map.of(), 0, "doctor", "devstack");
+    assertEquals(0, fresh.get("orphan_cells").size(), "a young cell may be a start in progress");
+    // As if made two minutes ago (root may set a cgroup's times): old enough to be an orphan.
+    Files.setLastModifiedTime(
+        Path.of(cell),
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 120_000));
 
     JsonNode doctor = json(Map.of(), 3, "doctor", "devstack");
     JsonNode orphan = doctor.get("orphan_cells").get(0);

@@ -1,9 +1,11 @@
 package dev.kitty.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kitty.testkit.TrackedProcesses;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,9 +141,26 @@ class CrashConsistencyIT {
 
     assertEquals(0, run(Map.of(), "down", file.toString()).code());
     awaitNothingOf("devstack");
-    // Where launches are contained (ADR 29), the crashed up's cell went with its service too.
-    JsonNode doctor = run(Map.of(), "doctor", "devstack").json();
+    // Where launches are contained (ADR 29), the crashed up's cell went with its service too:
+    // no orphan of any family, and no folder of cells of this state dir is left.
+    JsonNode doctor = run(Map.of(), "doctor").json();
     assertEquals(0, doctor.get("orphan_cells").size(), doctor.toString());
+    String key =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(
+                        home.resolve("state")
+                            .toAbsolutePath()
+                            .normalize()
+                            .toString()
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                0,
+                8);
+    for (String mount : List.of("/sys/fs/cgroup/unified", "/sys/fs/cgroup")) {
+      assertFalse(
+          Files.exists(Path.of(mount, "kitty", key)), "cells of this state dir left in " + mount);
+    }
   }
 
   @org.junit.jupiter.api.Test

@@ -145,7 +145,7 @@ public final class CgroupV2 implements Containment {
 
   @Override
   public List<String> unenforced(Confinement c) {
-    return controllers.unenforceable(c);
+    return (newCells ? controllers : Controllers.NONE).unenforceable(c);
   }
 
   @Override
@@ -226,20 +226,8 @@ public final class CgroupV2 implements Containment {
 
   @Override
   public List<Long> members(Cell cell) {
-    List<Long> out = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(Path.of(cell.path(), "cgroup.procs"))) {
-        if (!line.isBlank()) {
-          out.add(Long.parseLong(line.trim()));
-        }
-      }
-    } catch (NoSuchFileException gone) {
-      return List.of();
-    } catch (IOException | NumberFormatException unreadable) {
-      // What could not be read is not named; populated() (cgroup.events) still says it is there.
-      return out;
-    }
-    return out;
+    // What could not be read is not named; populated() (cgroup.events) still says it is there.
+    return readMembers(cell).orElse(List.of());
   }
 
   @Override
@@ -282,7 +270,31 @@ public final class CgroupV2 implements Containment {
    */
   private boolean cellDepth(Path p) {
     int depth = p.getNameCount() - root.getNameCount();
-    return depth == 2 || depth == 3 && p.getParent().getFileName().toString().startsWith("stack-");
+    boolean group = p.getFileName().toString().startsWith("stack-");
+    return depth == 2 && !group
+        || depth == 3 && !group && p.getParent().getFileName().toString().startsWith("stack-");
+  }
+
+  @Override
+  public boolean inState(Cell cell, String stateKey) {
+    return Path.of(cell.path()).normalize().startsWith(root.resolve(stateKey));
+  }
+
+  @Override
+  public Optional<List<Long>> readMembers(Cell cell) {
+    List<Long> out = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(Path.of(cell.path(), "cgroup.procs"))) {
+        if (!line.isBlank()) {
+          out.add(Long.parseLong(line.trim()));
+        }
+      }
+      return Optional.of(out);
+    } catch (NoSuchFileException gone) {
+      return Optional.of(List.of());
+    } catch (IOException | NumberFormatException unreadable) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -58,6 +58,15 @@ public interface Containment {
     return Optional.empty();
   }
 
+  /**
+   * The pids in {@code cell} now (empty when it is gone), or empty when they cannot all be read: a
+   * kill is never approved over a member list that may be partial.
+   */
+  Optional<List<Long>> readMembers(Cell cell);
+
+  /** Whether {@code cell} belongs to the state dir whose digest is {@code stateKey}. */
+  boolean inState(Cell cell, String stateKey);
+
   /** The pids in {@code cell} now (empty when it is gone). */
   List<Long> members(Cell cell);
 

@@ -136,11 +136,18 @@ final class Controllers {
   void limit(Path kittyRoot, String rel, Limits limits) {
     try {
       if (!v2.isEmpty()) {
-        String enable = String.join(" ", v2.stream().map(c -> "+" + c).toList());
         Path dir = v2Mount;
         Path target = kittyRoot.resolve(rel);
         while (!dir.equals(target)) {
-          write(dir.resolve("cgroup.subtree_control"), enable);
+          // Only what is not enabled yet: the mount's own file may be one kitty may not write
+          // (delegated to kitty's subtree only), and there its controllers are on already.
+          Path control = dir.resolve("cgroup.subtree_control");
+          List<String> on = enabled(control);
+          List<String> missing =
+              v2.stream().filter(c -> !on.contains(c)).map(c -> "+" + c).toList();
+          if (!missing.isEmpty()) {
+            write(control, String.join(" ", missing));
+          }
           dir = dir.resolve(target.getName(dir.getNameCount()).toString());
         }
         writeLimits(target, limits, true, v2::contains);
@@ -152,6 +159,14 @@ final class Controllers {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> enabled(Path control) {
+    try {
+      return List.of(Files.readString(control).trim().split("\\s+"));
+    } catch (IOException notThere) {
+      return List.of();
     }
   }
 

@@ -55,6 +55,16 @@ record NoContainment(String why) implements Containment {
   }
 
   @Override
+  public Optional<List<Long>> readMembers(Cell cell) {
+    return Optional.of(List.of());
+  }
+
+  @Override
+  public boolean inState(Cell cell, String stateKey) {
+    return false;
+  }
+
+  @Override
   public boolean killsAtOnce() {
     return false;
   }

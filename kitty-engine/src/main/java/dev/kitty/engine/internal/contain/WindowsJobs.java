@@ -17,9 +17,11 @@ import java.util.Optional;
  * A Job Object per launch on Windows (ADR 32): named {@code Local\kitty-STATE-LAUNCH}, its limits
  * set before anything runs in it, breakaway never allowed. kitty creates the launch's process
  * itself, suspended, assigns it to the job (and first to its stack's job, which nests it there) and
- * only then resumes it: a child started before the assignment would be outside. kitty does not keep
- * the job open past {@code start} (no kill-on-close: a daemon outlives its starter); the job lives
- * while a process is in it, and a later kitty opens it by name to list or end what is inside.
+ * only then resumes it: a child started before the assignment would be outside. A job with neither
+ * a handle nor a process is destroyed, so the handle {@link #create} made is held until the process
+ * is in the job; after that kitty keeps none (no kill-on-close: a daemon outlives its starter), the
+ * job lives while a process is in it, and a later kitty opens it by name to list or end what is
+ * inside.
  */
 public final class WindowsJobs implements Containment {
 
@@ -27,6 +29,9 @@ public final class WindowsJobs implements Containment {
 
   private final WinJobApi api;
   private final boolean newCells;
+
+  /** The handles {@link #create} made, by job name, until {@link #spawn} or {@link #remove}. */
+  private final Map<String, Long> made = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param newCells whether new launches get a job ({@code KITTY_CONTAINMENT=off}: no)
@@ -54,8 +59,8 @@ public final class WindowsJobs implements Containment {
   }
 
   /**
-   * Makes the launch's job with its limits, and its stack's job with the stack's; the jobs stay
-   * open in this kitty until the launch's process is in them ({@link #spawn}).
+   * Makes the launch's job with its limits; its handle stays open in this kitty until the launch's
+   * process is in the job ({@link #spawn}) or the start is abandoned ({@link #remove}).
    */
   @Override
   public Optional<Cell> create(String stateKey, String launchId, Confinement confinement) {
@@ -77,7 +82,7 @@ public final class WindowsJobs implements Containment {
       throw new java.io.UncheckedIOException(
           new IOException("cannot limit the job object " + name + ": error " + error));
     }
-    api.close(job); // reopened by name in spawn: one handle per call, none kept
+    made.put(name, job);
     return Optional.of(new Cell(name, 0));
   }
 
@@ -87,7 +92,7 @@ public final class WindowsJobs implements Containment {
 
   @Override
   public List<String> unenforced(Confinement confinement) {
-    return List.of();
+    return newCells ? List.of() : Controllers.NONE.unenforceable(confinement);
   }
 
   @Override
@@ -124,7 +129,8 @@ public final class WindowsJobs implements Containment {
         }
         jobs.add(g);
       }
-      long own = api.openJob(cell.path());
+      Long kept = made.remove(cell.path());
+      long own = kept != null ? kept : api.openJob(cell.path());
       if (own <= 0) {
         throw new IOException("the job object " + cell.path() + " is gone (error " + -own + ")");
       }
@@ -168,21 +174,31 @@ public final class WindowsJobs implements Containment {
   }
 
   @Override
-  public List<Long> members(Cell cell) {
+  public Optional<List<Long>> readMembers(Cell cell) {
     long job = api.openJob(cell.path());
     if (job <= 0) {
-      return List.of(); // no process keeps it: gone
+      return Optional.of(List.of()); // no process keeps it: gone
     }
     try {
-      return api.pids(job);
+      return Optional.ofNullable(api.pids(job));
     } finally {
       api.close(job);
     }
   }
 
   @Override
+  public List<Long> members(Cell cell) {
+    return readMembers(cell).orElse(List.of());
+  }
+
+  @Override
+  public boolean inState(Cell cell, String stateKey) {
+    return cell.path().startsWith(PREFIX + stateKey + "-");
+  }
+
+  @Override
   public boolean populated(Cell cell) {
-    return !members(cell).isEmpty();
+    return readMembers(cell).map(m -> !m.isEmpty()).orElse(true); // unreadable: assume not empty
   }
 
   @Override
@@ -257,6 +273,10 @@ public final class WindowsJobs implements Containment {
 
   @Override
   public boolean remove(Cell cell) {
-    return !populated(cell); // nothing to remove: it goes with its last process
+    Long kept = made.remove(cell.path());
+    if (kept != null) {
+      api.close(kept); // a start abandoned before its process was in the job
+    }
+    return !populated(cell); // nothing else to remove: it goes with its last process
   }
 }

@@ -311,10 +311,9 @@ public final class Launcher {
     }
     return "; the kernel refused "
         + u.refusedForks()
-        + " fork(s) or new thread(s) at its limit of "
-        + u.maxTasks()
-        + " tasks (max_processes is pids.max, which counts every thread: a node process has about"
-        + " 7)";
+        + " fork(s) or new thread(s) at "
+        + (u.maxTasks() > 0 ? "its limit of " + u.maxTasks() + " tasks" : "its stack's limit")
+        + " (max_processes is pids.max, which counts every thread: a node process has about 7)";
   }
 
   private static void removeHook(Thread hook) {

@@ -37,8 +37,8 @@ public final class Kernel32Jobs implements WinJobApi {
   private static final int JOB_OBJECT_CPU_RATE_CONTROL_INFORMATION = 15;
   private static final int CPU_RATE_ENABLE_HARD_CAP = 0x1 | 0x4;
   private static final int JOB_OBJECT_BASIC_PROCESS_ID_LIST = 3;
-  private static final int JOB_ACCESS =
-      0x0004 | 0x0008 | 0x0001 | 0x0010_0000; // query, terminate, assign, synchronize
+  // Query, terminate, assign, set attributes (limit() on an opened stack job), synchronize.
+  private static final int JOB_ACCESS = 0x0004 | 0x0008 | 0x0001 | 0x0010 | 0x0010_0000;
 
   // STARTUPINFOW (x64, 104 bytes): dwFlags at 60, hStdInput/Output/Error at 80/88/96.
   private static final int STARTUPINFO_SIZE = 104;
@@ -325,28 +325,33 @@ public final class Kernel32Jobs implements WinJobApi {
   public List<Long> pids(long job) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(captureLayout);
-      int slots = 1024;
-      MemorySegment list = arena.allocate(8 + 8L * slots, 8);
-      int ok =
-          (int)
-              queryInformation.invokeExact(
-                  state,
-                  MemorySegment.ofAddress(job),
-                  JOB_OBJECT_BASIC_PROCESS_ID_LIST,
-                  list,
-                  (int) list.byteSize(),
-                  MemorySegment.NULL);
-      List<Long> out = new ArrayList<>();
-      if (ok == 0) {
-        return out;
+      for (int slots = 1024; slots <= 1 << 20; slots *= 8) {
+        MemorySegment list = arena.allocate(8 + 8L * slots, 8);
+        int ok =
+            (int)
+                queryInformation.invokeExact(
+                    state,
+                    MemorySegment.ofAddress(job),
+                    JOB_OBJECT_BASIC_PROCESS_ID_LIST,
+                    list,
+                    (int) list.byteSize(),
+                    MemorySegment.NULL);
+        int assigned = list.get(ValueLayout.JAVA_INT, 0);
+        int listed = list.get(ValueLayout.JAVA_INT, 4);
+        if (ok != 0 && listed == assigned) {
+          List<Long> out = new ArrayList<>();
+          for (int i = 0; i < listed; i++) {
+            out.add(list.get(ValueLayout.JAVA_LONG, 8 + 8L * i));
+          }
+          return out;
+        }
+        if (ok == 0 && (int) lastError.get(state, 0L) != 234) { // not ERROR_MORE_DATA
+          return null;
+        }
       }
-      int n = Math.min(slots, list.get(ValueLayout.JAVA_INT, 4));
-      for (int i = 0; i < n; i++) {
-        out.add(list.get(ValueLayout.JAVA_LONG, 8 + 8L * i));
-      }
-      return out;
+      return null;
     } catch (Throwable e) {
-      return List.of();
+      return null;
     }
   }
 

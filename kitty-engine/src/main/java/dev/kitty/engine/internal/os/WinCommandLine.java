@@ -11,8 +11,20 @@ import java.util.List;
 public final class WinCommandLine {
   private WinCommandLine() {}
 
-  /** The command line of {@code words}. */
+  /**
+   * The command line of {@code words}. {@code cmd.exe /c COMMAND…} is the exception: cmd.exe does
+   * not parse its line as C programs do, so its command goes as written, whole, inside one pair of
+   * quotes that {@code /s} tells it to strip ({@code cmd.exe /d /s /c "COMMAND"}).
+   */
   public static String of(List<String> words) {
+    if (words.size() > 2
+        && words.get(0).toLowerCase(java.util.Locale.ROOT).matches("(.*\\\\)?cmd(\\.exe)?")
+        && words.get(1).equalsIgnoreCase("/c")) {
+      return quoted(words.get(0))
+          + " /d /s /c \""
+          + String.join(" ", words.subList(2, words.size()))
+          + "\"";
+    }
     StringBuilder b = new StringBuilder();
     for (String w : words) {
       if (!b.isEmpty()) {
@@ -20,6 +32,12 @@ public final class WinCommandLine {
       }
       quote(w, b);
     }
+    return b.toString();
+  }
+
+  private static String quoted(String w) {
+    StringBuilder b = new StringBuilder();
+    quote(w, b);
     return b.toString();
   }
 

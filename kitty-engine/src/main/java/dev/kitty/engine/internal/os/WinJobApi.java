@@ -59,7 +59,10 @@ public interface WinJobApi {
   /** {@code ResumeThread(thread)}: 0, or {@code GetLastError()}. */
   int resume(long thread);
 
-  /** {@code QueryInformationJobObject(JobObjectBasicProcessIdList)}: the pids in the job. */
+  /**
+   * {@code QueryInformationJobObject(JobObjectBasicProcessIdList)}: the pids in the job, or null
+   * when they cannot all be read.
+   */
   List<Long> pids(long job);
 
   /** {@code TerminateJobObject(job, exitCode)}: 0, or {@code GetLastError()}. */

@@ -48,12 +48,15 @@ final class AdmittedLaunches {
     return Optional.empty();
   }
 
-  /** The start stamp launch {@code launchId} of {@code family} was admitted with, if it was. */
+  /**
+   * The start stamp launch {@code launchId} of {@code family} was admitted with, if it was; the
+   * latest one when it was admitted more than once (the strictest floor wins).
+   */
   synchronized java.util.OptionalLong floor(String launchId, String family) {
     return launches.stream()
         .filter(l -> l.launchId().equals(launchId) && l.family().equals(family))
         .mapToLong(Launch::notBeforeTicks)
-        .findFirst();
+        .max();
   }
 
   /** Whether {@code launchId} was admitted for {@code family}. */

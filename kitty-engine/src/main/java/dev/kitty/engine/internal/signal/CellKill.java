@@ -103,7 +103,11 @@ final class CellKill {
   private static Optional<String> memberRefused(
       SignalGate gate, Platform platform, String family, Cell cell, long floor) {
     long since = System.nanoTime();
-    for (long pid : platform.containment().members(cell)) {
+    var read = platform.containment().readMembers(cell);
+    if (read.isEmpty()) {
+      return Optional.of("the members of " + cell.path() + " cannot all be read");
+    }
+    for (long pid : read.get()) {
       long ticks = platform.processes().node(pid).map(ProcessNode::startTicks).orElse(-1L);
       if (ticks < 0) {
         continue; // gone since the cell was read

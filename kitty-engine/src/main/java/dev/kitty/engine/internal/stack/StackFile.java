@@ -84,6 +84,20 @@ public record StackFile(
     }
     check(file, services, range);
     long[] limits = json ? limits(file, text) : new long[3];
+    for (StackService s : services) {
+      // A v1 cpu cgroup refuses a child's quota above its parent's (ADR 30): said here, not at up.
+      if (limits[2] > 0 && s.cpuPercent() > limits[2]) {
+        throw bad(
+            file,
+            0,
+            "services."
+                + s.name()
+                + ".max_cpu_percent "
+                + s.cpuPercent()
+                + " is more than the stack's limits.max_cpu_percent "
+                + limits[2]);
+      }
+    }
     return new StackFile(file, order(file, services), (int) limits[0], limits[1], (int) limits[2]);
   }
 

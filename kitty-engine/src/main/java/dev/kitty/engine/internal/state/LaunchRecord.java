@@ -276,9 +276,13 @@ public record LaunchRecord(
     String[] names = {"max_processes", "max_memory_bytes", "cpu_percent"};
     for (int i = 0; i < 3; i++) {
       Object n = l.get(names[i]);
-      if (n != null && !(n instanceof Number)) {
+      long max = i == 1 ? Long.MAX_VALUE : Integer.MAX_VALUE;
+      if (n != null
+          && (!(n instanceof Integer || n instanceof Long)
+              || ((Number) n).longValue() < 0
+              || ((Number) n).longValue() > max)) {
         throw new IllegalArgumentException(
-            "confinement." + key + "." + names[i] + " is not a number");
+            "confinement." + key + "." + names[i] + " is not a whole number from 0 to " + max);
       }
       v[i] = n == null ? 0 : ((Number) n).longValue();
     }

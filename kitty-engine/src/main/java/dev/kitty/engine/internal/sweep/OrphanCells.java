@@ -36,6 +36,15 @@ public final class OrphanCells {
   private static final Duration EMPTY = Duration.ofSeconds(2);
 
   /**
+   * How old a cell no record names must be to count as an orphan: a start writes its record before
+   * its process enters the cell, so a younger one is given the benefit of a start in progress.
+   */
+  private static final Duration UNRECORDED_AGE = Duration.ofSeconds(60);
+
+  /** The owner of the cells whose record could not be read: never an orphan, doctor names it. */
+  private static final Owner UNREADABLE = new Owner(null, "?", true, -1);
+
+  /**
    * One orphan.
    *
    * @param view what is reported
@@ -63,20 +72,29 @@ public final class OrphanCells {
   public List<Found> find(Set<String> ids, boolean all) {
     Containment containment = platform.containment();
     List<Found> out = new ArrayList<>();
-    List<Cell> cells = containment.cells(store.cellKey());
-    if (cells.isEmpty()) {
+    // The members first, the records after: a start records itself before its first process
+    // enters its cell, so a cell seen populated here is on record by the time the records are read.
+    Map<Cell, List<Long>> populated = new java.util.LinkedHashMap<>();
+    for (Cell cell : containment.cells(store.cellKey())) {
+      List<Long> pids = containment.members(cell);
+      if (!pids.isEmpty()) {
+        populated.put(cell, pids); // empty ones are pruned by sweeps, never killed
+      }
+    }
+    if (populated.isEmpty()) {
       return out;
     }
     Map<String, Owner> owners = owners();
-    for (Cell cell : cells) {
-      List<Long> pids = containment.members(cell);
-      if (pids.isEmpty()) {
-        continue; // empty ones are pruned by sweeps, never killed
-      }
+    for (var e : populated.entrySet()) {
+      Cell cell = e.getKey();
+      List<Long> pids = e.getValue();
       String launchId = java.nio.file.Path.of(cell.path()).getFileName().toString();
       Owner owner = owners.get(launchId);
       if (owner != null && owner.running()) {
-        continue; // its launch runs: its stop deals with its cell
+        continue; // its launch runs (or its record cannot be read): its stop deals with its cell
+      }
+      if (owner == null && !olderThan(cell, UNRECORDED_AGE)) {
+        continue;
       }
       String family = owner != null ? owner.family() : familyOf(pids);
       if (family == null ? !all : !all && !ids.contains(family)) {
@@ -104,7 +122,10 @@ public final class OrphanCells {
                   CleanupClass.OPERATOR_REQUIRED,
                   pids,
                   "no launch on record names this kitty cgroup; " + count(pids.size()) + " in it");
-      long floor = owner != null ? owner.floorTicks() : madeTicks(cell);
+      // Nothing in the cell may be older than the launch, nor than the cell itself.
+      long made = madeTicks(cell);
+      long floor =
+          owner == null ? made : made < 0 ? owner.floorTicks() : Math.max(made, owner.floorTicks());
       out.add(new Found(view, cell, floor));
     }
     return out;
@@ -112,9 +133,10 @@ public final class OrphanCells {
 
   /**
    * Kills {@code f}'s cell through {@code gate} and removes it once empty (in a dry run, asks the
-   * gate only whether it would).
+   * gate only whether it would). A kill the gate refuses is {@code failed}, or {@code skipped} with
+   * {@code refusalSkips}.
    */
-  StopReport.CellOutcome stop(Found f, SignalGate gate, boolean dryRun) {
+  StopReport.CellOutcome stop(Found f, SignalGate gate, boolean dryRun, boolean refusalSkips) {
     String family = f.view().family() == null ? NO_FAMILY : f.view().family();
     if (f.floorTicks() < 0) {
       return new StopReport.CellOutcome(
@@ -124,12 +146,17 @@ public final class OrphanCells {
       return new StopReport.CellOutcome(
           f.view(), "would_kill", "would kill the cgroup (cgroup.kill), its members checked first");
     }
+    Owner now = owners().get(f.view().launchId());
+    if (now != null && now.running()) {
+      return new StopReport.CellOutcome(
+          f.view(), "skipped", "its launch is running again: its own stop deals with it");
+    }
     gate.admitLaunch(f.view().launchId(), family, f.floorTicks());
     var killed = gate.killCell(family, f.view().launchId(), f.cell());
     if (!killed.sent()) {
       return new StopReport.CellOutcome(
           f.view(),
-          "failed",
+          refusalSkips && !killed.verdict().allowed() ? "skipped" : "failed",
           "not killed: " + (killed.error() != null ? killed.error() : killed.verdict().reason()));
     }
     if (!platform.containment().awaitEmpty(f.cell(), EMPTY)) {
@@ -156,7 +183,8 @@ public final class OrphanCells {
           LaunchRecord r = LaunchRecord.fromJson(d);
           out.put(id, new Owner(r.family(), r.name(), r.meantToRun(), r.notBeforeTicks()));
         } catch (IllegalArgumentException unreadable) {
-          // Not proof of anything: its cell counts as one no record names.
+          // Not proof that it ended: its cell is left alone, and doctor names the record.
+          out.put(id, UNREADABLE);
         }
       } else if (d.get("family") instanceof String family
           && d.get("pid") instanceof Number pid
@@ -167,6 +195,20 @@ public final class OrphanCells {
       }
     }
     return out;
+  }
+
+  /** Whether launch {@code launchId}'s record says it runs (or cannot be read). */
+  public boolean running(String launchId) {
+    Owner o = owners().get(launchId);
+    return o != null && o.running();
+  }
+
+  private boolean olderThan(Cell cell, Duration age) {
+    return platform
+        .containment()
+        .madeAt(cell)
+        .map(m -> m.isBefore(Instant.now().minus(age)))
+        .orElse(false);
   }
 
   /** The {@code KITTY_FAMILY} a process in the cell carries, if one does. */

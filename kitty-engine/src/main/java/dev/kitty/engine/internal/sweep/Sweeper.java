@@ -102,7 +102,7 @@ public final class Sweeper {
             new StopReport.CellOutcome(
                 f.view(), "skipped", "operator_required: run kitty doctor --reset"));
       } else {
-        cells.add(orphans.stop(f, gate, report.dryRun()));
+        cells.add(orphans.stop(f, gate, report.dryRun(), false));
       }
     }
     return new StopReport(
@@ -286,10 +286,14 @@ public final class Sweeper {
       String family, Candidate daemon, Cell cell, SignalGate gate) {
     List<Long> pids = platform.containment().members(cell);
     String launchId = java.nio.file.Path.of(cell.path()).getFileName().toString();
+    OrphanCells orphans = new OrphanCells(platform, store);
     if (pids.isEmpty()
-        || !launchId.equals(daemon.process().cookies().get(ProcessView.LAUNCH_COOKIE))) {
-      // Empty, or not the daemon's own cell: one it was started in (a stack service's) belongs to
-      // that launch, whose stop deals with it.
+        || !launchId.equals(daemon.process().cookies().get(ProcessView.LAUNCH_COOKIE))
+        || !platform.containment().inState(cell, store.cellKey())
+        || orphans.running(launchId)) {
+      // Empty; not the daemon's own cell (one it was started in belongs to that launch, whose stop
+      // deals with it); another state dir's (its records are not ours to read); or its launch is
+      // running (the daemon was one of its processes).
       return Optional.empty();
     }
     OrphanCells.Found f =
@@ -303,7 +307,8 @@ public final class Sweeper {
                 "left in the cgroup of the daemon at pid " + daemon.pid() + ", stopped"),
             cell,
             daemon.process().startTicks());
-    return Optional.of(new OrphanCells(platform, store).stop(f, gate, false));
+    // Refused by the gate (something in it older than the daemon): not this cleanup's to end.
+    return Optional.of(orphans.stop(f, gate, false, true));
   }
 
   /**

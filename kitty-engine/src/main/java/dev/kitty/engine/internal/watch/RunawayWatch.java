@@ -151,19 +151,19 @@ public final class RunawayWatch {
       }
       List<ProcessView> m = LaunchMembers.find(platform.processes(), r.get());
       byLaunch.put(r.get(), m);
-      List<String> own =
-          new ArrayList<>(limits("service " + s.name(), m, s.maxProcesses(), s.maxRssBytes()));
-      // The kernel enforces the limits of a contained service (ADR 30): what it did about them is
-      // a finding too, for it is not in the process table any more.
-      r.get()
-          .cell()
-          .map(platform.containment()::usage)
-          .flatMap(u -> oomKills(s.name(), u))
-          .ifPresent(own::add);
+      List<String> own = limits("service " + s.name(), m, s.maxProcesses(), s.maxRssBytes());
       fired.addAll(own);
       if (!own.isEmpty()) {
         toBlame.add(r.get());
       }
+      // The kernel enforces the limits of a contained service (ADR 30): what it did about them is
+      // a finding too, for it is not in the process table any more — but one the kernel already
+      // acted on, so nothing is stopped for it.
+      r.get()
+          .cell()
+          .map(platform.containment()::usage)
+          .flatMap(u -> oomKills(s.name(), u))
+          .ifPresent(fired::add);
     }
     List<ProcessView> members = byLaunch.values().stream().flatMap(List::stream).toList();
     List<String> whole = limits("stack", members, stack.maxProcesses(), stack.maxRssBytes());
@@ -171,7 +171,7 @@ public final class RunawayWatch {
     if (fired.isEmpty()) {
       return java.util.Optional.empty();
     }
-    if (toBlame.isEmpty() && !byLaunch.isEmpty()) {
+    if (toBlame.isEmpty() && !whole.isEmpty() && !byLaunch.isEmpty()) {
       boolean byCount = whole.stream().anyMatch(w -> w.contains("processes"));
       java.util.Comparator<Map.Entry<LaunchRecord, List<ProcessView>>> size =
           byCount

@@ -38,12 +38,15 @@ class CellLimitsTest {
   void onAUnifiedHostTheControllersAreEnabledDownToTheCellAndTheLimitsWrittenInIt()
       throws Exception {
     Files.writeString(mount.resolve("cgroup.controllers"), "cpuset cpu io memory hugetlb pids\n");
+    // The mount's own subtree already has them (as systemd leaves it): nothing is written there.
+    Files.writeString(mount.resolve("cgroup.subtree_control"), "cpu memory pids\n");
     CgroupV2 cgroups = new CgroupV2(mount, true, Controllers.of(mount, List.of()), true);
     Cell cell = cgroups.create(STATE_KEY, "L1", STACK).orElseThrow();
 
     Path group = mount.resolve("kitty").resolve(STATE_KEY).resolve("stack-s1");
     assertEquals(group.resolve("L1").toString(), cell.path(), "the service is a cell of the stack");
-    for (Path level : List.of(mount, mount.resolve("kitty"), group.getParent(), group)) {
+    assertEquals("cpu memory pids", read(mount.resolve("cgroup.subtree_control")));
+    for (Path level : List.of(mount.resolve("kitty"), group.getParent(), group)) {
       assertEquals("+pids +memory +cpu", read(level.resolve("cgroup.subtree_control")), "" + level);
     }
     assertEquals("20", read(group.resolve("pids.max")));
@@ -136,7 +139,13 @@ class CellLimitsTest {
             "the CPU limit (no cpu controller)"),
         none.unenforced(STACK));
     assertTrue(none.describe().contains("limits enforced: none"), none.describe());
-    assertTrue(Containment.none("x").unenforced(Confinement.NONE).isEmpty());
+    assertEquals(
+        List.of("the process limit (no pids controller)"),
+        Containment.none("x").unenforced(new Confinement(null, null, new Limits(3, 0, 0))));
+    assertEquals(
+        3,
+        new CgroupV2(mount, false).unenforced(STACK).size(),
+        "switched off, nothing is enforced, and the note says so");
 
     Files.writeString(mount.resolve("cgroup.controllers"), "pids\n");
     Files.createDirectories(mount.resolve("kitty").resolve(STATE_KEY).resolve("L2/pids.max"));

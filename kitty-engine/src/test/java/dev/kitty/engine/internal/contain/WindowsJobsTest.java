@@ -120,8 +120,10 @@ class WindowsJobsTest {
 
     @Override
     public synchronized List<Long> pids(long job) {
-      return List.copyOf(jobs.get(handles.get(job)));
+      return unreadable ? null : List.copyOf(jobs.get(handles.get(job)));
     }
+
+    boolean unreadable;
 
     @Override
     public synchronized int terminateJob(long job, int exitCode) {
@@ -152,7 +154,11 @@ class WindowsJobsTest {
 
     @Override
     public synchronized void close(long handle) {
-      handles.remove(handle);
+      String name = handles.remove(handle);
+      if (name != null && !handles.containsValue(name) && jobs.get(name).isEmpty()) {
+        jobs.remove(name); // no handle, no process: Windows destroys the job
+        calls.add("destroyed " + name);
+      }
     }
   }
 
@@ -191,6 +197,22 @@ class WindowsJobsTest {
     assertEquals(2, jobs.members(cell).size(), "the process and its child");
     assertTrue(p.isAlive());
     assertTrue(api.handles.isEmpty(), "no job handle kept: the jobs live by their processes");
+    assertTrue(api.jobs.containsKey(own) && api.jobs.containsKey(group), "and both still exist");
+  }
+
+  @Test
+  void anAbandonedStartsJobGoesWithItsHandleAndAnUnreadableMemberListIsNeverEmpty() {
+    FakeJobs api = new FakeJobs();
+    WindowsJobs jobs = new WindowsJobs(api, true);
+    Cell cell = jobs.create(STATE, LAUNCH, Confinement.NONE).orElseThrow();
+    assertTrue(api.jobs.containsKey(cell.path()), "held open from create until the spawn");
+    assertTrue(jobs.remove(cell));
+    assertFalse(api.jobs.containsKey(cell.path()), "an abandoned start's job is destroyed");
+
+    Cell other = jobs.create(STATE, "L2", Confinement.NONE).orElseThrow();
+    api.unreadable = true;
+    assertTrue(jobs.readMembers(other).isEmpty(), "unreadable, not empty");
+    assertTrue(jobs.populated(other), "so the gate never kills over it");
   }
 
   @Test
@@ -240,5 +262,9 @@ class WindowsJobsTest {
     assertEquals("\"C:\\My Dir\\\\\"", WinCommandLine.of(List.of("C:\\My Dir\\")));
     assertEquals("C:\\dir\\x.exe", WinCommandLine.of(List.of("C:\\dir\\x.exe")));
     assertEquals("\"a\\\\\\\"b\"", WinCommandLine.of(List.of("a\\\"b")));
+    // cmd.exe reads its own line: the command goes whole inside one pair of quotes.
+    assertEquals(
+        "cmd.exe /d /s /c \"node \"a b.js\" & echo x\"",
+        WinCommandLine.of(List.of("cmd.exe", "/c", "node \"a b.js\" & echo x")));
   }
 }

@@ -104,7 +104,14 @@ class LaunchRecordTest {
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class, () -> LaunchRecord.fromJson(m));
-    assertEquals("confinement.limits.max_processes is not a number", e.getMessage());
+    assertEquals(
+        "confinement.limits.max_processes is not a whole number from 0 to 2147483647",
+        e.getMessage());
+    m.put("confinement", Map.of("group_limits", Map.of("cpu_percent", -5)));
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> LaunchRecord.fromJson(m));
+    assertTrue(e.getMessage().startsWith("confinement.group_limits.cpu_percent"), e.getMessage());
     m.put("confinement", Map.of("group", "../etc"));
     e =
         org.junit.jupiter.api.Assertions.assertThrows(
