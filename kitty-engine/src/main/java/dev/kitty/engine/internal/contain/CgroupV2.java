@@ -449,23 +449,6 @@ public final class CgroupV2 implements Containment {
   }
 
   @Override
-  public boolean awaitEmpty(Cell cell, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (populated(cell)) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return !populated(cell);
-      }
-    }
-    return true;
-  }
-
-  @Override
   public boolean remove(Cell cell) {
     if (notOurs(cell).isPresent() || populated(cell)) {
       return !Files.exists(Path.of(cell.path()));

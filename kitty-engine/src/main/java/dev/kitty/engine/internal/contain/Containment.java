@@ -124,7 +124,21 @@ public interface Containment {
   boolean freeze(Cell cell, boolean frozen);
 
   /** Waits up to {@code timeout} for {@code cell} to be empty; whether it is. */
-  boolean awaitEmpty(Cell cell, Duration timeout);
+  default boolean awaitEmpty(Cell cell, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (populated(cell)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return !populated(cell);
+      }
+    }
+    return true;
+  }
 
   /** Removes {@code cell} when it is empty; whether it is gone. */
   boolean remove(Cell cell);

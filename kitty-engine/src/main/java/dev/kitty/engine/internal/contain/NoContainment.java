@@ -100,11 +100,6 @@ record NoContainment(String why) implements Containment {
   }
 
   @Override
-  public boolean awaitEmpty(Cell cell, Duration timeout) {
-    return true;
-  }
-
-  @Override
   public boolean remove(Cell cell) {
     return true;
   }

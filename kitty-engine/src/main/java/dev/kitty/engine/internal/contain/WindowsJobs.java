@@ -255,23 +255,6 @@ public final class WindowsJobs implements Containment {
   }
 
   @Override
-  public boolean awaitEmpty(Cell cell, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (populated(cell)) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return !populated(cell);
-      }
-    }
-    return true;
-  }
-
-  @Override
   public boolean remove(Cell cell) {
     Long kept = made.remove(cell.path());
     if (kept != null) {
