@@ -2,6 +2,7 @@ package dev.kitty.engine;
 
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.launch.Subreaper;
+import dev.kitty.engine.internal.registry.FamilyFolders;
 import dev.kitty.engine.internal.registry.FamilyLoader;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
 import dev.kitty.engine.internal.registry.KittyConfig;
@@ -46,15 +47,33 @@ public final class Kitty {
   private final Platform platform;
   private final Services services;
 
+  /** The config and the load the families came from; null for a kitty over a given registry. */
+  private final KittyConfig config;
+
+  private final FamilyLoader.Loaded loaded;
+
   private Kitty(
       KittyOptions options,
       Platform platform,
       FamilyRegistry registry,
       Map<String, String> configEnvironment,
       Signaller signaller) {
+    this(options, platform, registry, configEnvironment, signaller, null, null);
+  }
+
+  private Kitty(
+      KittyOptions options,
+      Platform platform,
+      FamilyRegistry registry,
+      Map<String, String> configEnvironment,
+      Signaller signaller,
+      KittyConfig config,
+      FamilyLoader.Loaded loaded) {
     this.options = options;
     this.platform = platform;
     this.services = new Services(options, platform, registry, configEnvironment, signaller);
+    this.config = config;
+    this.loaded = loaded;
   }
 
   /**
@@ -77,12 +96,43 @@ public final class Kitty {
     // can trust (ADR 25).
     new StateStore(options.stateDir()).verifyTrusted(platform.processes().currentUid());
     KittyConfig config = KittyConfig.read(options.configFile(), options.configRequired());
+    FamilyLoader.Loaded loaded =
+        FamilyLoader.load(options.familyPaths(), config, FamilyLoader.LoadedJars.NONE);
     return new Kitty(
-        options,
-        platform,
-        FamilyLoader.load(options.familyPaths(), config),
-        config.environment(),
-        null);
+        options, platform, loaded.registry(), config.environment(), null, config, loaded);
+  }
+
+  /**
+   * Whether the family folders changed since this kitty loaded them: a jar added, removed or
+   * changed, or one that was still being written then (ADR 33). A listing and a stat per jar.
+   */
+  public boolean familyFoldersChanged() {
+    return loaded != null
+        && (loaded.pending() || !FamilyFolders.of(options.familyPaths()).equals(loaded.folders()));
+  }
+
+  /**
+   * A kitty like this one with the family folders read again (ADR 33): a jar that did not change
+   * keeps its module layer, a new one gets a layer of its own, a removed one's family is gone, a
+   * changed one is loaded again as a whole. This kitty, and any command running on it, keeps the
+   * families it has. A kitty over a given registry (tests) is returned as it is.
+   */
+  public Kitty withFamiliesReloaded() {
+    if (loaded == null) {
+      return this;
+    }
+    FamilyLoader.Loaded again = FamilyLoader.load(options.familyPaths(), config, loaded.jars());
+    return new Kitty(
+        options, platform, again.registry(), config.environment(), null, config, again);
+  }
+
+  /**
+   * What changed in the families from {@code before} to this kitty, a line each: {@code family ID
+   * VERSION loaded from SOURCE}, {@code … unloaded}, {@code … replaced by VERSION from SOURCE},
+   * {@code family jar SOURCE rejected: REASON}.
+   */
+  public List<String> familyChangesSince(Kitty before) {
+    return services.selector().registry().changesSince(before.services.selector().registry());
   }
 
   /** The options this instance runs with. */

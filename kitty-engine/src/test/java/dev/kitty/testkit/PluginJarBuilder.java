@@ -28,6 +28,11 @@ public final class PluginJarBuilder {
    * which must include {@code module-info.java}.
    */
   public static Path build(Path dir, String name, Map<String, String> sources) {
+    return build(dir, name, sources, null);
+  }
+
+  /** As above, the module's version set to {@code version} (null: none). */
+  public static Path build(Path dir, String name, Map<String, String> sources, String version) {
     try {
       Path src = Files.createDirectories(dir.resolve(name + "-src"));
       Path classes = Files.createDirectories(dir.resolve(name + "-classes"));
@@ -42,7 +47,12 @@ public final class PluginJarBuilder {
       }
       run("javac", args);
       Path jar = dir.resolve(name + ".jar");
-      run("jar", List.of("--create", "--file", jar.toString(), "-C", classes.toString(), "."));
+      List<String> jarArgs = new ArrayList<>(List.of("--create", "--file", jar.toString()));
+      if (version != null) {
+        jarArgs.addAll(List.of("--module-version", version));
+      }
+      jarArgs.addAll(List.of("-C", classes.toString(), "."));
+      run("jar", jarArgs);
       return jar;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -54,12 +64,18 @@ public final class PluginJarBuilder {
    * (Java statements returning an {@code Identity}; {@code ctx} is the probe context).
    */
   public static Path family(Path dir, String id, int from, int to, String identifyBody) {
+    return family(dir, id, from, to, identifyBody, null);
+  }
+
+  /** As above, with the module version {@code version} (the version {@code families} shows). */
+  public static Path family(
+      Path dir, String id, int from, int to, String identifyBody, String version) {
     String pkg = "test.family." + id.replace('-', '_');
     String module = "test.family." + id.replace('-', '_');
     String cls = "TestFamily";
     return build(
         dir,
-        id + "-" + from + "-" + to,
+        id + "-" + from + "-" + to + (version == null ? "" : "-" + version),
         Map.of(
             "module-info.java",
             "module "
@@ -91,7 +107,8 @@ public final class PluginJarBuilder {
                 + "  public Identity identify(ProbeContext ctx) {\n"
                 + identifyBody
                 + "\n  }\n"
-                + "}\n"));
+                + "}\n"),
+        version);
   }
 
   /** A family whose probe always says never_touch. */

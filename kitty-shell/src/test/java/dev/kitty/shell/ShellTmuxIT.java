@@ -206,4 +206,62 @@ class ShellTmuxIT {
     TrackedProcesses.await(
         "the shell to leave", Duration.ofSeconds(15), () -> !screen().contains("kitty>"));
   }
+
+  /**
+   * Copies {@code jar} into the shell's family folder as {@code name}, dated {@code ageMillis} ago.
+   */
+  private Path dropIn(Path jar, String name, long ageMillis) throws Exception {
+    Path folder = Files.createDirectories(home.resolve("config/kitty/families"));
+    Path to = folder.resolve(name);
+    Files.copy(jar, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.setLastModifiedTime(
+        to, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - ageMillis));
+    return to;
+  }
+
+  @Test
+  void familiesDroppedInReplacedRemovedBrokenAndHalfWrittenWhileTheShellRuns() throws Exception {
+    Path build = home.resolve("build");
+    Path v1 =
+        dev.kitty.testkit.PluginJarBuilder.family(
+            build, "notebooks", 8890, 8895, "return Identity.neverTouch(\"v1\");", "0.1.0");
+    Path v2 =
+        dev.kitty.testkit.PluginJarBuilder.family(
+            build, "notebooks", 8890, 8895, "return Identity.neverTouch(\"v2\");", "0.2.0");
+    startShell("xterm-256color");
+    awaitScreen("the shell's greeting", "kitty shell");
+    tmux("send-keys", "-t", "k", "families", "Enter");
+    awaitScreen("the families table", "FAMILY");
+
+    dropIn(v1, "notebooks.jar", 10_000);
+    tmux("send-keys", "-t", "k", "scan notebooks", "Enter");
+    awaitScreen("the new family, said", "family notebooks 0.1.0 loaded from");
+    awaitScreen("and scanned with", "notebooks [8890, 8895)");
+
+    clearScreen("loaded from");
+    dropIn(v2, "notebooks.jar", 10_000);
+    tmux("send-keys", "-t", "k", "families", "Enter");
+    awaitScreen("the replacement, said", "family notebooks 0.1.0 replaced by 0.2.0");
+
+    clearScreen("replaced by");
+    Files.delete(home.resolve("config/kitty/families/notebooks.jar"));
+    tmux("send-keys", "-t", "k", "scan notebooks", "Enter");
+    awaitScreen("the removal, said", "family notebooks 0.2.0 unloaded");
+    awaitScreen("and the family gone", "unknown family");
+
+    clearScreen("unloaded");
+    Path junk = Files.writeString(build.resolve("junk.jar"), "not a zip at all");
+    dropIn(junk, "broken.jar", 120_000);
+    byte[] half = java.util.Arrays.copyOf(Files.readAllBytes(v1), (int) Files.size(v1) / 2);
+    Path halfJar = Files.write(build.resolve("half.jar"), half);
+    dropIn(halfJar, "half.jar", 0);
+    tmux("send-keys", "-t", "k", "families", "Enter");
+    awaitScreen("the broken jar, rejected", "broken.jar rejected: not a readable module jar");
+    awaitScreen("the half-written one, retried", "being written");
+    tmux("send-keys", "-t", "k", "ghosts", "Enter");
+    awaitScreen("the shell, still working", "no ghost sockets");
+    tmux("send-keys", "-t", "k", "exit", "Enter");
+    TrackedProcesses.await(
+        "the shell to leave", Duration.ofSeconds(15), () -> !screen().contains("kitty>"));
+  }
 }

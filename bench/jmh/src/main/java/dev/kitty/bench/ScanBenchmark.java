@@ -1,11 +1,11 @@
 package dev.kitty.bench;
 
 import dev.kitty.api.Family;
-import dev.kitty.engine.model.FamilyInfo;
-import dev.kitty.engine.model.ScanReport;
 import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.identity.Classifier;
 import dev.kitty.engine.internal.registry.FamilyRegistry;
+import dev.kitty.engine.model.FamilyInfo;
+import dev.kitty.engine.model.ScanReport;
 import dev.kitty.family.dashboard.DashboardFamily;
 import dev.kitty.family.devstack.DevstackFamily;
 import dev.kitty.family.sync.SyncFamily;

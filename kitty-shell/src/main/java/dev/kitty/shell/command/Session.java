@@ -81,6 +81,23 @@ public final class Session {
   }
 
   /**
+   * Reads the family folders again when they changed since the engine loaded them (or always, with
+   * {@code force}) and keeps the engine that has the new families (ADR 33): a command already
+   * running goes on with the one it started with. Returns a line per change; none when nothing is
+   * loaded yet or nothing changed.
+   */
+  public synchronized List<String> reloadFamilies(boolean force) {
+    if (kitty == null || (!force && !kitty.familyFoldersChanged())) {
+      return List.of();
+    }
+    Kitty next = kitty.withFamiliesReloaded();
+    List<String> changes = next.familyChangesSince(kitty);
+    kitty = next;
+    lastScan = null; // it holds the old families: nothing may keep them from going
+    return changes;
+  }
+
+  /**
    * Lets the engine reuse never_touch verdicts for {@code ttl} across this session's scans (ADR
    * 23): the shell, where {@code scan}, {@code map} and {@code watch} repeat within seconds.
    */

@@ -137,6 +137,8 @@ public final class InteractiveShell {
           }
           continue;
         }
+        // A family jar dropped in, replaced or removed since the last command (ADR 33).
+        shellSession.reloadFamilies(false).forEach(out::println);
         last = runCancellable(terminal, cli, words);
       }
       out.flush();

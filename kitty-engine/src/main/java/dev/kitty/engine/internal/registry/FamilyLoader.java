@@ -39,6 +39,117 @@ public final class FamilyLoader {
 
   /** Loads and validates all families; never throws for a bad family or jar. */
   public static FamilyRegistry load(List<Path> familyPaths, KittyConfig config) {
+    return load(familyPaths, config, LoadedJars.NONE).registry();
+  }
+
+  /**
+   * What one load found (ADR 33): the families, the folders as they were, the jars loaded (for the
+   * next load to reuse), and whether a jar was still being written (then the next look loads
+   * again).
+   *
+   * @param registry the accepted and rejected families
+   * @param folders the family folders as this load saw them
+   * @param jars each jar loaded, by its path, size and time
+   * @param pending whether a jar was left for later (being written, or unreadable while new)
+   */
+  public record Loaded(
+      FamilyRegistry registry, FamilyFolders folders, LoadedJars jars, boolean pending) {}
+
+  /**
+   * The families each jar gave (or why it gave none), by the jar's path, size and time: a later
+   * load reuses an unchanged jar's layer instead of making another, so a family that did not change
+   * is the same object, and only what changed is loaded again.
+   */
+  public static final class LoadedJars {
+    /** Nothing loaded yet. */
+    public static final LoadedJars NONE = new LoadedJars(null, java.util.Map.of());
+
+    private final JarResult builtins;
+    private final java.util.Map<FamilyFolders.Jar, JarResult> byJar;
+
+    private LoadedJars(JarResult builtins, java.util.Map<FamilyFolders.Jar, JarResult> byJar) {
+      this.builtins = builtins;
+      this.byJar = java.util.Map.copyOf(byJar);
+    }
+  }
+
+  private record JarResult(List<Candidate> candidates, List<Rejection> rejections) {}
+
+  /** How new an unreadable jar may be and still be taken for one being written (retried). */
+  private static final long UNREADABLE_RETRY_MILLIS = 60_000;
+
+  /**
+   * Loads and validates all families as {@link #load(List, KittyConfig)}, reusing what {@code
+   * before} loaded from jars that did not change; never throws for a bad family or jar.
+   */
+  public static Loaded load(List<Path> familyPaths, KittyConfig config, LoadedJars before) {
+    List<Rejection> rejected = new ArrayList<>();
+    JarResult builtIn = before.builtins != null ? before.builtins : builtins();
+    rejected.addAll(builtIn.rejections());
+    List<Candidate> builtins = builtIn.candidates();
+    Set<String> reserved = new HashSet<>();
+    for (Candidate c : builtins) {
+      reserved.add(c.id);
+    }
+    FamilyValidator validator = new FamilyValidator(reserved);
+    for (Candidate c : builtins) {
+      admit(c, config, validator, rejected);
+    }
+    jars(familyPaths, rejected); // for its word on a folder that cannot be read
+    FamilyFolders folders = FamilyFolders.of(familyPaths);
+    java.util.Map<FamilyFolders.Jar, JarResult> loaded = new java.util.LinkedHashMap<>();
+    boolean pending = false;
+    long now = System.currentTimeMillis();
+    for (FamilyFolders.Jar jar : folders.jars()) {
+      String source = "plugin:" + jar.path();
+      if (jar.settling(now)) {
+        // Its size or time changed a moment ago: a copy may still be under way.
+        rejected.add(
+            new Rejection(source, null, "being written (changed in the last 2 s), retried"));
+        pending = true;
+        continue;
+      }
+      JarResult r = before.byJar.get(jar);
+      if (r == null) {
+        List<Rejection> own = new ArrayList<>();
+        r = new JarResult(loadJar(jar.path(), readable(jar.path(), own), own), own);
+        boolean unreadable = own.stream().anyMatch(x -> x.reason().startsWith("not a readable"));
+        if (unreadable && now - jar.modifiedMillis() < UNREADABLE_RETRY_MILLIS) {
+          // A zip directory not written yet looks like a broken jar: retried while it is new.
+          rejected.add(
+              new Rejection(
+                  source,
+                  null,
+                  "being written or unreadable (" + own.getFirst().reason() + "), retried"));
+          pending = true;
+          continue;
+        }
+      }
+      loaded.put(jar, r);
+      rejected.addAll(r.rejections());
+      for (Candidate c : r.candidates()) {
+        admit(c, config, validator, rejected);
+      }
+    }
+    for (String id : config.rangeOverrides().keySet()) {
+      if (validator.accepted().stream().noneMatch(f -> f.id().equals(id))
+          && rejected.stream().noneMatch(r -> id.equals(r.id()))) {
+        rejected.add(
+            new Rejection(
+                "config:" + config.file(),
+                id,
+                "config overrides family " + id + ", which is not loaded"));
+      }
+    }
+    return new Loaded(
+        new FamilyRegistry(validator.accepted(), rejected),
+        folders,
+        new LoadedJars(builtIn, loaded),
+        pending);
+  }
+
+  /** The built-in families of the boot layer, sorted by id; loaded once per session. */
+  private static JarResult builtins() {
     List<Rejection> rejected = new ArrayList<>();
     List<Candidate> builtins = new ArrayList<>();
     ServiceLoader<Family> loader = ServiceLoader.load(ModuleLayer.boot(), Family.class);
@@ -62,30 +173,7 @@ public final class FamilyLoader {
     }
     // ServiceLoader's order is an accident of the module path: sort, so output is stable.
     builtins.sort(java.util.Comparator.comparing(Candidate::id));
-    Set<String> reserved = new HashSet<>();
-    for (Candidate c : builtins) {
-      reserved.add(c.id);
-    }
-    FamilyValidator validator = new FamilyValidator(reserved);
-    for (Candidate c : builtins) {
-      admit(c, config, validator, rejected);
-    }
-    for (Path jar : jars(familyPaths, rejected)) {
-      for (Candidate c : loadJar(jar, rejected)) {
-        admit(c, config, validator, rejected);
-      }
-    }
-    for (String id : config.rangeOverrides().keySet()) {
-      if (validator.accepted().stream().noneMatch(f -> f.id().equals(id))
-          && rejected.stream().noneMatch(r -> id.equals(r.id()))) {
-        rejected.add(
-            new Rejection(
-                "config:" + config.file(),
-                id,
-                "config overrides family " + id + ", which is not loaded"));
-      }
-    }
-    return new FamilyRegistry(validator.accepted(), rejected);
+    return new JarResult(List.copyOf(builtins), List.copyOf(rejected));
   }
 
   private record Candidate(
@@ -172,8 +260,31 @@ public final class FamilyLoader {
     return List.copyOf(out);
   }
 
-  private static List<Candidate> loadJar(Path jar, List<Rejection> rejected) {
-    String source = "plugin:" + jar;
+  /**
+   * Where a jar is read from: itself, except on Windows, where an open file cannot be replaced or
+   * deleted — there a private copy is read, so the folder's jar stays the user's to change (ADR
+   * 33). Null when the copy cannot be made (said in {@code rejected}).
+   */
+  private static Path readable(Path jar, List<Rejection> rejected) {
+    if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+      return jar;
+    }
+    try {
+      Path copy = Files.createTempFile("kitty-family-", ".jar");
+      copy.toFile().deleteOnExit();
+      Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return copy;
+    } catch (IOException e) {
+      rejected.add(new Rejection("plugin:" + jar, null, "not a readable module jar: " + e));
+      return null;
+    }
+  }
+
+  private static List<Candidate> loadJar(Path original, Path jar, List<Rejection> rejected) {
+    String source = "plugin:" + original;
+    if (jar == null) {
+      return List.of();
+    }
     ModuleFinder finder = ModuleFinder.of(jar);
     Set<ModuleReference> refs;
     try {

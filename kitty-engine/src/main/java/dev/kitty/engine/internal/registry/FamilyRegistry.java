@@ -24,6 +24,42 @@ public record FamilyRegistry(List<FamilyInfo> families, List<Rejection> rejected
     return families.stream().filter(f -> f.id().equals(id)).findFirst();
   }
 
+  /**
+   * What changed from {@code before} to this registry, a line each (ADR 33): a family loaded,
+   * replaced (another instance: its jar changed) or unloaded, and each new rejection.
+   */
+  public java.util.List<String> changesSince(FamilyRegistry before) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (FamilyInfo f : families) {
+      FamilyInfo old = before.find(f.id()).orElse(null);
+      if (old == null) {
+        out.add("family " + f.id() + " " + f.version() + " loaded from " + f.source());
+      } else if (old.family() != f.family()) {
+        out.add(
+            "family "
+                + f.id()
+                + " "
+                + old.version()
+                + " replaced by "
+                + f.version()
+                + " from "
+                + f.source());
+      }
+    }
+    for (FamilyInfo o : before.families) {
+      if (find(o.id()).isEmpty()) {
+        out.add("family " + o.id() + " " + o.version() + " unloaded (" + o.source() + ")");
+      }
+    }
+    for (Rejection r : rejected) {
+      if (!before.rejected.contains(r)) {
+        String what = r.id() == null ? "jar" : r.id();
+        out.add("family " + what + " " + r.source() + " rejected: " + r.reason());
+      }
+    }
+    return out;
+  }
+
   /** The accepted family whose range holds {@code port}. */
   public Optional<FamilyInfo> owning(int port) {
     return families.stream().filter(f -> f.range().contains(port)).findFirst();

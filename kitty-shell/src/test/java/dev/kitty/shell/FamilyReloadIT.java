@@ -1,0 +1,141 @@
+package dev.kitty.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kitty.engine.Kitty;
+import dev.kitty.engine.model.FamilyInfo;
+import dev.kitty.shell.command.Session;
+import dev.kitty.testkit.PluginJarBuilder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.ref.WeakReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Families installed, replaced and removed while a session runs (ADR 33): what the shell does
+ * before each command, on real jars compiled here. A removed family's module layer is really gone
+ * once nothing of the session refers to it.
+ */
+class FamilyReloadIT {
+
+  @TempDir Path home;
+
+  private Session session() {
+    StringWriter sink = new StringWriter();
+    return new Session(
+        KittyRun.env(home), new PrintWriter(sink, true), new PrintWriter(sink, true), false);
+  }
+
+  /** Copies {@code jar} in as {@code name}, dated as a copy that ended a while ago. */
+  private static void install(Path jar, Path folder, String name) throws Exception {
+    Path to = folder.resolve(name);
+    Files.copy(jar, to, StandardCopyOption.REPLACE_EXISTING);
+    Files.setLastModifiedTime(to, FileTime.fromMillis(System.currentTimeMillis() - 10_000));
+  }
+
+  private static Optional<FamilyInfo> family(Kitty k, String id) {
+    return k.families().stream().filter(f -> f.id().equals(id)).findFirst();
+  }
+
+  @Test
+  void aJarDroppedInReplacedAndRemovedIsLoadedReplacedAndUnloadedBeforeTheNextCommand()
+      throws Exception {
+    Path plugins = Files.createDirectories(home.resolve("families"));
+    Path build = home.resolve("build");
+    Path v1 =
+        PluginJarBuilder.family(
+            build, "notebooks", 8890, 8895, "return Identity.neverTouch(\"v1\");", "0.1.0");
+    Path v2 =
+        PluginJarBuilder.family(
+            build, "notebooks", 8890, 8895, "return Identity.neverTouch(\"v2\");", "0.2.0");
+    Session s = session();
+    Kitty first = s.kitty(null, List.of(plugins), null);
+    assertTrue(family(first, "notebooks").isEmpty());
+    assertEquals(List.of(), s.reloadFamilies(false), "nothing changed");
+
+    install(v1, plugins, "notebooks.jar");
+    List<String> loaded = s.reloadFamilies(false);
+    assertEquals(1, loaded.size(), loaded.toString());
+    assertTrue(
+        loaded.getFirst().startsWith("family notebooks 0.1.0 loaded from plugin:"),
+        loaded.toString());
+    Kitty second = s.kitty(null, List.of(plugins), null);
+    assertTrue(family(second, "notebooks").isPresent());
+    assertTrue(
+        family(first, "notebooks").isEmpty(), "a command on the old engine keeps its families");
+    assertFalse(second.familyFoldersChanged());
+    assertEquals(List.of(), s.reloadFamilies(false));
+    assertEquals(
+        family(second, "webui").orElseThrow().family(),
+        family(s.kitty(null, List.of(plugins), null), "webui").orElseThrow().family(),
+        "what did not change is the same family");
+
+    install(v2, plugins, "notebooks.jar");
+    List<String> replaced = s.reloadFamilies(false);
+    assertEquals(
+        List.of(
+            "family notebooks 0.1.0 replaced by 0.2.0 from plugin:"
+                + plugins.resolve("notebooks.jar")),
+        replaced);
+
+    WeakReference<ClassLoader> layer =
+        new WeakReference<>(
+            family(s.kitty(null, List.of(plugins), null), "notebooks")
+                .orElseThrow()
+                .family()
+                .getClass()
+                .getClassLoader());
+    Files.delete(plugins.resolve("notebooks.jar"));
+    List<String> removed = s.reloadFamilies(false);
+    assertEquals(1, removed.size(), removed.toString());
+    assertTrue(
+        removed.getFirst().startsWith("family notebooks 0.2.0 unloaded"), removed.toString());
+    assertTrue(family(s.kitty(null, List.of(plugins), null), "notebooks").isEmpty());
+
+    first = null;
+    second = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (layer.get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    assertTrue(layer.get() == null, "the removed family's class loader was collected");
+  }
+
+  @Test
+  void aJarStillBeingWrittenIsRetriedAndLoadedOnceComplete() throws Exception {
+    Path plugins = Files.createDirectories(home.resolve("families"));
+    Path jar = PluginJarBuilder.family(home.resolve("build"), "halfway", 8890, 8895);
+    Session s = session();
+    s.kitty(null, List.of(plugins), null);
+    byte[] bytes = Files.readAllBytes(jar);
+    // Half of it, just written: neither its size nor its time has settled.
+    Files.write(plugins.resolve("halfway.jar"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    List<String> first = s.reloadFamilies(false);
+    assertEquals(1, first.size(), first.toString());
+    assertTrue(first.getFirst().contains("being written"), first.toString());
+    assertTrue(s.kitty(null, List.of(plugins), null).familyFoldersChanged(), "retried next time");
+
+    // Half of it, settled: an unreadable zip that is still new is also retried, not given up on.
+    Files.setLastModifiedTime(
+        plugins.resolve("halfway.jar"), FileTime.fromMillis(System.currentTimeMillis() - 10_000));
+    List<String> second = s.reloadFamilies(false);
+    assertTrue(second.toString().contains("being written or unreadable"), second.toString());
+
+    install(jar, plugins, "halfway.jar");
+    List<String> done = s.reloadFamilies(false);
+    assertTrue(done.getFirst().startsWith("family halfway"), done.toString());
+    assertTrue(done.getFirst().contains("loaded from"), done.toString());
+    assertFalse(s.kitty(null, List.of(plugins), null).familyFoldersChanged());
+  }
+}
