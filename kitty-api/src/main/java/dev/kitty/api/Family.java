@@ -14,18 +14,30 @@ import java.util.Optional;
  * abstract; everything else has a default.
  *
  * <p>Stability: experimental.
+ *
+ * @since 0.1
  */
 public interface Family {
 
-  /** The family id, lowercase {@code [a-z][a-z0-9-]*}, unique among loaded families; never null. */
+  /**
+   * The family id, lowercase {@code [a-z][a-z0-9-]*}, unique among loaded families; never null.
+   *
+   * @since 0.1
+   */
   String id();
 
-  /** One line saying which daemons this family owns; never null. */
+  /**
+   * One line saying which daemons this family owns; never null.
+   *
+   * @since 0.1
+   */
   String description();
 
   /**
    * The half-open TCP port range this family reserves by default; the operator's config may move
    * it. Never null.
+   *
+   * @since 0.1
    */
   PortRange defaultRange();
 
@@ -37,20 +49,33 @@ public interface Family {
    *
    * @param context what the engine lets the probe see; never null
    * @return the verdict; never null
+   * @since 0.1
    */
   Identity identify(ProbeContext context);
 
-  /** How the engine stops one of this family's daemons. Never null. */
+  /**
+   * How the engine stops one of this family's daemons. Never null.
+   *
+   * @since 0.1
+   */
   default StopPlan stopPlan() {
     return StopPlan.DEFAULT;
   }
 
-  /** When this family's launches count as runaway. Never null. */
+  /**
+   * When this family's launches count as runaway. Never null.
+   *
+   * @since 0.1
+   */
   default RunawayPolicy runawayPolicy() {
     return RunawayPolicy.NONE;
   }
 
-  /** How kitty starts this family's daemons, if it does. Never null; empty when it does not. */
+  /**
+   * How kitty starts this family's daemons, if it does. Never null; empty when it does not.
+   *
+   * @since 0.1
+   */
   default Optional<LaunchSpec> launchSpec() {
     return Optional.empty();
   }
@@ -62,6 +87,7 @@ public interface Family {
    * daemon anyway; the new daemon rewrites its records. Must not block; never null.
    *
    * @param scope the scope about to get a daemon (a project directory), never null
+   * @since 0.1
    */
   default List<String> recordNotes(String scope) {
     return List.of();

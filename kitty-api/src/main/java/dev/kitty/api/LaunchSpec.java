@@ -23,11 +23,16 @@ import java.util.List;
  * @param healthPath an HTTP path that answers 2xx when healthy, or null to check only that the port
  *     listens
  * @param startTimeout how long a start may take before it is abandoned and its tree killed
+ * @since 0.1
  */
 public record LaunchSpec(
     List<String> command, boolean shell, String healthPath, Duration startTimeout) {
 
-  /** Copies the command and validates the timeout. */
+  /**
+   * Copies the command and validates the timeout.
+   *
+   * @since 0.1
+   */
   public LaunchSpec {
     command = List.copyOf(command);
     StopPlan.checkWait("LaunchSpec startTimeout", startTimeout);

@@ -16,6 +16,7 @@ package dev.kitty.api;
  * @param port its port on record, or 0
  * @param stoppedAt when kitty stopped it (or its start failed); null while it is meant to run or
  *     when unknown
+ * @since 0.1
  */
 public record LaunchView(
     String family,
@@ -27,7 +28,11 @@ public record LaunchView(
     int port,
     java.time.Instant stoppedAt) {
 
-  /** A launch view without a stop time. */
+  /**
+   * A launch view without a stop time.
+   *
+   * @since 0.1
+   */
   public LaunchView(
       String family,
       String name,

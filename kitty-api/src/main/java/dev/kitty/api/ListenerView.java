@@ -15,11 +15,16 @@ import java.util.Objects;
  * @param inode the socket inode (Linux), 0 when the platform has none
  * @param holderPids every process holding the socket open, ascending; more than one when the socket
  *     was inherited; empty when no holder was visible (another user's process, say)
+ * @since 0.1
  */
 public record ListenerView(
     String address, int port, boolean ipv6, long inode, List<Long> holderPids) {
 
-  /** Copies and sorts the holders. */
+  /**
+   * Copies and sorts the holders.
+   *
+   * @since 0.1
+   */
   public ListenerView {
     Objects.requireNonNull(address, "address");
     if (port < 1 || port > 65535) {
@@ -28,12 +33,20 @@ public record ListenerView(
     holderPids = holderPids.stream().distinct().sorted().toList();
   }
 
-  /** This listener with {@code pids} as its holders. */
+  /**
+   * This listener with {@code pids} as its holders.
+   *
+   * @since 0.1
+   */
   public ListenerView withHolders(List<Long> pids) {
     return new ListenerView(address, port, ipv6, inode, pids);
   }
 
-  /** Whether the address is a loopback address. */
+  /**
+   * Whether the address is a loopback address.
+   *
+   * @since 0.1
+   */
   public boolean loopback() {
     return address.startsWith("127.") || address.equals("::1");
   }

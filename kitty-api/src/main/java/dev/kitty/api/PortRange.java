@@ -7,16 +7,22 @@ package dev.kitty.api;
  *
  * @param from the first port in the range, at least 1
  * @param to one past the last port, at most 65536 and greater than {@code from}
+ * @since 0.1
  */
 public record PortRange(int from, int to) {
 
-  /** The highest value {@code to} may take: one past the last TCP port. */
+  /**
+   * The highest value {@code to} may take: one past the last TCP port.
+   *
+   * @since 0.1
+   */
   public static final int END = 65536;
 
   /**
    * Validates the bounds.
    *
    * @throws IllegalArgumentException unless {@code 1 <= from < to <= 65536}; the message says which
+   * @since 0.1
    */
   public PortRange {
     if (from < 1 || to > END || from >= to) {
@@ -25,7 +31,11 @@ public record PortRange(int from, int to) {
     }
   }
 
-  /** Whether {@code port} lies in the range. */
+  /**
+   * Whether {@code port} lies in the range.
+   *
+   * @since 0.1
+   */
   public boolean contains(int port) {
     return port >= from && port < to;
   }
@@ -33,12 +43,18 @@ public record PortRange(int from, int to) {
   /**
    * Whether the two ranges share at least one port. Adjacent ranges ({@code a.to == b.from}) do
    * not.
+   *
+   * @since 0.1
    */
   public boolean overlaps(PortRange other) {
     return from < other.to && other.from < to;
   }
 
-  /** The number of ports in the range. */
+  /**
+   * The number of ports in the range.
+   *
+   * @since 0.1
+   */
   public int size() {
     return to - from;
   }
@@ -55,7 +71,11 @@ public record PortRange(int from, int to) {
     return 31 * from + to;
   }
 
-  /** {@code [from, to)}, the form every message uses. */
+  /**
+   * {@code [from, to)}, the form every message uses.
+   *
+   * @since 0.1
+   */
   @Override
   public String toString() {
     return "[" + from + ", " + to + ")";

@@ -10,25 +10,45 @@ import java.util.Optional;
  * read-only; nothing reachable from here can signal a process.
  *
  * <p>Stability: experimental.
+ *
+ * @since 0.1
  */
 public interface ProbeContext {
 
-  /** The family's range as configured (it may differ from the family's default). */
+  /**
+   * The family's range as configured (it may differ from the family's default).
+   *
+   * @since 0.1
+   */
   PortRange range();
 
-  /** The listener being classified; never null. */
+  /**
+   * The listener being classified; never null.
+   *
+   * @since 0.1
+   */
   ListenerView listener();
 
   /**
    * The process that owns the listener: the holder none of whose ancestors also holds it. Empty
    * when no holder could be seen.
+   *
+   * @since 0.1
    */
   Optional<ProcessView> process();
 
-  /** The process with this pid in the scan's snapshot, if visible. */
+  /**
+   * The process with this pid in the scan's snapshot, if visible.
+   *
+   * @since 0.1
+   */
   Optional<ProcessView> process(long pid);
 
-  /** The direct children of {@code pid} that started after it, in the snapshot. */
+  /**
+   * The direct children of {@code pid} that started after it, in the snapshot.
+   *
+   * @since 0.1
+   */
   List<ProcessView> children(long pid);
 
   /**
@@ -36,6 +56,8 @@ public interface ProbeContext {
    * nearest first: its parent if that is a wrapper, that one's parent if it is one too, and so on
    * (at most 8). A family names them in its identity ({@code wrapper_pids}) so that its stop plan
    * can stop what would respawn {@code p}; the engine verifies them again before any signal.
+   *
+   * @since 0.1
    */
   default List<Long> shellWrappers(ProcessView p) {
     List<Long> out = new java.util.ArrayList<>();
@@ -50,7 +72,11 @@ public interface ProbeContext {
     return List.copyOf(out);
   }
 
-  /** The uid kitty runs as. */
+  /**
+   * The uid kitty runs as.
+   *
+   * @since 0.1
+   */
   int currentUid();
 
   /**
@@ -59,13 +85,22 @@ public interface ProbeContext {
    * in size.
    *
    * @param path an absolute path such as {@code /api/health}
+   * @since 0.1
    */
   HttpAnswer httpGet(String path);
 
-  /** As {@link #httpGet(String)}, with a shorter timeout than the engine's default when given. */
+  /**
+   * As {@link #httpGet(String)}, with a shorter timeout than the engine's default when given.
+   *
+   * @since 0.1
+   */
   HttpAnswer httpGet(String path, Duration timeout);
 
-  /** Reads a small file (at most 64 KiB) with its owner and mode. */
+  /**
+   * Reads a small file (at most 64 KiB) with its owner and mode.
+   *
+   * @since 0.1
+   */
   FileEvidence readFile(String path);
 
   /**
@@ -73,10 +108,16 @@ public interface ProbeContext {
    * written by the engine: a flat JSON object with at least {@code pid}, {@code port}, {@code
    * start_ticks}, {@code start_time}, {@code launch_id}. {@link FileEvidence#absent()} when there
    * is none.
+   *
+   * @since 0.1
    */
   FileEvidence singletonRecord();
 
-  /** The state directory kitty keeps its records in. */
+  /**
+   * The state directory kitty keeps its records in.
+   *
+   * @since 0.1
+   */
   String stateDir();
 
   /**
@@ -93,6 +134,8 @@ public interface ProbeContext {
   /**
    * The launch on kitty's record whose cookie is {@code launchId}, if there is one; empty by
    * default (a context without a registry).
+   *
+   * @since 0.1
    */
   default Optional<LaunchView> launch(String launchId) {
     return Optional.empty();
@@ -101,6 +144,8 @@ public interface ProbeContext {
   /**
    * How far a process's start time may lie after a launch's stop time and still count as started
    * before it: start times are derived from the boot time at one-second resolution.
+   *
+   * @since 0.1
    */
   java.time.Duration STOP_CLOCK_SLACK = java.time.Duration.ofSeconds(2);
 
@@ -121,6 +166,7 @@ public interface ProbeContext {
    * family's own {@code service} stays).
    *
    * @param attrs the family's attributes for the verdict
+   * @since 0.1
    */
   default Optional<Identity> launchIdentity(
       ProcessView p, String familyId, java.util.Map<String, Object> attrs) {
@@ -190,6 +236,8 @@ public interface ProbeContext {
    * What {@code p}'s launch cookies say, for the attributes of any verdict on it: {@link
    * Identity#LAUNCH_ID} and {@link Identity#SERVICE} (each null when {@code p} carries no such
    * cookie).
+   *
+   * @since 0.1
    */
   default java.util.Map<String, Object> launchAttributes(ProcessView p) {
     java.util.Map<String, Object> attrs = new java.util.LinkedHashMap<>();

@@ -33,6 +33,7 @@ import java.util.Objects;
  *     KITTY_SERVICE}, {@code KITTY_STACK}, {@code KITTY_FAMILY}, {@code KITTY_TEST}); never null,
  *     empty when none or unreadable
  * @param environmentReadable whether the environment could be read at all
+ * @since 0.1
  */
 public record ProcessView(
     long pid,
@@ -52,10 +53,18 @@ public record ProcessView(
     Map<String, String> cookies,
     boolean environmentReadable) {
 
-  /** The environment variable that marks every process kitty launched, and its descendants. */
+  /**
+   * The environment variable that marks every process kitty launched, and its descendants.
+   *
+   * @since 0.1
+   */
   public static final String LAUNCH_COOKIE = "KITTY_LAUNCH_ID";
 
-  /** Copies the collections and checks the required fields. */
+  /**
+   * Copies the collections and checks the required fields.
+   *
+   * @since 0.1
+   */
   public ProcessView {
     if (pid <= 0) {
       throw new IllegalArgumentException("pid must be positive: " + pid);
@@ -66,7 +75,11 @@ public record ProcessView(
     cookies = Map.copyOf(cookies);
   }
 
-  /** Whether the environment carries any kitty cookie. */
+  /**
+   * Whether the environment carries any kitty cookie.
+   *
+   * @since 0.1
+   */
   public boolean hasKittyCookie() {
     return !cookies.isEmpty();
   }
@@ -74,6 +87,8 @@ public record ProcessView(
   /**
    * Whether this process is a shell running a command string ({@code sh -c …}, {@code bash -c …},
    * {@code cmd.exe /c …}): a wrapper that may respawn what it runs. An interactive shell is not.
+   *
+   * @since 0.1
    */
   public boolean shellWrapper() {
     String c = command.toLowerCase(java.util.Locale.ROOT);
@@ -85,7 +100,11 @@ public record ProcessView(
     return shell && args.stream().skip(1).anyMatch(a -> a.equals("-c") || a.equalsIgnoreCase("/c"));
   }
 
-  /** The command line joined by spaces, for display. */
+  /**
+   * The command line joined by spaces, for display.
+   *
+   * @since 0.1
+   */
   public String commandLine() {
     return args.isEmpty() ? command : String.join(" ", args);
   }

@@ -9,16 +9,29 @@ package dev.kitty.api;
  * @param maxProcesses most processes attributable to one family's launches, at least 1
  * @param maxWrappers most shell wrappers (sh, bash, cmd.exe) among them, at least 1
  * @param maxRssBytes most resident memory of all of them together, at least 1
+ * @since 0.1
  */
 public record RunawayPolicy(int maxProcesses, int maxWrappers, long maxRssBytes) {
 
-  /** No limit. */
+  /**
+   * No limit.
+   *
+   * @since 0.1
+   */
   public static final int UNLIMITED = Integer.MAX_VALUE;
 
-  /** A policy that never fires. */
+  /**
+   * A policy that never fires.
+   *
+   * @since 0.1
+   */
   public static final RunawayPolicy NONE = new RunawayPolicy(UNLIMITED, UNLIMITED, Long.MAX_VALUE);
 
-  /** Validates the limits. */
+  /**
+   * Validates the limits.
+   *
+   * @since 0.1
+   */
   public RunawayPolicy {
     if (maxProcesses < 1 || maxWrappers < 1 || maxRssBytes < 1) {
       throw new IllegalArgumentException(

@@ -17,15 +17,22 @@ import java.util.List;
  * <p>Stability: experimental.
  *
  * @param steps the steps in order; never null, copied
+ * @since 0.1
  */
 public record StopPlan(List<StopStep> steps) {
 
-  /** TERM the tree, wait 3 s, freeze and KILL what is left, then check the port and the members. */
+  /**
+   * TERM the tree, wait 3 s, freeze and KILL what is left, then check the port and the members.
+   *
+   * @since 0.1
+   */
   public static final StopPlan DEFAULT = tree(Duration.ofSeconds(3), Duration.ofSeconds(2));
 
   /**
    * The default shape: TERM the tree and wait {@code grace}; freeze what is left and KILL it; then
    * wait up to {@code verify} for the port to be free and every member gone.
+   *
+   * @since 0.1
    */
   public static StopPlan tree(Duration grace, Duration verify) {
     return new StopPlan(
@@ -41,6 +48,8 @@ public record StopPlan(List<StopStep> steps) {
    * For a service that runs in a process group of its own: TERM the group, and every member outside
    * it (a descendant that called {@code setsid}), wait {@code grace}; freeze what is left and KILL
    * it; then wait up to {@code verify} for every member to be gone and the port free.
+   *
+   * @since 0.1
    */
   public static StopPlan group(Duration grace, Duration verify) {
     return new StopPlan(
@@ -55,6 +64,8 @@ public record StopPlan(List<StopStep> steps) {
   /**
    * No grace ({@code kitty down --force}): freeze the whole tree so nothing can start anything new,
    * KILL it, and verify.
+   *
+   * @since 0.1
    */
   public static StopPlan forced(Duration verify) {
     return new StopPlan(
@@ -68,6 +79,8 @@ public record StopPlan(List<StopStep> steps) {
   /**
    * For daemons behind a respawning wrapper: freeze the whole tree first, so nothing can start new
    * processes, then TERM it, KILL what is left after {@code grace}, and verify.
+   *
+   * @since 0.1
    */
   public static StopPlan frozenTree(Duration grace) {
     return new StopPlan(
@@ -83,6 +96,8 @@ public record StopPlan(List<StopStep> steps) {
    * For a daemon run through a shell wrapper that may respawn it: freeze the whole tree, KILL the
    * wrappers while nothing can move, then TERM the rest and KILL what is left after {@code grace},
    * and verify the port and the members.
+   *
+   * @since 0.1
    */
   public static StopPlan wrappersFirst(Duration grace) {
     return new StopPlan(
@@ -99,6 +114,8 @@ public record StopPlan(List<StopStep> steps) {
    * For a daemon with a shutdown endpoint: ask it over {@code POST /api/shutdown} with the token
    * from {@code token} (up to {@code verify}), then TERM it ({@code reach}) and wait {@code grace},
    * KILL what is left and wait {@code verify}, and check the port is free within {@code verify}.
+   *
+   * @since 0.1
    */
   public static StopPlan httpFirst(
       StopStep.TokenSource token, Reach reach, Duration grace, Duration verify) {
@@ -110,7 +127,11 @@ public record StopPlan(List<StopStep> steps) {
             new StopStep.VerifyPortFree(verify)));
   }
 
-  /** Validates the plan. */
+  /**
+   * Validates the plan.
+   *
+   * @since 0.1
+   */
   public StopPlan {
     steps = List.copyOf(steps);
     boolean killed = false;
@@ -131,6 +152,12 @@ public record StopPlan(List<StopStep> steps) {
     }
   }
 
+  /**
+   * Refuses a wait that is not positive or longer than {@link StopStep#MAX_WAIT}, naming {@code
+   * what} (the steps' own check; not part of the SPI).
+   *
+   * @since 0.1
+   */
   static void checkWait(String what, Duration d) {
     if (d == null || d.isNegative() || d.isZero() || d.compareTo(StopStep.MAX_WAIT) > 0) {
       throw new IllegalArgumentException(

@@ -173,7 +173,23 @@ public final class Kitty {
 
   /** The refused families, jars and overrides. */
   public List<Rejection> rejected() {
-    return services.selector().registry().rejected();
+    List<Rejection> out = new java.util.ArrayList<>(services.selector().registry().rejected());
+    // Families that broke at run time (a LinkageError in their code, ADR 34), with the reason.
+    services
+        .disabled()
+        .all()
+        .forEach(
+            (id, why) ->
+                out.add(
+                    new Rejection(
+                        families().stream()
+                            .filter(f -> f.id().equals(id))
+                            .map(FamilyInfo::source)
+                            .findFirst()
+                            .orElse("?"),
+                        id,
+                        why)));
+    return List.copyOf(out);
   }
 
   /**

@@ -33,12 +33,20 @@ public final class PluginJarBuilder {
 
   /** As above, the module's version set to {@code version} (null: none). */
   public static Path build(Path dir, String name, Map<String, String> sources, String version) {
+    return build(dir, name, sources, version, apiLocation());
+  }
+
+  /**
+   * As above, compiled against the modules at {@code modulePath} instead of kitty's API (another
+   * API version's jar, for the compatibility rule).
+   */
+  public static Path build(
+      Path dir, String name, Map<String, String> sources, String version, String modulePath) {
     try {
       Path src = Files.createDirectories(dir.resolve(name + "-src"));
       Path classes = Files.createDirectories(dir.resolve(name + "-classes"));
       List<String> args =
-          new ArrayList<>(
-              List.of("--release", "25", "-d", classes.toString(), "-p", apiLocation()));
+          new ArrayList<>(List.of("--release", "25", "-d", classes.toString(), "-p", modulePath));
       for (var e : sources.entrySet()) {
         Path f = src.resolve(e.getKey());
         Files.createDirectories(f.getParent());

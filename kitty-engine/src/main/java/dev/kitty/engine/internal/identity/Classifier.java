@@ -78,6 +78,17 @@ public final class Classifier {
     this.httpTimeout = httpTimeout;
   }
 
+  private DisabledFamilies disabled = new DisabledFamilies();
+
+  /**
+   * The engine's record of families that broke at run time (ADR 34): they are not asked again, and
+   * one that throws a {@link LinkageError} here joins them. Returns this classifier.
+   */
+  public Classifier withDisabled(DisabledFamilies families) {
+    this.disabled = families;
+    return this;
+  }
+
   /** The environment families see ({@code ProbeContext.environment}); returns this classifier. */
   public Classifier withEnvironment(java.util.Map<String, String> env) {
     this.environment = java.util.Map.copyOf(env);
@@ -145,7 +156,17 @@ public final class Classifier {
                       .singletonRecord(f.id())
                       .toString(),
                   environment);
-          tasks.add(new Task(f, l, pool.submit(() -> f.family().identify(ctx)), owner, true));
+          var off = disabled.reason(f.id());
+          tasks.add(
+              off.isPresent()
+                  ? new Task(
+                      f,
+                      l,
+                      java.util.concurrent.CompletableFuture.completedFuture(
+                          Identity.neverTouch("family " + f.id() + " is " + off.get())),
+                      owner,
+                      false)
+                  : new Task(f, l, pool.submit(() -> f.family().identify(ctx)), owner, true));
         }
       }
       long deadline = System.nanoTime() + probeTimeout.toNanos();
@@ -196,6 +217,11 @@ public final class Classifier {
       return Identity.neverTouch(why);
     } catch (ExecutionException e) {
       String why = "identity probe of family " + f.id() + " failed: " + e.getCause();
+      if (e.getCause() instanceof LinkageError broken) {
+        // Built against what this kitty does not have: not asked again, the rest keeps working.
+        disabled.disable(f.id(), broken);
+        why += "; the family is disabled";
+      }
       warnings.add(why);
       return Identity.neverTouch(why);
     } catch (InterruptedException e) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -100,9 +101,12 @@ public final class FamilyLoader {
     java.util.Map<FamilyFolders.Jar, JarResult> loaded = new java.util.LinkedHashMap<>();
     boolean pending = false;
     long now = System.currentTimeMillis();
+    // Only a reload waits for a jar to settle: at start, a jar copied a moment before the command
+    // is the one the user means (and a broken one is rejected as broken).
+    boolean live = before != LoadedJars.NONE;
     for (FamilyFolders.Jar jar : folders.jars()) {
       String source = "plugin:" + jar.path();
-      if (jar.settling(now)) {
+      if (live && jar.settling(now)) {
         // Its size or time changed a moment ago: a copy may still be under way.
         rejected.add(
             new Rejection(source, null, "being written (changed in the last 2 s), retried"));
@@ -114,7 +118,7 @@ public final class FamilyLoader {
         List<Rejection> own = new ArrayList<>();
         r = new JarResult(loadJar(jar.path(), readable(jar.path(), own), own), own);
         boolean unreadable = own.stream().anyMatch(x -> x.reason().startsWith("not a readable"));
-        if (unreadable && now - jar.modifiedMillis() < UNREADABLE_RETRY_MILLIS) {
+        if (live && unreadable && now - jar.modifiedMillis() < UNREADABLE_RETRY_MILLIS) {
           // A zip directory not written yet looks like a broken jar: retried while it is new.
           rejected.add(
               new Rejection(
@@ -302,6 +306,16 @@ public final class FamilyLoader {
       Set<String> requires =
           d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
       var problem = FamilyValidator.requiresProblem(d.name(), requires);
+      if (problem.isEmpty()) {
+        // Before anything of it is linked: a family built for another API is refused by version,
+        // never found out by a NoSuchMethodError in the middle of a scan (ADR 34).
+        Optional<String> compiled =
+            d.requires().stream()
+                .filter(r -> r.name().equals("dev.kitty.api"))
+                .findFirst()
+                .flatMap(ModuleDescriptor.Requires::rawCompiledVersion);
+        problem = ApiCompatibility.problem(d.name(), compiled, ApiCompatibility.running());
+      }
       if (problem.isPresent()) {
         rejected.add(new Rejection(source, null, problem.get()));
         return List.of();

@@ -4,6 +4,7 @@ import dev.kitty.engine.internal.discovery.Platform;
 import dev.kitty.engine.internal.doctor.Doctor;
 import dev.kitty.engine.internal.doctor.ProcessTrees;
 import dev.kitty.engine.internal.identity.Classifier;
+import dev.kitty.engine.internal.identity.DisabledFamilies;
 import dev.kitty.engine.internal.identity.VerdictCache;
 import dev.kitty.engine.internal.launch.Launches;
 import dev.kitty.engine.internal.launch.Singletons;
@@ -82,8 +83,16 @@ public final class Services {
             options.httpTimeout(),
             options.allUsers(),
             verdicts)
-        .withEnvironment(environment);
+        .withEnvironment(environment)
+        .withDisabled(disabled);
   }
+
+  /** The families this engine stopped asking because they broke at run time (ADR 34). */
+  public DisabledFamilies disabled() {
+    return disabled;
+  }
+
+  private final DisabledFamilies disabled = new DisabledFamilies();
 
   /** cleanup, reset, kill and the owner's stop of a scope. */
   public Sweeper sweeper() {

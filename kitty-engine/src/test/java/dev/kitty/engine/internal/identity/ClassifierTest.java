@@ -92,6 +92,56 @@ class ClassifierTest {
   }
 
   @Test
+  void aFamilyThatBreaksWithALinkageErrorIsDisabledAndNotAskedAgain() {
+    TestWorld w =
+        new TestWorld()
+            .process(10, 1, TestWorld.UID, "a")
+            .process(20, 1, TestWorld.UID, "b")
+            .listener(5001, 10L)
+            .listener(6001, 20L);
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    FamilyInfo broken =
+        fam(
+            "broken",
+            5000,
+            5100,
+            ctx -> {
+              asked.incrementAndGet();
+              // What the JVM throws when a family calls an API method this kitty does not have.
+              throw new NoSuchMethodError(
+                  "'dev.kitty.api.Identity dev.kitty.api.Identity.later()'");
+            });
+    FamilyInfo fine = fam("fine", 6000, 6100, CLAIMS_ALL);
+    FamilyRegistry reg = new FamilyRegistry(List.of(broken, fine), List.of());
+    DisabledFamilies disabled = new DisabledFamilies();
+    for (int round = 0; round < 2; round++) {
+      ScanReport r =
+          new Classifier(
+                  WorldPlatform.of(w, "fake"),
+                  reg,
+                  "/tmp/state",
+                  Duration.ofSeconds(2),
+                  Duration.ofMillis(200))
+              .withDisabled(disabled)
+              .scan(List.of(broken, fine));
+      Candidate b = r.families().get(0).candidates().getFirst();
+      assertEquals(CleanupClass.NEVER_TOUCH, b.cleanupClass());
+      assertTrue(
+          b.identity().skipReason().contains("NoSuchMethodError"), b.identity().skipReason());
+      assertEquals(
+          CleanupClass.SAFE_AUTO, r.families().get(1).candidates().getFirst().cleanupClass());
+    }
+    assertEquals(1, asked.get(), "a disabled family is not asked again");
+    assertTrue(
+        disabled
+            .reason("broken")
+            .orElseThrow()
+            .startsWith("disabled at run time: java.lang.NoSuchMethodError"));
+    assertTrue(disabled.reason("fine").isEmpty());
+  }
+
+  @Test
   void aProbeThatHangsIsBoundedByTheScanTimeout() {
     TestWorld w = new TestWorld().process(10, 1, TestWorld.UID, "a").listener(5001, 10L);
     long start = System.nanoTime();

@@ -1,0 +1,31 @@
+package dev.kitty.engine.internal.identity;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The families an engine stopped asking (ADR 34): one whose code threw a {@link LinkageError}
+ * ({@code NoSuchMethodError}, {@code NoClassDefFoundError}, …) while it ran — built against
+ * something this kitty does not have. Its listeners are {@code never_touch} from then on, with the
+ * reason, and {@code families} lists it as rejected; the other families keep working.
+ */
+public final class DisabledFamilies {
+
+  private final Map<String, String> reasons = new ConcurrentHashMap<>();
+
+  /** Disables family {@code id} for {@code error}, the first reason kept. */
+  public void disable(String id, Throwable error) {
+    reasons.putIfAbsent(id, "disabled at run time: " + error);
+  }
+
+  /** Why family {@code id} is disabled, if it is. */
+  public Optional<String> reason(String id) {
+    return Optional.ofNullable(reasons.get(id));
+  }
+
+  /** Every disabled family with its reason. */
+  public Map<String, String> all() {
+    return Map.copyOf(reasons);
+  }
+}
