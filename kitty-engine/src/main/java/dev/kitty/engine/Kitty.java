@@ -118,10 +118,17 @@ public final class Kitty {
    * families it has. A kitty over a given registry (tests) is returned as it is.
    */
   public Kitty withFamiliesReloaded() {
+    return withFamiliesReloaded(false);
+  }
+
+  /** As above; {@code everyJar}: no jar's earlier load is reused (families reload). */
+  public Kitty withFamiliesReloaded(boolean everyJar) {
     if (loaded == null) {
       return this;
     }
-    FamilyLoader.Loaded again = FamilyLoader.load(options.familyPaths(), config, loaded.jars());
+    FamilyLoader.Loaded again =
+        FamilyLoader.load(
+            options.familyPaths(), config, everyJar ? loaded.jars().builtinsOnly() : loaded.jars());
     return new Kitty(
         options, platform, again.registry(), config.environment(), null, config, again);
   }

@@ -113,6 +113,40 @@ class FamilyReloadIT {
   }
 
   @Test
+  void whileAReplacementIsBeingWrittenTheOldVersionStaysAndFamiliesReloadReadsEveryJar()
+      throws Exception {
+    Path plugins = Files.createDirectories(home.resolve("families"));
+    Path build = home.resolve("build");
+    Path v1 =
+        PluginJarBuilder.family(
+            build, "notebooks", 8890, 8895, "return Identity.neverTouch(\"v1\");", "0.1.0");
+    Path v2 =
+        PluginJarBuilder.family(
+            build, "notebooks", 8890, 8895, "return Identity.neverTouch(\"v2\");", "0.2.0");
+    Session s = session();
+    s.kitty(null, List.of(plugins), null);
+    install(v1, plugins, "notebooks.jar");
+    s.reloadFamilies(false);
+    // The new version, just copied over the old one: not complete yet.
+    Files.copy(v2, plugins.resolve("notebooks.jar"), StandardCopyOption.REPLACE_EXISTING);
+    List<String> copying = s.reloadFamilies(false);
+    assertTrue(copying.toString().contains("being written"), copying.toString());
+    assertEquals(
+        "0.1.0",
+        family(s.kitty(null, List.of(plugins), null), "notebooks").orElseThrow().version(),
+        "the old version stays while the new one is written");
+    Files.setLastModifiedTime(
+        plugins.resolve("notebooks.jar"), FileTime.fromMillis(System.currentTimeMillis() - 10_000));
+    List<String> done = s.reloadFamilies(false);
+    assertTrue(
+        done.toString().contains("family notebooks 0.1.0 replaced by 0.2.0"), done.toString());
+    // A forced reload reads every jar again, even one whose size and time did not change.
+    List<String> forced = s.reloadFamilies(true);
+    assertTrue(
+        forced.toString().contains("family notebooks 0.2.0 loaded again"), forced.toString());
+  }
+
+  @Test
   void aJarStillBeingWrittenIsRetriedAndLoadedOnceComplete() throws Exception {
     Path plugins = Files.createDirectories(home.resolve("families"));
     Path jar = PluginJarBuilder.family(home.resolve("build"), "halfway", 8890, 8895);

@@ -90,7 +90,7 @@ public final class Session {
     if (kitty == null || (!force && !kitty.familyFoldersChanged())) {
       return List.of();
     }
-    Kitty next = kitty.withFamiliesReloaded();
+    Kitty next = kitty.withFamiliesReloaded(force);
     List<String> changes = next.familyChangesSince(kitty);
     kitty = next;
     lastScan = null; // it holds the old families: nothing may keep them from going

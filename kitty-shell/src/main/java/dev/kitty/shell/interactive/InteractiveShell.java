@@ -137,8 +137,11 @@ public final class InteractiveShell {
           }
           continue;
         }
-        // A family jar dropped in, replaced or removed since the last command (ADR 33).
-        shellSession.reloadFamilies(false).forEach(out::println);
+        // A family jar dropped in, replaced or removed since the last command (ADR 33); families
+        // reload does it itself, and says what changed.
+        if (!words.equals(List.of("families", "reload"))) {
+          shellSession.reloadFamilies(false).forEach(out::println);
+        }
         last = runCancellable(terminal, cli, words);
       }
       out.flush();

@@ -14,8 +14,7 @@ import java.util.regex.Pattern;
  *   <li>from 1.0: the same major, and a minor no newer than this kitty's (a minor only adds: types,
  *       default methods, constants; a family built for a newer minor may call what is not here);
  *   <li>before 1.0: the same minor (0.x minors may change the SPI);
- *   <li>a jar that says nothing (compiled against an API without a version) is taken, and {@code
- *       families} shows its API as unknown.
+ *   <li>a jar that says nothing (compiled against an API without a version) is taken.
  * </ul>
  */
 final class ApiCompatibility {

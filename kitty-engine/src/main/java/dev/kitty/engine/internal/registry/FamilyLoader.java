@@ -72,6 +72,19 @@ public final class FamilyLoader {
       this.builtins = builtins;
       this.byJar = java.util.Map.copyOf(byJar);
     }
+
+    /** The built-ins only: a forced reload reads every jar again (a changed permission, say). */
+    public LoadedJars builtinsOnly() {
+      return new LoadedJars(builtins, java.util.Map.of());
+    }
+
+    /** What the jar at {@code path} gave, whatever its size and time then; null if none. */
+    private java.util.Map.Entry<FamilyFolders.Jar, JarResult> at(Path path) {
+      return byJar.entrySet().stream()
+          .filter(e -> e.getKey().path().equals(path))
+          .findFirst()
+          .orElse(null);
+    }
   }
 
   private record JarResult(List<Candidate> candidates, List<Rejection> rejections) {}
@@ -107,10 +120,12 @@ public final class FamilyLoader {
     for (FamilyFolders.Jar jar : folders.jars()) {
       String source = "plugin:" + jar.path();
       if (live && jar.settling(now)) {
-        // Its size or time changed a moment ago: a copy may still be under way.
+        // Its size or time changed a moment ago: a copy may still be under way. What the path
+        // gave before stays loaded meanwhile, so a replaced family is never missing in between.
         rejected.add(
             new Rejection(source, null, "being written (changed in the last 2 s), retried"));
         pending = true;
+        keepPrevious(before, jar, loaded, rejected, config, validator);
         continue;
       }
       JarResult r = before.byJar.get(jar);
@@ -118,7 +133,10 @@ public final class FamilyLoader {
         List<Rejection> own = new ArrayList<>();
         r = new JarResult(loadJar(jar.path(), readable(jar.path(), own), own), own);
         boolean unreadable = own.stream().anyMatch(x -> x.reason().startsWith("not a readable"));
-        if (live && unreadable && now - jar.modifiedMillis() < UNREADABLE_RETRY_MILLIS) {
+        boolean recent =
+            now - jar.modifiedMillis() < UNREADABLE_RETRY_MILLIS
+                && jar.modifiedMillis() <= now + 1000; // a time in the future is not a copy
+        if (live && unreadable && recent) {
           // A zip directory not written yet looks like a broken jar: retried while it is new.
           rejected.add(
               new Rejection(
@@ -126,6 +144,7 @@ public final class FamilyLoader {
                   null,
                   "being written or unreadable (" + own.getFirst().reason() + "), retried"));
           pending = true;
+          keepPrevious(before, jar, loaded, rejected, config, validator);
           continue;
         }
       }
@@ -150,6 +169,24 @@ public final class FamilyLoader {
         folders,
         new LoadedJars(builtIn, loaded),
         pending);
+  }
+
+  /** What {@code jar}'s path gave the last load, kept while its new content is not complete. */
+  private static void keepPrevious(
+      LoadedJars before,
+      FamilyFolders.Jar jar,
+      java.util.Map<FamilyFolders.Jar, JarResult> loaded,
+      List<Rejection> rejected,
+      KittyConfig config,
+      FamilyValidator validator) {
+    var previous = before.at(jar.path());
+    if (previous == null) {
+      return;
+    }
+    loaded.put(previous.getKey(), previous.getValue());
+    for (Candidate c : previous.getValue().candidates()) {
+      admit(c, config, validator, rejected);
+    }
   }
 
   /** The built-in families of the boot layer, sorted by id; loaded once per session. */
@@ -265,14 +302,12 @@ public final class FamilyLoader {
   }
 
   /**
-   * Where a jar is read from: itself, except on Windows, where an open file cannot be replaced or
-   * deleted — there a private copy is read, so the folder's jar stays the user's to change (ADR
-   * 33). Null when the copy cannot be made (said in {@code rejected}).
+   * Where a jar is read from: a private copy, so that the folder's jar stays the user's to change
+   * while a layer reads it — on Windows an open file cannot be replaced or deleted, and elsewhere a
+   * jar overwritten in place would change under a running command's layer (ADR 33). Null when the
+   * copy cannot be made (said in {@code rejected}).
    */
   private static Path readable(Path jar, List<Rejection> rejected) {
-    if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
-      return jar;
-    }
     try {
       Path copy = Files.createTempFile("kitty-family-", ".jar");
       copy.toFile().deleteOnExit();

@@ -34,6 +34,10 @@ public record FamilyRegistry(List<FamilyInfo> families, List<Rejection> rejected
       FamilyInfo old = before.find(f.id()).orElse(null);
       if (old == null) {
         out.add("family " + f.id() + " " + f.version() + " loaded from " + f.source());
+      } else if (old.family() != f.family()
+          && old.version().equals(f.version())
+          && old.source().equals(f.source())) {
+        out.add("family " + f.id() + " " + f.version() + " loaded again from " + f.source());
       } else if (old.family() != f.family()) {
         out.add(
             "family "
