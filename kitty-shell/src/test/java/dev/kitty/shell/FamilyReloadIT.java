@@ -30,6 +30,9 @@ class FamilyReloadIT {
 
   @TempDir Path home;
 
+  @org.junit.jupiter.api.extension.RegisterExtension
+  final dev.kitty.testkit.TrackedProcesses procs = new dev.kitty.testkit.TrackedProcesses();
+
   private Session session() {
     StringWriter sink = new StringWriter();
     return new Session(
@@ -171,5 +174,45 @@ class FamilyReloadIT {
     assertTrue(done.getFirst().startsWith("family halfway"), done.toString());
     assertTrue(done.getFirst().contains("loaded from"), done.toString());
     assertFalse(s.kitty(null, List.of(plugins), null).familyFoldersChanged());
+  }
+
+  @Test
+  void watchFollowsTheFamilyFoldersRoundByRound() throws Exception {
+    Path plugins = Files.createDirectories(home.resolve("families"));
+    Path jar = PluginJarBuilder.family(home.resolve("build"), "notebooks", 8890, 8895);
+    Process watch =
+        SyncDaemons.startKitty(
+            procs,
+            home,
+            java.util.Map.of(),
+            "--family-path",
+            plugins.toString(),
+            "watch",
+            "--interval",
+            "0.3");
+    StringBuffer out = new StringBuffer();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (var r =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          watch.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  out.append(line).append('\n');
+                }
+              } catch (java.io.IOException ended) {
+                // the watch was ended
+              }
+            });
+    dev.kitty.testkit.TrackedProcesses.await(
+        "a first round", Duration.ofSeconds(20), () -> out.toString().contains("no runaway"));
+    install(jar, plugins, "notebooks.jar");
+    dev.kitty.testkit.TrackedProcesses.await(
+        "the watch to say the new family",
+        Duration.ofSeconds(10),
+        () -> out.toString().contains("family notebooks"));
+    assertTrue(out.toString().contains("loaded from plugin:"), out.toString());
+    assertTrue(watch.isAlive(), "and it goes on watching");
   }
 }

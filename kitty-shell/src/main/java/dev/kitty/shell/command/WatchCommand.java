@@ -63,7 +63,13 @@ public final class WatchCommand implements Callable<Integer> {
     if (!once && !root.jsonOutput() && root.session().terminal()) {
       return new WatchScreen(root, families, autoClean, interval).run();
     }
+    root.kitty();
     while (true) {
+      // A long-running command follows the family folders round by round (ADR 33); with --json
+      // the changes go to stderr, so that stdout stays one document a round.
+      PrintWriter said = root.jsonOutput() ? root.session().err() : root.out();
+      root.session().reloadFamilies(false).forEach(said::println);
+      said.flush();
       List<RunawayFinding> findings =
           root.kitty().runaway(families, autoClean, true, StopText.progress(root));
       print(findings);

@@ -60,7 +60,14 @@ final class WatchScreen {
     Kitty kitty = root.kitty();
     NonBlockingReader keys = terminal.reader();
     try {
+      List<String> changes = List.of();
       while (!Thread.currentThread().isInterrupted()) {
+        // The family folders, round by round (ADR 33): what changed is shown in the next frame.
+        List<String> now = root.session().reloadFamilies(false);
+        if (!now.isEmpty()) {
+          changes = now;
+          kitty = root.kitty();
+        }
         List<RunawayFinding> findings = kitty.runaway(families, autoClean, true, StopProgress.NONE);
         ScanReport scan = kitty.scan(families);
         root.session().lastScan(scan);
@@ -71,6 +78,7 @@ final class WatchScreen {
                 + "  "
                 + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
                 + ansi.dim("  every " + interval + " s — q quits"));
+        changes.forEach(c -> out.println(ansi.dim(c)));
         out.println();
         MapCommand.draw(scan, out, ansi);
         out.println();
