@@ -114,8 +114,7 @@ class ContainmentIT {
 
   @Test
   void aStartedLaunchRunsInItsRecordedCgroupWhichGoesWithItsStop() throws Exception {
-    String where = containment(Map.of());
-    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    assumeContained();
     JsonNode started = startServer(Map.of(), "boxed");
     long pid = started.get("pid").asLong();
     JsonNode record =
@@ -175,8 +174,7 @@ class ContainmentIT {
 
   @Test
   void downStopsADescendantThatScrubbedTheCookieLeftTheSessionAndDoubleForked() throws Exception {
-    String where = containment(Map.of());
-    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    assumeContained();
     Path file = Files.createDirectories(home.resolve("project")).resolve("kitty-stack.json");
     long pid = upWithAnEscapee(Map.of(), file);
     String cell = cgroupOf(pid);
@@ -197,11 +195,11 @@ class ContainmentIT {
     assertFalse(Files.exists(group), "and the stack's, once its last service's cell went");
   }
 
-  /**
-   * A stack of one port-less service ({@code sleep 300}); returns the record file of its launch,
-   * the service's pid and its cell.
-   */
-  private Object[] upOneSleeper(Path file) throws Exception {
+  /** The service {@link #upOneSleeper} started: its launch's record file, its pid, its cell. */
+  private record Sleeper(Path record, long pid, String cell) {}
+
+  /** A stack of one port-less service ({@code sleep 300}). */
+  private Sleeper upOneSleeper(Path file) throws Exception {
     Files.writeString(file, "{\"services\": {\"nap\": {\"command\": \"exec sleep 300\"}}}\n");
     json(Map.of(), 0, "up", file.toString());
     try (var records =
@@ -209,19 +207,18 @@ class ContainmentIT {
       Path record = records.iterator().next();
       JsonNode r =
           tools.jackson.databind.json.JsonMapper.builder().build().readTree(record.toFile());
-      return new Object[] {record, r.get("pid").asLong(), r.get("cgroup").asString()};
+      return new Sleeper(record, r.get("pid").asLong(), r.get("cgroup").asString());
     }
   }
 
   @Test
   void aCgroupLeftPopulatedAfterItsLaunchEndedIsSafeAutoForCleanup() throws Exception {
-    String where = containment(Map.of());
-    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    assumeContained();
     Path file = Files.createDirectories(home.resolve("project")).resolve("kitty-stack.json");
-    Object[] up = upOneSleeper(file);
-    Path record = (Path) up[0];
-    long pid = (Long) up[1];
-    String cell = (String) up[2];
+    Sleeper up = upOneSleeper(file);
+    Path record = up.record();
+    long pid = up.pid();
+    String cell = up.cell();
     KittyRun.Result healthy = SyncDaemons.kitty(procs, home, Map.of(), "--json", "doctor");
     assertEquals(
         0, healthy.json().get("orphan_cells").size(), "a running launch's cell is its own");
@@ -257,13 +254,12 @@ class ContainmentIT {
 
   @Test
   void aPopulatedCgroupNoRecordNamesIsForTheOperatorAndOnlyResetKillsIt() throws Exception {
-    String where = containment(Map.of());
-    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    assumeContained();
     Path file = Files.createDirectories(home.resolve("project")).resolve("kitty-stack.json");
-    Object[] up = upOneSleeper(file);
-    long pid = (Long) up[1];
-    String cell = (String) up[2];
-    Files.delete((Path) up[0]); // the launch's record lost
+    Sleeper up = upOneSleeper(file);
+    long pid = up.pid();
+    String cell = up.cell();
+    Files.delete(up.record()); // the launch's record lost
     JsonNode fresh = json(Map.of(), 0, "doctor", "devstack");
     assertEquals(0, fresh.get("orphan_cells").size(), "a young cell may be a start in progress");
     // As if made two minutes ago (root may set a cgroup's times): old enough to be an orphan.
@@ -295,10 +291,15 @@ class ContainmentIT {
     json(Map.of(), 0, "down", file.toString());
   }
 
-  /** Skips a test of kernel limits where the machine has no {@code controller} for kitty. */
-  private void assumeEnforced(String controller) {
+  /** Skips a test that needs kitty's cgroups where the machine has none for it. */
+  private void assumeContained() {
     String where = containment(Map.of());
     assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+  }
+
+  /** Skips a test of kernel limits where the machine has no {@code controller} for kitty. */
+  private void assumeEnforced(String controller) {
+    assumeContained();
     String enforced = where.substring(where.indexOf("limits enforced: "));
     assumeTrue(
         enforced.contains(controller)
@@ -495,8 +496,7 @@ class ContainmentIT {
 
   @Test
   void switchingContainmentOffDoesNotHideTheCellsOfLaunchesMadeBefore() throws Exception {
-    String where = containment(Map.of());
-    assumeTrue(where.startsWith("cgroup v2 at"), "no writable cgroup2 here: " + where);
+    assumeContained();
     Path file = Files.createDirectories(home.resolve("project")).resolve("kitty-stack.json");
     long pid = upWithAnEscapee(Map.of(), file);
     JsonNode down = json(Map.of("KITTY_CONTAINMENT", "off"), 0, "down", file.toString());

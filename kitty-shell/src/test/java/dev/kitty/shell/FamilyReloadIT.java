@@ -46,6 +46,17 @@ class FamilyReloadIT {
     Files.setLastModifiedTime(to, FileTime.fromMillis(System.currentTimeMillis() - 10_000));
   }
 
+  /** The test family {@code notebooks} at {@code version}, built in {@code build}. */
+  private static Path notebooks(Path build, String version) {
+    return PluginJarBuilder.family(
+        build,
+        "notebooks",
+        8890,
+        8895,
+        "return Identity.neverTouch(\"" + version + "\");",
+        version);
+  }
+
   private static Optional<FamilyInfo> family(Kitty k, String id) {
     return k.families().stream().filter(f -> f.id().equals(id)).findFirst();
   }
@@ -55,12 +66,8 @@ class FamilyReloadIT {
       throws Exception {
     Path plugins = Files.createDirectories(home.resolve("families"));
     Path build = home.resolve("build");
-    Path v1 =
-        PluginJarBuilder.family(
-            build, "notebooks", 8890, 8895, "return Identity.neverTouch(\"v1\");", "0.1.0");
-    Path v2 =
-        PluginJarBuilder.family(
-            build, "notebooks", 8890, 8895, "return Identity.neverTouch(\"v2\");", "0.2.0");
+    Path v1 = notebooks(build, "0.1.0");
+    Path v2 = notebooks(build, "0.2.0");
     Session s = session();
     Kitty first = s.kitty(null, List.of(plugins), null);
     assertTrue(family(first, "notebooks").isEmpty());
@@ -120,12 +127,8 @@ class FamilyReloadIT {
       throws Exception {
     Path plugins = Files.createDirectories(home.resolve("families"));
     Path build = home.resolve("build");
-    Path v1 =
-        PluginJarBuilder.family(
-            build, "notebooks", 8890, 8895, "return Identity.neverTouch(\"v1\");", "0.1.0");
-    Path v2 =
-        PluginJarBuilder.family(
-            build, "notebooks", 8890, 8895, "return Identity.neverTouch(\"v2\");", "0.2.0");
+    Path v1 = notebooks(build, "0.1.0");
+    Path v2 = notebooks(build, "0.2.0");
     Session s = session();
     s.kitty(null, List.of(plugins), null);
     install(v1, plugins, "notebooks.jar");

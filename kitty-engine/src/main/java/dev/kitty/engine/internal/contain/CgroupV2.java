@@ -140,7 +140,7 @@ public final class CgroupV2 implements Containment {
             + (killable ? "" : "; no cgroup.kill: a cell is frozen, then each member killed")
             + "); "
             + controllers.describe()
-        : "session+cookie: containment switched off (KITTY_CONTAINMENT=off); limits not enforced";
+        : SWITCHED_OFF;
   }
 
   @Override
@@ -222,12 +222,6 @@ public final class CgroupV2 implements Containment {
     words.add(cell.path() + "/cgroup.procs");
     words.add("--");
     return words;
-  }
-
-  @Override
-  public List<Long> members(Cell cell) {
-    // What could not be read is not named; populated() (cgroup.events) still says it is there.
-    return readMembers(cell).orElse(List.of());
   }
 
   @Override
@@ -319,7 +313,23 @@ public final class CgroupV2 implements Containment {
     int removed = 0;
     try (var states = Files.newDirectoryStream(root, Files::isDirectory)) {
       for (Path state : states) {
-        removed += prune(state, before, 2);
+        List<Cell> cells = new ArrayList<>();
+        collect(state, 2, cells);
+        for (Cell cell : cells) {
+          if (olderThan(Path.of(cell.path()), before) && !populated(cell) && remove(cell)) {
+            removed++;
+          }
+        }
+        // A stack's group whose last cell went another way.
+        try (var groups = Files.newDirectoryStream(state, "stack-*")) {
+          for (Path group : groups) {
+            if (olderThan(group, before)) {
+              removeIfEmpty(group);
+            }
+          }
+        } catch (IOException | RuntimeException raced) {
+          // Removed by another kitty meanwhile.
+        }
       }
     } catch (IOException | RuntimeException noSubtree) {
       return removed;
@@ -327,29 +337,12 @@ public final class CgroupV2 implements Containment {
     return removed;
   }
 
-  /** Removes the empty, old cells under {@code dir}, looking {@code levels} deep; how many. */
-  private int prune(Path dir, long before, int levels) {
-    int removed = 0;
-    try (var children = Files.newDirectoryStream(dir, Files::isDirectory)) {
-      for (Path child : children) {
-        if (levels > 1 && child.getFileName().toString().startsWith("stack-")) {
-          removed += prune(child, before, levels - 1);
-          if (Files.getLastModifiedTime(child).toMillis() < before) {
-            removeIfEmpty(child); // a stack's group whose last cell went another way
-          }
-          continue;
-        }
-        Cell cell = new Cell(child.toString(), inode(child));
-        if (Files.getLastModifiedTime(child).toMillis() < before
-            && !populated(cell)
-            && remove(cell)) {
-          removed++;
-        }
-      }
-    } catch (IOException | RuntimeException raced) {
-      // Removed by another kitty meanwhile: nothing to prune here.
+  private static boolean olderThan(Path dir, long before) {
+    try {
+      return Files.getLastModifiedTime(dir).toMillis() < before;
+    } catch (IOException gone) {
+      return false;
     }
-    return removed;
   }
 
   private static void removeIfEmpty(Path group) {

@@ -17,6 +17,10 @@ import java.util.function.Supplier;
  */
 public interface Containment {
 
+  /** What {@link #describe()} says of a containment {@code KITTY_CONTAINMENT=off} switched off. */
+  String SWITCHED_OFF =
+      "session+cookie: containment switched off (KITTY_CONTAINMENT=off); limits not enforced";
+
   /** Whether launches get a cell of their own. */
   boolean active();
 
@@ -67,8 +71,10 @@ public interface Containment {
   /** Whether {@code cell} belongs to the state dir whose digest is {@code stateKey}. */
   boolean inState(Cell cell, String stateKey);
 
-  /** The pids in {@code cell} now (empty when it is gone). */
-  List<Long> members(Cell cell);
+  /** The pids in {@code cell} now (empty when it is gone, or when they cannot be read). */
+  default List<Long> members(Cell cell) {
+    return readMembers(cell).orElse(List.of());
+  }
 
   /** Whether any process is in {@code cell}. */
   boolean populated(Cell cell);

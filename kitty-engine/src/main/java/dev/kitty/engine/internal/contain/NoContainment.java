@@ -40,11 +40,6 @@ record NoContainment(String why) implements Containment {
   }
 
   @Override
-  public List<Long> members(Cell cell) {
-    return List.of();
-  }
-
-  @Override
   public boolean populated(Cell cell) {
     return false;
   }

@@ -51,7 +51,7 @@ public final class WindowsJobs implements Containment {
     return newCells
         ? "job objects (a Job Object per launch, created suspended, no breakaway); limits"
             + " enforced: processes, memory, cpu"
-        : "session+cookie: containment switched off (KITTY_CONTAINMENT=off); limits not enforced";
+        : SWITCHED_OFF;
   }
 
   private static String name(String stateKey, String leaf) {
@@ -184,11 +184,6 @@ public final class WindowsJobs implements Containment {
     } finally {
       api.close(job);
     }
-  }
-
-  @Override
-  public List<Long> members(Cell cell) {
-    return readMembers(cell).orElse(List.of());
   }
 
   @Override

@@ -444,16 +444,6 @@ public final class Stacks {
 
   /** Runs {@code tasks} at once, each on a thread of its own, and waits for all. */
   private static void runAll(List<java.util.concurrent.Callable<Void>> tasks) {
-    if (tasks.size() == 1) {
-      try {
-        tasks.getFirst().call();
-        return;
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
     try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       for (var f : pool.invokeAll(tasks)) {
         try {

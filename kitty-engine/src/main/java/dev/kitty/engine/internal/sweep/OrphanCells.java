@@ -101,32 +101,26 @@ public final class OrphanCells {
         continue;
       }
       OrphanCell view =
-          owner != null
-              ? new OrphanCell(
-                  cell.path(),
-                  launchId,
-                  family,
-                  CleanupClass.SAFE_AUTO,
-                  pids,
-                  "launch "
+          new OrphanCell(
+              cell.path(),
+              launchId,
+              family,
+              owner != null ? CleanupClass.SAFE_AUTO : CleanupClass.OPERATOR_REQUIRED,
+              pids,
+              owner != null
+                  ? "launch "
                       + owner.name()
                       + " of "
                       + family
                       + " ended; "
                       + count(pids.size())
-                      + " it started still in its cgroup")
-              : new OrphanCell(
-                  cell.path(),
-                  launchId,
-                  family,
-                  CleanupClass.OPERATOR_REQUIRED,
-                  pids,
-                  "no launch on record names this kitty cgroup; " + count(pids.size()) + " in it");
-      // Nothing in the cell may be older than the launch, nor than the cell itself.
+                      + " it started still in its cgroup"
+                  : "no launch on record names this kitty cgroup; "
+                      + count(pids.size())
+                      + " in it");
+      // Nothing in the cell may be older than the launch, nor than the cell itself (-1: unknown).
       long made = madeTicks(cell);
-      long floor =
-          owner == null ? made : made < 0 ? owner.floorTicks() : Math.max(made, owner.floorTicks());
-      out.add(new Found(view, cell, floor));
+      out.add(new Found(view, cell, owner == null ? made : Math.max(made, owner.floorTicks())));
     }
     return out;
   }
@@ -197,10 +191,35 @@ public final class OrphanCells {
     return out;
   }
 
-  /** Whether launch {@code launchId}'s record says it runs (or cannot be read). */
-  public boolean running(String launchId) {
-    Owner o = owners().get(launchId);
-    return o != null && o.running();
+  /**
+   * What a daemon that {@code cleanup}/{@code reset} stopped left in its own cell {@code cell} (ADR
+   * 31): a cell of this state dir, named by the daemon's launch cookie, of no launch that runs on
+   * record, with the daemon's start as the floor. Empty when there is nothing of the kind: an empty
+   * cell, or one the daemon was only started in (it belongs to that launch, whose stop deals with
+   * it).
+   */
+  java.util.Optional<Found> leftover(String family, ProcessView daemon, Cell cell) {
+    Containment containment = platform.containment();
+    List<Long> pids = containment.members(cell);
+    String launchId = java.nio.file.Path.of(cell.path()).getFileName().toString();
+    Owner owner = owners().get(launchId);
+    if (pids.isEmpty()
+        || !launchId.equals(daemon.cookies().get(ProcessView.LAUNCH_COOKIE))
+        || !containment.inState(cell, store.cellKey())
+        || owner != null && owner.running()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new Found(
+            new OrphanCell(
+                cell.path(),
+                launchId,
+                family,
+                CleanupClass.SAFE_AUTO,
+                pids,
+                "left in the cgroup of the daemon at pid " + daemon.pid() + ", stopped"),
+            cell,
+            daemon.startTicks()));
   }
 
   private boolean olderThan(Cell cell, Duration age) {

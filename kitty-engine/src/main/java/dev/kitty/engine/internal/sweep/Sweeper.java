@@ -284,31 +284,11 @@ public final class Sweeper {
    */
   private Optional<StopReport.CellOutcome> leftovers(
       String family, Candidate daemon, Cell cell, SignalGate gate) {
-    List<Long> pids = platform.containment().members(cell);
-    String launchId = java.nio.file.Path.of(cell.path()).getFileName().toString();
     OrphanCells orphans = new OrphanCells(platform, store);
-    if (pids.isEmpty()
-        || !launchId.equals(daemon.process().cookies().get(ProcessView.LAUNCH_COOKIE))
-        || !platform.containment().inState(cell, store.cellKey())
-        || orphans.running(launchId)) {
-      // Empty; not the daemon's own cell (one it was started in belongs to that launch, whose stop
-      // deals with it); another state dir's (its records are not ours to read); or its launch is
-      // running (the daemon was one of its processes).
-      return Optional.empty();
-    }
-    OrphanCells.Found f =
-        new OrphanCells.Found(
-            new dev.kitty.engine.model.OrphanCell(
-                cell.path(),
-                launchId,
-                family,
-                CleanupClass.SAFE_AUTO,
-                pids,
-                "left in the cgroup of the daemon at pid " + daemon.pid() + ", stopped"),
-            cell,
-            daemon.process().startTicks());
     // Refused by the gate (something in it older than the daemon): not this cleanup's to end.
-    return Optional.of(orphans.stop(f, gate, false, true));
+    return orphans
+        .leftover(family, daemon.process(), cell)
+        .map(f -> orphans.stop(f, gate, false, true));
   }
 
   /**
