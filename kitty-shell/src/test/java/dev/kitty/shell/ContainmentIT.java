@@ -300,6 +300,7 @@ class ContainmentIT {
   /** Skips a test of kernel limits where the machine has no {@code controller} for kitty. */
   private void assumeEnforced(String controller) {
     assumeContained();
+    String where = containment(Map.of());
     String enforced = where.substring(where.indexOf("limits enforced: "));
     assumeTrue(
         enforced.contains(controller)
