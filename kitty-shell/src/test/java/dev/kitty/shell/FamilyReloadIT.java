@@ -218,4 +218,114 @@ class FamilyReloadIT {
     assertTrue(out.toString().contains("loaded from plugin:"), out.toString());
     assertTrue(watch.isAlive(), "and it goes on watching");
   }
+
+  /** Reads {@code p}'s stdout into a buffer a test can look at while it runs. */
+  private static StringBuffer output(Process p) {
+    StringBuffer out = new StringBuffer();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (var r =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  out.append(line).append('\n');
+                }
+              } catch (java.io.IOException ended) {
+                // the process ended
+              }
+            });
+    return out;
+  }
+
+  @Test
+  void upInTheForegroundSaysADropInAndBringsItsStackDownWithTheEngineItStartedWith()
+      throws Exception {
+    Path plugins = Files.createDirectories(home.resolve("families"));
+    Path jar = notebooks(home.resolve("build"), "0.1.0");
+    Path stack =
+        Files.writeString(
+            Files.createDirectories(home.resolve("app")).resolve("kitty-stack.json"),
+            """
+            {"services": {"idle": {"command": "exec sleep 600"}}}
+            """);
+    Process up =
+        SyncDaemons.startKitty(
+            procs,
+            home,
+            java.util.Map.of(),
+            "--family-path",
+            plugins.toString(),
+            "up",
+            "--foreground",
+            stack.toString());
+    StringBuffer out = output(up);
+    dev.kitty.testkit.TrackedProcesses.await(
+        "the stack up", Duration.ofSeconds(30), () -> out.toString().contains("services up"));
+    install(jar, plugins, "notebooks.jar");
+    dev.kitty.testkit.TrackedProcesses.await(
+        "up to say the new family: " + out,
+        Duration.ofSeconds(10),
+        () -> out.toString().contains("kitty | family notebooks 0.1.0 loaded from plugin:"));
+    // SIGTERM, as a supervisor sends it (by the handle: Process.destroy closes our end of its
+    // pipes)
+    up.toHandle().destroy();
+    assertTrue(up.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), out.toString());
+    String err =
+        new String(up.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    dev.kitty.testkit.TrackedProcesses.await(
+        "the whole stack down: " + out,
+        Duration.ofSeconds(5),
+        () -> out.toString().contains("kitty | down: nothing of the stack is left"));
+  }
+
+  @Test
+  void theDashboardsStateFollowsTheFamilyFoldersOfTheKittyThatStartedIt() throws Exception {
+    Path plugins = Files.createDirectories(home.resolve("families"));
+    Path jar = notebooks(home.resolve("build"), "0.1.0");
+    Path project = Files.createDirectories(home.resolve("project")).toRealPath();
+    KittyRun.Result started =
+        SyncDaemons.kitty(
+            procs,
+            home,
+            java.util.Map.of(),
+            "--family-path",
+            plugins.toString(),
+            "--json",
+            "dashboard",
+            "--project",
+            project.toString());
+    assertEquals(0, started.code(), started.out() + started.err());
+    int port = started.json().get("port").asInt();
+    String token = Files.readAllLines(project.resolve(".kittify/.dashboard")).get(2);
+    java.util.function.Supplier<String> state =
+        () -> {
+          try {
+            return WebSecurityIT.request(
+                    port, "GET", "/api/state", "127.0.0.1:" + port, "Authorization: token " + token)
+                .body();
+          } catch (Exception e) {
+            return e.toString();
+          }
+        };
+    String before = state.get();
+    assertTrue(before.contains("\"families\""), before);
+    assertFalse(before.contains("\"notebooks\""), before);
+    install(jar, plugins, "notebooks.jar");
+    dev.kitty.testkit.TrackedProcesses.await(
+        "the family on the dashboard's state (refreshed every 2 s)",
+        Duration.ofSeconds(20),
+        () -> state.get().contains("\"notebooks\""));
+    KittyRun.Result stop =
+        SyncDaemons.kitty(
+            procs,
+            home,
+            java.util.Map.of(),
+            "dashboard",
+            "--stop",
+            "--project",
+            project.toString());
+    assertEquals(0, stop.code(), stop.out() + stop.err());
+  }
 }

@@ -80,8 +80,20 @@ class ShellTmuxIT {
   }
 
   private void awaitScreen(String what, String text) {
-    TrackedProcesses.await(
-        what + " on screen:\n" + screen(), Duration.ofSeconds(30), () -> screen().contains(text));
+    try {
+      TrackedProcesses.await(what, Duration.ofSeconds(30), () -> screen().contains(text));
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage() + "; the screen and its scrollback:\n" + scrollback());
+    }
+  }
+
+  private String scrollback() {
+    try {
+      return tmux("capture-pane", "-p", "-t", "k", "-S", "-200");
+    } catch (IOException | InterruptedException e) {
+      return "";
+    }
   }
 
   @AfterEach
@@ -260,6 +272,13 @@ class ShellTmuxIT {
     awaitScreen("the half-written one, retried", "being written");
     tmux("send-keys", "-t", "k", "ghosts", "Enter");
     awaitScreen("the shell, still working", "no ghost sockets");
+
+    // While the prompt waits, with no key pressed: the idle watch says it above the prompt.
+    clearScreen("no ghost sockets");
+    dropIn(v1, "notebooks.jar", 10_000);
+    awaitScreen("a drop-in seen while idle", "family notebooks 0.1.0 loaded from");
+    tmux("send-keys", "-t", "k", "scan notebooks", "Enter");
+    awaitScreen("and scanned with at once", "notebooks [8890, 8895)");
     tmux("send-keys", "-t", "k", "exit", "Enter");
     TrackedProcesses.await(
         "the shell to leave", Duration.ofSeconds(15), () -> !screen().contains("kitty>"));

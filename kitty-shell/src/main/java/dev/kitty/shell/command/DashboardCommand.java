@@ -155,6 +155,16 @@ public final class DashboardCommand implements Callable<Integer> {
       kitty.addAll(List.of("--module-path", modulePath));
     }
     kitty.addAll(List.of("-m", "dev.kitty.shell/dev.kitty.shell.Main"));
+    // The page shows what this kitty sees: its extra family folders and its config, given as
+    // absolute paths because the dashboard runs in the project. Each refresh is a new kitty
+    // process, so a family jar dropped in, replaced or removed is on the next refresh (ADR 33).
+    KittyCommand.Globals g = root.globals();
+    for (Path p : g.familyPaths()) {
+      kitty.addAll(List.of("--family-path", p.toAbsolutePath().toString()));
+    }
+    if (g.config() != null) {
+      kitty.addAll(List.of("--config", g.config().toAbsolutePath().toString()));
+    }
     env.put("KITTY_COMMAND", dev.kitty.api.support.JsonText.write(kitty));
     env.put("KITTY_STATE_DIR", root.kitty().options().stateDir().toString());
     String test = root.session().env().get("KITTY_TEST");

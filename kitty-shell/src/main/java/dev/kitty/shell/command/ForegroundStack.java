@@ -29,6 +29,7 @@ final class ForegroundStack {
   private final KittyCommand root;
   private final Path file;
   private final AtomicBoolean down = new AtomicBoolean();
+  private volatile Kitty kitty;
 
   ForegroundStack(KittyCommand root, Path file) {
     this.root = root;
@@ -36,7 +37,9 @@ final class ForegroundStack {
   }
 
   int run() {
-    Kitty kitty = root.kitty();
+    // The stack is brought down by the engine it was brought up with (ADR 33): families reloaded
+    // meanwhile serve the session's next commands.
+    kitty = root.kitty();
     PrintWriter out = root.out();
     Ansi ansi = root.ansi();
     boolean reaping = kitty.adoptOrphans(Duration.ofMillis(500));
@@ -70,7 +73,12 @@ final class ForegroundStack {
                 COLORS[i++ % COLORS.length], name + " ".repeat(width - name.length()) + " | "));
       }
       Map<String, StringBuilder> partial = new LinkedHashMap<>();
+      long nextFamilyCheck = System.nanoTime();
       while (!Thread.currentThread().isInterrupted()) {
+        if (System.nanoTime() - nextFamilyCheck >= 0) {
+          root.session().reloadFamilies(false).forEach(c -> out.println("kitty | " + c));
+          nextFamilyCheck = System.nanoTime() + 1_000_000_000L;
+        }
         for (var e : logs.entrySet()) {
           offsets.put(
               e.getKey(),
@@ -105,7 +113,7 @@ final class ForegroundStack {
     }
     PrintWriter out = root.out();
     StackReport r =
-        root.kitty().down(file, false, line -> out.println("kitty | " + line), StopProgress.NONE);
+        kitty.down(file, false, line -> out.println("kitty | " + line), StopProgress.NONE);
     out.println(
         "kitty | down: "
             + (r.survivors().isEmpty()

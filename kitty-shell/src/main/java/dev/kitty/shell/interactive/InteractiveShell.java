@@ -97,15 +97,45 @@ public final class InteractiveShell {
             .variable(LineReader.HISTORY_FILE, history)
             .build();
     out.println("kitty shell — Tab completes, Ctrl-C cancels a command, Ctrl-D or 'exit' leaves.");
+    IdleFamilyWatch familyWatch = IdleFamilyWatch.start(shellSession, reader::printAbove);
+    try {
+      readAndRun(terminal, reader, cli, shellSession, familyWatch);
+    } finally {
+      if (familyWatch != null) {
+        familyWatch.close();
+      }
+    }
+    try {
+      reader.getHistory().save();
+    } catch (IOException e) {
+      session.err().println("kitty: history not saved: " + e.getMessage());
+    }
+    return ExitCodes.OK;
+  }
+
+  private int readAndRun(
+      Terminal terminal,
+      LineReader reader,
+      CommandLine cli,
+      Session shellSession,
+      IdleFamilyWatch familyWatch) {
+    PrintWriter out = terminal.writer();
     int last = ExitCodes.OK;
     while (true) {
       String line;
+      if (familyWatch != null) {
+        familyWatch.prompting();
+      }
       try {
         line = reader.readLine(prompt(shellSession, last));
       } catch (UserInterruptException e) {
         continue;
       } catch (EndOfFileException e) {
         break;
+      } finally {
+        if (familyWatch != null) {
+          familyWatch.commandStarts();
+        }
       }
       List<List<String>> commands;
       try {
@@ -149,12 +179,7 @@ public final class InteractiveShell {
         break;
       }
     }
-    try {
-      reader.getHistory().save();
-    } catch (IOException e) {
-      session.err().println("kitty: history not saved: " + e.getMessage());
-    }
-    return ExitCodes.OK;
+    return last;
   }
 
   /**
@@ -210,8 +235,21 @@ public final class InteractiveShell {
     return code.get();
   }
 
-  private static Path historyFile(Session s) {
-    Path state = s.kitty(null, List.of(), null).options().stateDir();
+  /**
+   * The history in this shell's state dir. The engine is loaded here with the shell's own options,
+   * so the first command is warm and the idle family watch knows the folders; an error in them (a
+   * malformed config) is the first command's to report.
+   */
+  private Path historyFile(Session s) {
+    Path state =
+        dev.kitty.engine.model.KittyOptions.resolve(
+                session.env(), globals.stateDir(), List.of(), null)
+            .stateDir();
+    try {
+      s.kitty(globals.stateDir(), globals.familyPaths(), globals.config(), globals.allUsers());
+    } catch (RuntimeException reportedByTheFirstCommand) {
+      // The same options fail the same way when a command asks for the engine.
+    }
     try {
       Files.createDirectories(state);
     } catch (IOException e) {

@@ -320,10 +320,23 @@ public final class FamilyLoader {
   }
 
   private static List<Candidate> loadJar(Path original, Path jar, List<Rejection> rejected) {
-    String source = "plugin:" + original;
     if (jar == null) {
       return List.of();
     }
+    List<Rejection> said = new ArrayList<>();
+    List<Candidate> out = loadCopy(original, jar, said);
+    // A reason names the user's jar, never kitty's private copy of it: the same broken jar is the
+    // same rejection at every look, so a session says it once (ADR 33).
+    for (Rejection r : said) {
+      rejected.add(
+          new Rejection(
+              r.source(), r.id(), r.reason().replace(jar.toString(), original.toString())));
+    }
+    return out;
+  }
+
+  private static List<Candidate> loadCopy(Path original, Path jar, List<Rejection> rejected) {
+    String source = "plugin:" + original;
     ModuleFinder finder = ModuleFinder.of(jar);
     Set<ModuleReference> refs;
     try {

@@ -1,6 +1,7 @@
 package dev.kitty.engine.internal.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kitty.api.PortRange;
@@ -75,6 +76,19 @@ class FamilyLoaderTest {
     assertEquals(List.of("okay"), r.families().stream().map(FamilyInfo::id).toList());
     assertEquals(3, r.rejected().size(), r.rejected().toString());
     assertReason(r, plugins.resolve("corrupt.jar"), "not a readable module jar");
+    // Named as the user's jar, not kitty's private copy: the same jar is the same rejection.
+    String corrupt =
+        r.rejected().stream()
+            .filter(x -> x.source().endsWith("corrupt.jar"))
+            .findFirst()
+            .orElseThrow()
+            .reason();
+    assertFalse(corrupt.contains("kitty-family-"), corrupt);
+    assertEquals(
+        r.rejected(),
+        FamilyLoader.load(List.of(plugins, dir.resolve("does-not-exist")), KittyConfig.EMPTY)
+            .rejected(),
+        "a second look says the same");
     assertReason(r, plugins.resolve("nofamily.jar"), "the jar provides no dev.kitty.api.Family");
     assertReason(
         r,
