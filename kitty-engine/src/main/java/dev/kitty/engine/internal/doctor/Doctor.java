@@ -80,7 +80,9 @@ public final class Doctor {
       List<String> warnings = new ArrayList<>(scan.warnings());
       for (FamilyInfo f : scope) {
         if (f.family().launchSpec().isPresent()) {
-          warnings.addAll(f.family().recordNotes(here.toString()));
+          warnings.addAll(
+              dev.kitty.engine.internal.identity.DisabledFamilies.recordNotes(
+                  f.id(), f.family(), here.toString()));
         }
       }
       scan = new ScanReport(scan.families(), warnings);

@@ -28,4 +28,21 @@ public final class DisabledFamilies {
   public Map<String, String> all() {
     return Map.copyOf(reasons);
   }
+
+  /**
+   * What {@code family} says of its record files in {@code scope}; a failure of its code (a
+   * RuntimeException, or a LinkageError of a family built against something this kitty does not
+   * have) is a note naming the family, never an error of the command that asked. Its plan, policy
+   * and launch spec are not guarded here: they are data, built once at load, where a failure
+   * rejects the jar (ADR 34).
+   */
+  public static java.util.List<String> recordNotes(
+      String id, dev.kitty.api.Family family, String scope) {
+    try {
+      java.util.List<String> notes = family.recordNotes(scope);
+      return notes == null ? java.util.List.of() : java.util.List.copyOf(notes);
+    } catch (RuntimeException | LinkageError e) {
+      return java.util.List.of("family " + id + " cannot read its records in " + scope + ": " + e);
+    }
+  }
 }

@@ -142,7 +142,9 @@ public final class Singletons {
                 + "; it will be rebuilt");
       }
       if (scope != null) {
-        notes.addAll(family.family().recordNotes(scope));
+        notes.addAll(
+            dev.kitty.engine.internal.identity.DisabledFamilies.recordNotes(
+                family.id(), family.family(), scope));
       }
       Set<Integer> busy = new java.util.HashSet<>();
       scan.candidates().forEach(c -> busy.add(c.port()));

@@ -142,6 +142,43 @@ class ClassifierTest {
   }
 
   @Test
+  void aFamilyWhoseRecordNotesFailIsANoteNotAnErrorOfTheCommand() {
+    Family broken =
+        new Family() {
+          @Override
+          public String id() {
+            return "broken";
+          }
+
+          @Override
+          public String description() {
+            return "test";
+          }
+
+          @Override
+          public PortRange defaultRange() {
+            return new PortRange(5000, 5100);
+          }
+
+          @Override
+          public Identity identify(ProbeContext context) {
+            return Identity.neverTouch("x");
+          }
+
+          @Override
+          public List<String> recordNotes(String scope) {
+            throw new NoSuchMethodError("'java.util.List dev.kitty.api.Later.notes()'");
+          }
+        };
+    List<String> notes = DisabledFamilies.recordNotes("broken", broken, "/p");
+    assertEquals(1, notes.size(), notes.toString());
+    assertTrue(
+        notes.getFirst().startsWith("family broken cannot read its records in /p: ")
+            && notes.getFirst().contains("NoSuchMethodError"),
+        notes.getFirst());
+  }
+
+  @Test
   void aProbeThatHangsIsBoundedByTheScanTimeout() {
     TestWorld w = new TestWorld().process(10, 1, TestWorld.UID, "a").listener(5001, 10L);
     long start = System.nanoTime();
