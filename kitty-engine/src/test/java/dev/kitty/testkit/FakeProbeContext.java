@@ -226,8 +226,18 @@ public final class FakeProbeContext implements ProbeContext {
 
   @Override
   public FileEvidence readFile(String path) {
-    return files.getOrDefault(
-        path, new FileEvidence(path, null, -1, false, FileEvidence.NO_SUCH_FILE));
+    FileEvidence f = files.get(path);
+    if (f != null) {
+      return f;
+    }
+    // The folders above a file there are there too, owned as the file is.
+    for (FileEvidence inside : files.values()) {
+      if (inside.path().startsWith(path.endsWith("/") ? path : path + "/")) {
+        return new FileEvidence(
+            path, null, inside.ownerUid(), false, FileEvidence.IS_DIRECTORY, false);
+      }
+    }
+    return new FileEvidence(path, null, -1, false, FileEvidence.NO_SUCH_FILE);
   }
 
   @Override

@@ -8,8 +8,6 @@ import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.support.DaemonProof;
 import dev.kitty.api.support.JsonFields;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -114,7 +112,7 @@ final class KittyDashboardProof {
       Map<String, Object> attrs,
       java.util.function.Function<DashboardMetadata, Identity> named) {
     attrs.put(Identity.METADATA_FILE, project + "/.kittify/.dashboard");
-    if (!isDirectory(project)) {
+    if (SpecKittyDashboardProof.projectGone(ctx, project)) {
       attrs.put("stale", "its project " + project + " is gone");
       return Identity.safeAuto(IdentitySource.MARKER, attrs);
     }
@@ -226,13 +224,5 @@ final class KittyDashboardProof {
           "no marker at " + path + " (started by another kitty state dir, or not by kitty)");
     }
     return m;
-  }
-
-  private static boolean isDirectory(String dir) {
-    try {
-      return Files.isDirectory(Path.of(dir));
-    } catch (InvalidPathException e) {
-      return false;
-    }
   }
 }

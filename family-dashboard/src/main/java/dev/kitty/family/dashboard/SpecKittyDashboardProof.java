@@ -7,7 +7,6 @@ import dev.kitty.api.IdentitySource;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.api.support.JsonFields;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -136,7 +135,7 @@ final class SpecKittyDashboardProof {
           attrs);
     }
     // Proven. The records decide.
-    if (!isDirectory(project)) {
+    if (projectGone(ctx, project)) {
       attrs.put("stale", "project deleted: " + project + " is gone");
       return Identity.safeAuto(IdentitySource.HEALTH, attrs);
     }
@@ -244,11 +243,12 @@ final class SpecKittyDashboardProof {
     }
   }
 
-  private static boolean isDirectory(String dir) {
-    try {
-      return Files.isDirectory(Path.of(dir));
-    } catch (InvalidPathException e) {
-      return false;
-    }
+  /**
+   * Whether the project folder is gone, read through the probe's context like every other piece of
+   * evidence: only "no such file" is gone (a folder kitty cannot search, or a symlink, is there and
+   * proves nothing either way).
+   */
+  static boolean projectGone(ProbeContext ctx, String dir) {
+    return ctx.readFile(dir).absent();
   }
 }

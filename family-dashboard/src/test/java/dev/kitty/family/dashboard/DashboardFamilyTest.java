@@ -52,9 +52,11 @@ class DashboardFamilyTest {
 
   /** The recorded dashboard, its project moved to a real folder. */
   private FakeProbeContext dashboard(long pid) {
+    // The project is there (the probe reads it through its context, as every piece of evidence).
     return new FakeProbeContext(DashboardFamily.RANGE, 9237, pid)
         .with(FakeProbeContext.process(pid, 1, cmdline(project()), Map.of()))
-        .json("/api/health", health(project()));
+        .json("/api/health", health(project()))
+        .directory(String.valueOf(project()), 1000, false);
   }
 
   private String metadata(long pid, int port, String token) {

@@ -89,6 +89,17 @@ public final class Classifier {
     return this;
   }
 
+  private ProbeIo io = ProbeIo.REAL;
+
+  /**
+   * Where probes read HTTP answers and files: the real machine, or a simulated one (ADR 35).
+   * Returns this classifier.
+   */
+  public Classifier withProbeIo(ProbeIo io) {
+    this.io = io;
+    return this;
+  }
+
   /** The environment families see ({@code ProbeContext.environment}); returns this classifier. */
   public Classifier withEnvironment(java.util.Map<String, String> env) {
     this.environment = java.util.Map.copyOf(env);
@@ -155,7 +166,8 @@ public final class Classifier {
                   new StateStore(java.nio.file.Path.of(stateDir))
                       .singletonRecord(f.id())
                       .toString(),
-                  environment);
+                  environment,
+                  io);
           var off = disabled.reason(f.id());
           tasks.add(
               off.isPresent()

@@ -8,7 +8,6 @@ import dev.kitty.api.PortRange;
 import dev.kitty.api.ProbeContext;
 import dev.kitty.api.ProcessView;
 import dev.kitty.engine.internal.discovery.ProcessSnapshot;
-import dev.kitty.engine.internal.http.LoopbackHttp;
 import dev.kitty.engine.internal.state.LaunchRegistry;
 import dev.kitty.engine.internal.state.StateStore;
 import java.nio.file.Path;
@@ -28,6 +27,7 @@ final class ScanProbeContext implements ProbeContext {
   private final String stateDir;
   private final String singletonRecord;
   private final java.util.Map<String, String> environment;
+  private final ProbeIo io;
 
   ScanProbeContext(
       PortRange range,
@@ -38,8 +38,10 @@ final class ScanProbeContext implements ProbeContext {
       Duration httpTimeout,
       String stateDir,
       String singletonRecord,
-      java.util.Map<String, String> environment) {
+      java.util.Map<String, String> environment,
+      ProbeIo io) {
     this.environment = environment;
+    this.io = io;
     this.range = range;
     this.listener = listener;
     this.owner = owner;
@@ -97,17 +99,17 @@ final class ScanProbeContext implements ProbeContext {
           "refused: path must start with '/' and hold no spaces or line breaks");
     }
     Duration t = timeout.compareTo(httpTimeout) < 0 ? timeout : httpTimeout;
-    return LoopbackHttp.get(LoopbackHttp.hostFor(listener), listener.port(), path, t);
+    return io.get(listener, path, t);
   }
 
   @Override
   public FileEvidence readFile(String path) {
-    return FileEvidenceReader.read(path);
+    return io.read(path);
   }
 
   @Override
   public FileEvidence singletonRecord() {
-    return FileEvidenceReader.read(singletonRecord);
+    return io.read(singletonRecord);
   }
 
   @Override
