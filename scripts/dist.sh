@@ -18,6 +18,9 @@ mkdir -p "$out/bin"
   --module-path "$shell/target/lib:$shell/target/kitty-shell-$version.jar" \
   --add-modules dev.kitty.shell,dev.kitty.family.sync,dev.kitty.family.dashboard,dev.kitty.family.webui,dev.kitty.family.devstack,org.slf4j.simple,org.jline.terminal.ffm \
   --output "$out/runtime" --strip-debug --no-header-files --no-man-pages --compress zip-6
+# The family test kit beside the image, loaded by `kitty family verify` in a layer of its own
+# (ADR 35): QuickTheories is an automatic module, which jlink cannot link.
+cp -r "$shell/target/kit" "$out/kit"
 . "$root/scripts/jvm.sh"
 # The runtime's own AOT cache (ADR 22 addendum): made by the runtime it ships with, so it matches
 # wherever the tarball is unpacked; it halves `kitty --version` and a cold `families` (ADR 22).
@@ -31,9 +34,9 @@ here=\$(cd "\$(dirname "\$(readlink -f "\$0")")/.." && pwd)
 java="\$here/runtime/bin/java"
 aot="\$here/runtime/lib/kitty.aot"
 if [ -f "\$aot" ]; then
-  exec "\$java" ${kitty_jvm_flags[*]} -XX:AOTCache="\$aot" -Xlog:aot=off -Xlog:cds=off -m dev.kitty.shell/dev.kitty.shell.Main "\$@"
+  exec "\$java" ${kitty_jvm_flags[*]} -Dkitty.kit.path="\$here/kit" -XX:AOTCache="\$aot" -Xlog:aot=off -Xlog:cds=off -m dev.kitty.shell/dev.kitty.shell.Main "\$@"
 fi
-exec "\$java" ${kitty_jvm_flags[*]} -m dev.kitty.shell/dev.kitty.shell.Main "\$@"
+exec "\$java" ${kitty_jvm_flags[*]} -Dkitty.kit.path="\$here/kit" -m dev.kitty.shell/dev.kitty.shell.Main "\$@"
 LAUNCHER
 chmod +x "$out/bin/kitty"
 tmp=$(mktemp -d)

@@ -85,6 +85,17 @@ public final class Kitty {
     return open(options, Platform.detect(options.environment()));
   }
 
+  /**
+   * Loads the one jar at {@code jar} as a drop-in family is loaded (its own module layer, the API
+   * version and the signal audit checked, ids and ranges validated), without the built-ins or the
+   * family folders; never throws for a bad jar.
+   */
+  public static dev.kitty.engine.model.FamilyJar readFamilyJar(java.nio.file.Path jar) {
+    FamilyRegistry r = FamilyLoader.loadOne(jar);
+    return new dev.kitty.engine.model.FamilyJar(
+        jar.toAbsolutePath().normalize(), r.families(), r.rejected());
+  }
+
   /** A kitty over a given world: tests run the real paths on fake platforms and signallers. */
   static Kitty of(
       KittyOptions options, Platform platform, FamilyRegistry registry, Signaller signaller) {

@@ -9,6 +9,7 @@ import dev.kitty.shell.command.DownCommand;
 import dev.kitty.shell.command.EnsureCommand;
 import dev.kitty.shell.command.ExitCodes;
 import dev.kitty.shell.command.FamiliesCommand;
+import dev.kitty.shell.command.FamilyCommand;
 import dev.kitty.shell.command.FrontEnds;
 import dev.kitty.shell.command.GhostsCommand;
 import dev.kitty.shell.command.KillCommand;
@@ -45,6 +46,7 @@ public final class Cli {
   static final List<Class<?>> COMMANDS =
       List.of(
           FamiliesCommand.class,
+          FamilyCommand.class,
           ScanCommand.class,
           DoctorCommand.class,
           CleanupCommand.class,

@@ -47,6 +47,7 @@ final class JsonSchemas {
           "ensure",
           "doctor",
           "dashboard",
+          "family",
           "sync");
 
   static Optional<String> schemaFor(List<String> args) {
@@ -72,6 +73,12 @@ final class JsonSchemas {
           case "start", "restart", "ensure" -> "launch";
           case "doctor" -> stops ? "stop" : "doctor";
           case "dashboard" -> stops ? "stop" : "ensure";
+          case "family" ->
+              switch (second) {
+                case "verify" -> "family-verify";
+                case "new" -> "family-new";
+                default -> null;
+              };
           case "sync" ->
               switch (second) {
                 case "ensure" -> "ensure";

@@ -91,7 +91,9 @@ class JsonSchemasTest {
             List.of("--json", "sync", "ensure"),
             List.of("--json", "sync", "status"),
             List.of("--json", "dashboard", "--project", "p"),
-            List.of("--json", "dashboard", "--cleanup"));
+            List.of("--json", "dashboard", "--cleanup"),
+            List.of("--json", "family", "verify", "x.jar"),
+            List.of("--json", "family", "new", "notebooks"));
     Set<String> named = new TreeSet<>();
     for (List<String> args : commands) {
       String schema = JsonSchemas.schemaFor(args).orElseThrow(() -> new AssertionError(args));

@@ -278,6 +278,25 @@ public final class FamilyLoader {
     validator.accept(new FamilyInfo(c.family, range, c.module, c.source, c.version));
   }
 
+  /**
+   * The families of the one jar at {@code jar}, loaded as a drop-in is (a private copy in a layer
+   * of its own, the API version and the signal audit checked, each family's id and range
+   * validated), without the built-ins or any folder: what {@code kitty family verify} runs.
+   */
+  public static FamilyRegistry loadOne(Path jar) {
+    Path path = jar.toAbsolutePath().normalize();
+    List<Rejection> rejected = new ArrayList<>();
+    if (!Files.isRegularFile(path)) {
+      rejected.add(new Rejection("plugin:" + path, null, "no such jar"));
+      return new FamilyRegistry(List.of(), rejected);
+    }
+    FamilyValidator validator = new FamilyValidator(Set.of());
+    for (Candidate c : loadJar(path, readable(path, rejected), rejected)) {
+      admit(c, KittyConfig.EMPTY, validator, rejected);
+    }
+    return new FamilyRegistry(validator.accepted(), rejected);
+  }
+
   /** Every {@code *.jar} of the folders, in folder order then by name; missing folders are fine. */
   private static List<Path> jars(List<Path> folders, List<Rejection> rejected) {
     Set<Path> out = new LinkedHashSet<>();
