@@ -112,6 +112,10 @@ class FamilyNewIT {
         2,
         kitty("family", "new", "ok", "--dir", home.resolve("b").toString(), "--range", "9-3")
             .code());
+    assertEquals(2, kitty("family", "new", "int", "--dir", home.resolve("k").toString()).code());
+    assertEquals(2, kitty("family", "new", "sync", "--dir", home.resolve("s").toString()).code());
+    Path file = Files.writeString(home.resolve("afile"), "mine");
+    assertEquals(2, kitty("family", "new", "ok", "--dir", file.toString()).code());
     Path used = Files.createDirectories(home.resolve("used"));
     Files.writeString(used.resolve("keep.txt"), "mine");
     KittyRun.Result r = kitty("family", "new", "ok", "--dir", used.toString());

@@ -240,8 +240,7 @@ class FamilyReloadIT {
   }
 
   @Test
-  void upInTheForegroundSaysADropInAndBringsItsStackDownWithTheEngineItStartedWith()
-      throws Exception {
+  void upInTheForegroundSaysADropInAndStillBringsItsStackDownOnSigterm() throws Exception {
     Path plugins = Files.createDirectories(home.resolve("families"));
     Path jar = notebooks(home.resolve("build"), "0.1.0");
     Path stack =
@@ -275,7 +274,7 @@ class FamilyReloadIT {
     String err =
         new String(up.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     dev.kitty.testkit.TrackedProcesses.await(
-        "the whole stack down: " + out,
+        "the whole stack down: " + out + err,
         Duration.ofSeconds(5),
         () -> out.toString().contains("kitty | down: nothing of the stack is left"));
   }

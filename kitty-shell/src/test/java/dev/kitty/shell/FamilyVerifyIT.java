@@ -81,5 +81,10 @@ class FamilyVerifyIT {
     assertEquals(2, kitty("family", "verify", exampleJar().toString(), "--examples", "0").code());
     JsonNode doc = kitty("--json", "family", "verify", junk.toString()).json();
     assertEquals(1, doc.get("rejected").size(), doc.toString());
+    // Checked beside the built-ins, as a drop-in is: a range inside the dashboard's is refused.
+    Path clash = PluginJarBuilder.family(home.resolve("clash"), "clash", 9240, 9245);
+    KittyRun.Result c = kitty("family", "verify", clash.toString());
+    assertEquals(2, c.code(), c.out() + c.err());
+    assertTrue(c.out().contains("overlaps family dashboard"), c.out());
   }
 }

@@ -170,7 +170,7 @@ class ShellTmuxIT {
     startShell("xterm-256color");
     awaitScreen("the shell's greeting", "kitty shell");
 
-    tmux("send-keys", "-t", "k", "fam", "Tab");
+    tmux("send-keys", "-t", "k", "famili", "Tab"); // "fam" is families or family
     awaitScreen("the completed command", "kitty> families");
     tmux("send-keys", "-t", "k", "Enter");
     awaitScreen("the families table", "FAMILY");

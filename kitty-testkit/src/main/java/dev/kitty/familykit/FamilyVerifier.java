@@ -122,6 +122,11 @@ public final class FamilyVerifier {
           .forAll(worlds.of(kind))
           .checkAssert(
               w -> {
+                if (Thread.currentThread().isInterrupted()) {
+                  // Cancelled (Ctrl-C in the shell): every scan from now on would answer "scan
+                  // interrupted", which proves nothing. The check fails, saying so.
+                  throw new AssertionError("interrupted: the verification was cancelled");
+                }
                 tried.incrementAndGet();
                 long start = System.nanoTime();
                 ScanReport scan =
@@ -146,8 +151,8 @@ public final class FamilyVerifier {
   }
 
   /**
-   * QuickTheories' message, which holds the shrunk world, cut to what the report needs: the
-   * smallest counterexample and our own reason.
+   * QuickTheories' message, which holds the shrunk world, cut to what the report needs: the shrunk
+   * counterexample and our own reason.
    */
   private static String failure(AssertionError e) {
     String m = String.valueOf(e.getMessage());
@@ -176,6 +181,9 @@ public final class FamilyVerifier {
 
   /** What broke the kind's rule in {@code w}, or null. */
   static String broken(WorldKind kind, PortRange range, World w, ScanReport scan) {
+    if (scan.candidates().anyMatch(c -> "scan interrupted".equals(c.identity().skipReason()))) {
+      return "interrupted: the verification was cancelled";
+    }
     for (String warning : scan.warnings()) {
       if (warning.contains("did not finish within")) {
         return "the probe did not return within its deadline: " + warning;

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What the kit found: one line per rule, with how many worlds it tried, the slowest probe, and the
- * smallest counterexample QuickTheories shrank to when the rule did not hold.
+ * counterexample QuickTheories shrank the failure to (10 attempts) when the rule did not hold.
  *
  * @param family the family's id
  * @param range the range it was verified on

@@ -114,12 +114,12 @@ public record World(WorldKind kind, List<Holder> holders) {
         seen.add(h.pid());
       }
       m.listener(new ListenerView("127.0.0.1", h.port(), false, inode++, List.of(h.pid())));
-      if (h.reply().status() >= 0) {
+      // Silence (status -1) refuses at once; silence with a delay accepts and then hangs.
+      if (h.reply().status() >= 0 || h.reply().delayMillis() > 0) {
         m.answerEveryPath(h.port(), answer(h.port(), "/", h.reply()), delay(h.reply()));
       }
-      h.files().forEach(m::file);
       for (var p : h.paths().entrySet()) {
-        if (p.getValue().status() >= 0) {
+        if (p.getValue().status() >= 0 || p.getValue().delayMillis() > 0) {
           m.answer(
               h.port(),
               p.getKey(),
@@ -132,8 +132,10 @@ public record World(WorldKind kind, List<Holder> holders) {
   }
 
   private static HttpAnswer answer(int port, String path, Reply r) {
-    return new HttpAnswer(
-        "http://127.0.0.1:" + port + path, r.status(), r.body(), jsonObject(r.body()), null);
+    String url = "http://127.0.0.1:" + port + path;
+    return r.status() < 0
+        ? HttpAnswer.failed(url, "connection reset after " + r.delayMillis() + " ms")
+        : new HttpAnswer(url, r.status(), r.body(), jsonObject(r.body()), null);
   }
 
   private static Duration delay(Reply r) {
@@ -158,7 +160,7 @@ public record World(WorldKind kind, List<Holder> holders) {
         pid,
         pid,
         uid,
-        uid == KITTY_UID ? "dev" : "u" + uid,
+        uid == KITTY_UID ? "dev" : uid == 0 ? "root" : "u" + uid,
         pid * 10,
         Instant.EPOCH.plusSeconds(pid),
         command.length() > 15 ? command.substring(0, 15) : command,

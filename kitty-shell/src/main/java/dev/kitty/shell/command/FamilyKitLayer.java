@@ -49,7 +49,9 @@ final class FamilyKitLayer {
       Configuration cf =
           ModuleLayer.boot()
               .configuration()
-              .resolve(finder, ModuleFinder.of(), Set.of("dev.kitty.familykit"));
+              // The kit folder is the *after* finder: kitty's own modules (the API, the engine)
+              // always come from the boot layer, so a Family is the same type on both sides.
+              .resolve(ModuleFinder.of(), finder, Set.of("dev.kitty.familykit"));
       ModuleLayer layer =
           ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
       Class<?> type =
@@ -106,11 +108,16 @@ final class FamilyKitLayer {
     if (source == null || source.getLocation() == null) {
       return null;
     }
+    if (!"file".equals(source.getLocation().getProtocol())) {
+      return null; // linked into a runtime image (jrt:): its launcher sets kitty.kit.path
+    }
     try {
       Path jar = Path.of(source.getLocation().toURI());
       return jar.getParent() == null ? null : jar.getParent().resolve("kit");
-    } catch (java.net.URISyntaxException | IllegalArgumentException notAFile) {
-      return null; // linked into a runtime image (jrt:): the launcher sets kitty.kit.path
+    } catch (java.net.URISyntaxException
+        | IllegalArgumentException
+        | java.nio.file.FileSystemNotFoundException notAFile) {
+      return null;
     }
   }
 }

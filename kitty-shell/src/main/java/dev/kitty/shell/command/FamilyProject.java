@@ -23,6 +23,79 @@ final class FamilyProject {
   /** A family id that is also a Java package name and an artifact id. */
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9]{0,30}");
 
+  /** Java's keywords and literals, which cannot name a package (JLS 3.9). */
+  private static final java.util.Set<String> KEYWORDS =
+      java.util.Set.of(
+          "abstract",
+          "assert",
+          "boolean",
+          "break",
+          "byte",
+          "case",
+          "catch",
+          "char",
+          "class",
+          "const",
+          "continue",
+          "default",
+          "do",
+          "double",
+          "else",
+          "enum",
+          "extends",
+          "final",
+          "finally",
+          "float",
+          "for",
+          "goto",
+          "if",
+          "implements",
+          "import",
+          "instanceof",
+          "int",
+          "interface",
+          "long",
+          "native",
+          "new",
+          "package",
+          "private",
+          "protected",
+          "public",
+          "return",
+          "short",
+          "static",
+          "strictfp",
+          "super",
+          "switch",
+          "synchronized",
+          "this",
+          "throw",
+          "throws",
+          "transient",
+          "try",
+          "void",
+          "volatile",
+          "while",
+          "true",
+          "false",
+          "null",
+          "var",
+          "yield",
+          "record",
+          "sealed",
+          "permits",
+          "when",
+          "module",
+          "open",
+          "exports",
+          "requires",
+          "opens",
+          "uses",
+          "provides",
+          "to",
+          "with",
+          "transitive");
+
   private static final Pattern RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
 
   private FamilyProject() {}
@@ -35,9 +108,12 @@ final class FamilyProject {
    */
   static List<Path> write(Path dir, String id, String range, String kittyVersion)
       throws IOException {
-    if (id == null || !ID.matcher(id).matches()) {
+    if (id == null || !ID.matcher(id).matches() || KEYWORDS.contains(id)) {
       throw new IllegalArgumentException(
-          "family id \"" + id + "\" is invalid: lower-case letters and digits, a letter first");
+          "family id \""
+              + id
+              + "\" is invalid: lower-case letters and digits, a letter first, not a Java keyword"
+              + " (it names the package)");
     }
     var r = RANGE.matcher(range);
     if (!r.matches()) {
@@ -272,9 +348,10 @@ final class FamilyProject {
         A kitty daemon family, written by `kitty family new %1$s`.
 
         - `mvn verify` builds `target/family-%1$s-0.1.0.jar` and runs the family test kit
-          (`%2$sKitTest`): the build fails, naming the rule and the smallest counterexample,
+          (`%2$sKitTest`): the build fails, naming the rule and a shrunk counterexample,
           if the family could ever make kitty stop what is not provably its stale daemon.
-        - `kitty family verify target/family-%1$s-0.1.0.jar` runs the same kit on the jar.
+        - `kitty family verify target/family-%1$s-0.1.0.jar` runs the kit's rules on the jar
+          alone (without the test's sample, so its look-alikes are generic).
         - `cp target/family-%1$s-0.1.0.jar ~/.config/kitty/families/`: kitty loads it; a
           running kitty shell says `family %1$s 0.1.0 loaded from …` at once.
         """

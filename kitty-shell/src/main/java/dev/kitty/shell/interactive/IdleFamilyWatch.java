@@ -98,7 +98,13 @@ final class IdleFamilyWatch implements AutoCloseable {
             more = watch.poll(QUIET_MS, TimeUnit.MILLISECONDS)) {
           drain(more);
         }
-        pending = reloadIfIdle();
+        try {
+          pending = reloadIfIdle();
+        } catch (RuntimeException | java.io.IOError e) {
+          // A reload that failed (a config made unreadable, a terminal gone) is the next
+          // command's to report; the watch goes on.
+          pending = false;
+        }
       }
     } catch (InterruptedException | ClosedWatchServiceException done) {
       // The shell is leaving.
@@ -117,10 +123,13 @@ final class IdleFamilyWatch implements AutoCloseable {
     }
   }
 
-  private static void drain(WatchKey key) {
+  private void drain(WatchKey key) {
     if (key != null) {
       key.pollEvents();
-      key.reset();
+      if (!key.reset()) {
+        // The folder went (deleted, or moved): watched again once it is back.
+        watched.remove((Path) key.watchable());
+      }
     }
   }
 
@@ -144,7 +153,7 @@ final class IdleFamilyWatch implements AutoCloseable {
           watched.add(dir);
           added = true;
         } catch (IOException e) {
-          watched.add(dir); // unreadable: the check before each command reports it
+          // Unreadable now: the check before each command reports it; tried again in 5 s.
         }
       }
     }

@@ -140,9 +140,13 @@ public final class Classifier {
     // initialised (the first probe to touch LoopbackHttp, a family's classes, Jackson) pin their
     // carrier, and on a 2-core machine that stalled a cold 10-probe scan by ~300 ms. A probe is a
     // few blocking reads, the count is bounded by the ranges' sizes, so a thread each is cheap.
-    try (ExecutorService pool =
+    // Not try-with-resources: close() waits for every probe, so one that ignores its interrupt
+    // would hold the scan past its deadline for ever. shutdownNow interrupts and does not wait;
+    // a probe still running is a daemon thread whose answer nobody reads.
+    ExecutorService pool =
         Executors.newCachedThreadPool(
-            Thread.ofPlatform().daemon().name("kitty-probe-", 0).factory())) {
+            Thread.ofPlatform().daemon().name("kitty-probe-", 0).factory());
+    try {
       for (FamilyInfo f : scope) {
         for (ListenerView l : listeners) {
           if (!f.range().contains(l.port())) {
@@ -203,8 +207,9 @@ public final class Classifier {
             Comparator.comparingInt(Candidate::port).thenComparing(c -> c.listener().address()));
         out.add(new FamilyScan(f, cs));
       }
-      pool.shutdownNow();
       return new ScanReport(out, warnings);
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -31,25 +31,26 @@ public final class FileEvidenceReader {
       int uid = -1;
       boolean worldWritable = false;
       boolean groupWritable = false;
-      boolean exists = Files.exists(p, LinkOption.NOFOLLOW_LINKS);
-      if (exists) {
-        try {
-          uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-          Set<PosixFilePermission> perms =
-              Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-          worldWritable = perms.contains(PosixFilePermission.OTHERS_WRITE);
-          groupWritable = perms.contains(PosixFilePermission.GROUP_WRITE);
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-          // Not a POSIX file system: owner and mode stay unknown.
-        }
+      // Not Files.exists: it says false also when existence cannot be told (a folder above that
+      // kitty cannot search, a name too long), and only "no such file" may mean gone — a probe
+      // takes a project that is gone for a stale daemon's (ADR 35). readAttributes throws
+      // NoSuchFileException for that alone; anything else is an error that proves nothing.
+      Files.readAttributes(
+          p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      try {
+        uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> perms =
+            Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        worldWritable = perms.contains(PosixFilePermission.OTHERS_WRITE);
+        groupWritable = perms.contains(PosixFilePermission.GROUP_WRITE);
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        // Not a POSIX file system: owner and mode stay unknown.
       }
       if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         String why =
-            !exists
-                ? FileEvidence.NO_SUCH_FILE
-                : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
-                    ? FileEvidence.IS_DIRECTORY
-                    : "not a regular file";
+            Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                ? FileEvidence.IS_DIRECTORY
+                : "not a regular file";
         return new FileEvidence(path, null, uid, worldWritable, why, groupWritable);
       }
       byte[] bytes;

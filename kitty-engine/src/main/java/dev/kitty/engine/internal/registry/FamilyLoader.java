@@ -280,8 +280,8 @@ public final class FamilyLoader {
 
   /**
    * The families of the one jar at {@code jar}, loaded as a drop-in is (a private copy in a layer
-   * of its own, the API version and the signal audit checked, each family's id and range
-   * validated), without the built-ins or any folder: what {@code kitty family verify} runs.
+   * of its own, the API version and the signal audit checked, each family's id and range validated
+   * against the built-ins'), without any folder or config: what {@code kitty family verify} runs.
    */
   public static FamilyRegistry loadOne(Path jar) {
     Path path = jar.toAbsolutePath().normalize();
@@ -290,11 +290,20 @@ public final class FamilyLoader {
       rejected.add(new Rejection("plugin:" + path, null, "no such jar"));
       return new FamilyRegistry(List.of(), rejected);
     }
-    FamilyValidator validator = new FamilyValidator(Set.of());
+    // Beside the built-ins, as a drop-in is: an id of theirs or a range that overlaps theirs is
+    // refused here too (the user's config and other drop-ins are not consulted).
+    JarResult builtIn = builtins();
+    Set<String> reserved = new HashSet<>();
+    builtIn.candidates().forEach(c -> reserved.add(c.id));
+    FamilyValidator validator = new FamilyValidator(reserved);
+    for (Candidate c : builtIn.candidates()) {
+      admit(c, KittyConfig.EMPTY, validator, new ArrayList<>());
+    }
     for (Candidate c : loadJar(path, readable(path, rejected), rejected)) {
       admit(c, KittyConfig.EMPTY, validator, rejected);
     }
-    return new FamilyRegistry(validator.accepted(), rejected);
+    return new FamilyRegistry(
+        validator.accepted().stream().filter(f -> !f.builtin()).toList(), rejected);
   }
 
   /** Every {@code *.jar} of the folders, in folder order then by name; missing folders are fine. */

@@ -179,6 +179,37 @@ class ClassifierTest {
   }
 
   @Test
+  void aProbeThatIgnoresItsInterruptStillEndsTheScanAtTheDeadline() {
+    TestWorld w = new TestWorld().process(10, 1, TestWorld.UID, "a").listener(5001, 10L);
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try {
+      long start = System.nanoTime();
+      ScanReport r =
+          scan(
+              w,
+              Duration.ofMillis(300),
+              fam(
+                  "deaf",
+                  5000,
+                  5100,
+                  ctx -> {
+                    while (!stop.get()) {
+                      Thread.onSpinWait(); // never looks at its interrupt
+                    }
+                    return Identity.neverTouch("stopped");
+                  }));
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms < 5_000, "took " + ms + " ms");
+      assertEquals(
+          "identity probe of family deaf did not finish within 300 ms",
+          r.families().getFirst().candidates().getFirst().identity().skipReason());
+    } finally {
+      stop.set(true); // the probe thread ends; nothing reads its answer
+    }
+  }
+
+  @Test
   void aProbeThatHangsIsBoundedByTheScanTimeout() {
     TestWorld w = new TestWorld().process(10, 1, TestWorld.UID, "a").listener(5001, 10L);
     long start = System.nanoTime();
