@@ -16,8 +16,12 @@ import java.util.Objects;
  */
 public final class Session {
 
-  /** How long the scans of a shell or batch session reuse a never_touch verdict (ADR 23). */
-  public static final java.time.Duration SESSION_VERDICT_TTL = java.time.Duration.ofSeconds(2);
+  /**
+   * The longest the scans of a shell or batch session reuse a never_touch verdict, while the same
+   * process holds the same socket and the files its probe read are unchanged (ADR 23): what only an
+   * HTTP answer said (a daemon still starting) is asked again within a minute.
+   */
+  public static final java.time.Duration SESSION_VERDICT_TTL = java.time.Duration.ofSeconds(60);
 
   private final Map<String, String> env;
   private final PrintWriter out;

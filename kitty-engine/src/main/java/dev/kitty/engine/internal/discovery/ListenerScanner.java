@@ -14,6 +14,11 @@ public interface ListenerScanner {
    */
   List<ListenerView> listeners(IntPredicate ports);
 
+  /** Where the listening sockets come from, as {@code doctor} says it. */
+  default String source() {
+    return "the platform's listing tool (lsof, netstat)";
+  }
+
   /**
    * The listening sockets on {@code ports}, without looking for their holders: cheap enough to poll
    * while waiting for ports to be freed.

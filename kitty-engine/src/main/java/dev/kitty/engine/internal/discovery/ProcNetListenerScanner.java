@@ -40,8 +40,23 @@ final class ProcNetListenerScanner implements ListenerScanner {
   private final Map<Long, FdTable> fdTables = new java.util.concurrent.ConcurrentHashMap<>();
   private final boolean fdCountsVisible;
 
+  /**
+   * Whether listeners come from netlink sock_diag (ADR 36): on the real /proc until it fails once,
+   * then from /proc/net/tcp{,6} for the life of this scanner, saying why in {@link #source()}.
+   * Fixture folders (tests) are read as files.
+   */
+  private volatile boolean netlink;
+
+  private volatile String source;
+
   ProcNetListenerScanner(ProcFs fs) {
+    this(fs, fs.root().equals(java.nio.file.Path.of("/proc")));
+  }
+
+  ProcNetListenerScanner(ProcFs fs, boolean netlink) {
     this.fs = fs;
+    this.netlink = netlink;
+    this.source = netlink ? "netlink sock_diag" : "/proc/net/tcp";
     this.fdCountsVisible =
         fs.root().equals(java.nio.file.Path.of("/proc"))
             && fs.fdCount(fs.root().resolve("self")) > 0;
@@ -102,25 +117,59 @@ final class ProcNetListenerScanner implements ListenerScanner {
     return -1;
   }
 
+  @Override
+  public String source() {
+    return source;
+  }
+
   private Map<Long, SocketEntry> listening(IntPredicate ports) {
     long began = System.nanoTime();
     Map<Long, SocketEntry> byInode = new LinkedHashMap<>();
-    for (boolean v6 : new boolean[] {false, true}) {
-      String file = v6 ? "net/tcp6" : "net/tcp";
-      String content = fs.text(fs.root().resolve(file)).orElse("");
-      for (SocketEntry e : ProcNetTcpParser.parse(content, v6, true)) {
-        // inode 0 is a socket in teardown: nothing can hold it any more. Every listener is
-        // remembered, in or out of the ports asked for: the gate asks about all of them.
-        if (e.listening() && e.inode() != 0) {
-          knownListening.putIfAbsent(e.inode(), e);
-          if (ports.test(e.port())) {
-            byInode.putIfAbsent(e.inode(), e);
-          }
+    for (SocketEntry e : listeningSockets()) {
+      // inode 0 is a socket in teardown: nothing can hold it any more. Every listener is
+      // remembered, in or out of the ports asked for: the gate asks about all of them.
+      if (e.listening() && e.inode() != 0) {
+        knownListening.putIfAbsent(e.inode(), e);
+        if (ports.test(e.port())) {
+          byInode.putIfAbsent(e.inode(), e);
         }
       }
     }
     lastRefresh = began;
     return byInode;
+  }
+
+  /** Every listening TCP socket: from netlink while it answers, else from /proc (ADR 36). */
+  private List<SocketEntry> listeningSockets() {
+    if (netlink) {
+      var asked = dev.kitty.engine.internal.os.LinuxSockDiag.tcpListeners();
+      if (asked.isPresent()) {
+        List<SocketEntry> out = new ArrayList<>(asked.get().size());
+        for (var l : asked.get()) {
+          String address =
+              l.ipv6()
+                  ? Ipv6Text.format(l.address())
+                  : (l.address()[0] & 0xff)
+                      + "."
+                      + (l.address()[1] & 0xff)
+                      + "."
+                      + (l.address()[2] & 0xff)
+                      + "."
+                      + (l.address()[3] & 0xff);
+          out.add(
+              new SocketEntry(address, l.port(), l.ipv6(), SocketEntry.LISTEN, l.uid(), l.inode()));
+        }
+        return out;
+      }
+      netlink = false;
+      source = "/proc/net/tcp (netlink sock_diag did not answer)";
+    }
+    List<SocketEntry> out = new ArrayList<>();
+    for (boolean v6 : new boolean[] {false, true}) {
+      String file = v6 ? "net/tcp6" : "net/tcp";
+      out.addAll(ProcNetTcpParser.parse(fs.text(fs.root().resolve(file)).orElse(""), v6, true));
+    }
+    return out;
   }
 
   @Override

@@ -149,7 +149,7 @@ public final class Doctor {
         ghosts,
         runaway,
         remediation,
-        platform.name(),
+        platform.name() + "; listeners from " + platform.listeners().source(),
         gates.signallerName(),
         platform.containment().describe(),
         trees,

@@ -133,7 +133,7 @@ public final class Classifier {
         ListenerView listener,
         Future<Identity> verdict,
         ProcessView owner,
-        boolean probed) {}
+        ScanProbeContext probed) {}
     List<Task> tasks = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     // One platform thread per probe, not a virtual thread: virtual threads that meet a class being
@@ -155,7 +155,7 @@ public final class Classifier {
           ProcessView owner = snapshot.owner(l.holderPids()).flatMap(snapshot::view).orElse(null);
           var known = verdicts.get(f.id(), l, owner);
           if (known.isPresent()) {
-            tasks.add(new Task(f, l, CompletableFuture.completedFuture(known.get()), owner, false));
+            tasks.add(new Task(f, l, CompletableFuture.completedFuture(known.get()), owner, null));
             continue;
           }
           ScanProbeContext ctx =
@@ -181,8 +181,8 @@ public final class Classifier {
                       java.util.concurrent.CompletableFuture.completedFuture(
                           Identity.neverTouch("family " + f.id() + " is " + off.get())),
                       owner,
-                      false)
-                  : new Task(f, l, pool.submit(() -> f.family().identify(ctx)), owner, true));
+                      null)
+                  : new Task(f, l, pool.submit(() -> f.family().identify(ctx)), owner, ctx));
         }
       }
       long deadline = System.nanoTime() + probeTimeout.toNanos();
@@ -191,9 +191,13 @@ public final class Classifier {
       for (Task t : tasks) {
         int warned = warnings.size();
         Identity verdict = await(t.family(), t.verdict(), deadline, warnings);
-        if (t.probed() && warnings.size() == warned) {
+        if (t.probed() != null && warnings.size() == warned) {
           // The probe's own answer, before the engine's rules: those are applied afresh each scan.
-          verdicts.put(t.family().id(), t.listener(), t.owner(), verdict);
+          // Bound to the files it read: a change to any of them is a new probe (ADR 23).
+          var read = t.probed().evidenceRead();
+          if (read.isPresent()) {
+            verdicts.put(t.family().id(), t.listener(), t.owner(), verdict, read.get());
+          }
         }
         verdict = engineRules(t.family(), t.listener(), t.owner(), verdict, byHolder, uid);
         byFamily

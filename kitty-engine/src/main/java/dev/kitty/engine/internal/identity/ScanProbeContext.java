@@ -102,13 +102,36 @@ final class ScanProbeContext implements ProbeContext {
     return io.get(listener, path, t);
   }
 
+  /**
+   * The files this probe read, so that a verdict can be reused while they stay as they were (ADR
+   * 23); null once the probe asked something no stamp can cover (kitty's launch registry).
+   */
+  private volatile List<VerdictCache.Stamp> evidenceRead =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+  /** The files this probe read, as they were, or empty when its verdict rests on more. */
+  Optional<List<VerdictCache.Stamp>> evidenceRead() {
+    List<VerdictCache.Stamp> read = evidenceRead;
+    return read == null ? Optional.empty() : Optional.of(List.copyOf(read));
+  }
+
+  /** Stamped before it is read: a change after this is seen by the next scan. */
+  private void read(String path) {
+    List<VerdictCache.Stamp> read = evidenceRead;
+    if (read != null) {
+      read.add(VerdictCache.Stamp.of(path));
+    }
+  }
+
   @Override
   public FileEvidence readFile(String path) {
+    read(path);
     return io.read(path);
   }
 
   @Override
   public FileEvidence singletonRecord() {
+    read(singletonRecord);
     return io.read(singletonRecord);
   }
 
@@ -124,6 +147,7 @@ final class ScanProbeContext implements ProbeContext {
 
   @Override
   public Optional<LaunchView> launch(String launchId) {
+    evidenceRead = null; // kitty's own records change with every start and stop: never reused
     if (launchId == null) {
       return Optional.empty();
     }

@@ -47,7 +47,39 @@ public final class VerdictCache {
     }
   }
 
-  private record Entry(Identity verdict, long expires) {}
+  private record Entry(Identity verdict, long expires, List<Stamp> evidence) {}
+
+  /**
+   * A file a probe read as it was then: its kind, size, modification time and file key (inode),
+   * read without following a link. Any difference, appearing or vanishing included, is a change.
+   */
+  record Stamp(String path, String state) {
+    static Stamp of(String path) {
+      try {
+        var a =
+            java.nio.file.Files.readAttributes(
+                java.nio.file.Path.of(path),
+                java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return new Stamp(
+            path,
+            (a.isDirectory() ? "d" : a.isRegularFile() ? "f" : "o")
+                + a.size()
+                + "@"
+                + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)
+                + "#"
+                + a.fileKey());
+      } catch (java.nio.file.NoSuchFileException e) {
+        return new Stamp(path, "absent");
+      } catch (java.io.IOException | RuntimeException e) {
+        return new Stamp(path, "unreadable: " + e.getClass().getSimpleName());
+      }
+    }
+
+    boolean unchanged() {
+      return equals(of(path));
+    }
+  }
 
   /** Above this many entries, expired ones are dropped on the next store. */
   private static final int SWEEP_AT = 4096;
@@ -77,14 +109,25 @@ public final class VerdictCache {
       return Optional.empty();
     }
     Entry e = entries.get(Key.of(family, l, owner));
-    if (e == null || clock.getAsLong() - e.expires() > 0) {
+    if (e == null
+        || clock.getAsLong() - e.expires() > 0
+        || !e.evidence().stream().allMatch(Stamp::unchanged)) {
       return Optional.empty();
     }
     return Optional.of(e.verdict());
   }
 
-  /** Keeps {@code verdict} when it is a {@code never_touch} that can be bound to its owner. */
+  /** As below, for a verdict that read no files. */
   void put(String family, ListenerView l, ProcessView owner, Identity verdict) {
+    put(family, l, owner, verdict, List.of());
+  }
+
+  /**
+   * Keeps {@code verdict} when it is a {@code never_touch} that can be bound to its owner, for as
+   * long as the files of {@code evidence} (what the probe read, stamped as it read them) stay so.
+   */
+  void put(
+      String family, ListenerView l, ProcessView owner, Identity verdict, List<Stamp> evidence) {
     if (ttlNanos == 0
         || owner == null
         || owner.startTime() == null
@@ -96,7 +139,9 @@ public final class VerdictCache {
     if (entries.size() >= SWEEP_AT) {
       entries.values().removeIf(e -> now - e.expires() > 0);
     }
-    entries.put(Key.of(family, l, owner), new Entry(verdict, now + ttlNanos));
+    entries.put(
+        Key.of(family, l, owner),
+        new Entry(verdict, now + ttlNanos, evidence.stream().distinct().toList()));
   }
 
   /** How many verdicts are kept (for tests and the benchmark). */

@@ -74,6 +74,37 @@ class ListenerDiscoveryIT {
   }
 
   @Test
+  void netlinkAndProcNetTcpAgreeOnEveryListenerOfThisMachine() throws Exception {
+    int v4 = TrackedProcesses.freePort(20300, 20400);
+    int v6 = TrackedProcesses.freePort(20400, 20500);
+    procs.start("python3", "-m", "http.server", Integer.toString(v4), "--bind", "127.0.0.1");
+    procs.start("python3", "-m", "http.server", Integer.toString(v6), "--bind", "::1");
+    TrackedProcesses.awaitListening("127.0.0.1", v4, Duration.ofSeconds(10));
+    TrackedProcesses.awaitListening("::1", v6, Duration.ofSeconds(10));
+    ProcFs fs = new ProcFs(Path.of("/proc"));
+    ProcNetListenerScanner netlink = new ProcNetListenerScanner(fs, true);
+    ProcNetListenerScanner proc = new ProcNetListenerScanner(fs, false);
+    // Listeners can come and go on a shared machine between the two reads: compare ours exactly
+    // and the rest as sets read back to back, retried once.
+    java.util.function.Function<ProcNetListenerScanner, java.util.Set<String>> seen =
+        sc ->
+            sc.sockets(p -> true).stream()
+                .map(l -> l.address() + " " + l.port() + " " + l.ipv6() + " " + l.inode())
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    java.util.Set<String> a = seen.apply(netlink);
+    java.util.Set<String> b = seen.apply(proc);
+    if (!a.equals(b)) {
+      a = seen.apply(netlink);
+      b = seen.apply(proc);
+    }
+    assertEquals("netlink sock_diag", netlink.source(), "this kernel answers sock_diag (ss does)");
+    assertEquals(b, a);
+    assertTrue(a.stream().anyMatch(x -> x.startsWith("127.0.0.1 " + v4 + " false")), a.toString());
+    assertTrue(a.stream().anyMatch(x -> x.startsWith("::1 " + v6 + " true")), a.toString());
+    assertEquals(netlink.listeners(p -> p == v4), proc.listeners(p -> p == v4), "holders too");
+  }
+
+  @Test
   void anIpv6LoopbackListenerIsFound() {
     int port = TrackedProcesses.freePort(20100, 20200);
     Process p =

@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** ADR 23: only never_touch verdicts are reused, only for the same socket and process, briefly. */
+/**
+ * ADR 23: only never_touch verdicts are reused, only for the same socket and process, only while
+ * the files its probe read are unchanged, and at most for the session's bound.
+ */
 class VerdictCacheTest {
 
   private final AtomicLong clock = new AtomicLong();
@@ -95,6 +98,45 @@ class VerdictCacheTest {
     clock.addAndGet(Duration.ofMillis(2_001).toNanos());
     scan();
     assertEquals(2, thirdParty.get(), "after its time the verdict is probed again");
+  }
+
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
+  @Test
+  void aVerdictIsReusedOnlyWhileTheFilesItsProbeReadStayAsTheyWere() throws Exception {
+    java.nio.file.Path record = dir.resolve("record");
+    AtomicInteger asked = new AtomicInteger();
+    FamilyInfo reads =
+        ClassifierTest.fam(
+            "reads",
+            8000,
+            8100,
+            ctx -> {
+              asked.incrementAndGet();
+              ctx.readFile(record.toString());
+              return Identity.neverTouch("its record names another daemon");
+            });
+    TestWorld w = new TestWorld().process(40, 1, TestWorld.UID, "x").listener(8001, 40L);
+    Classifier c =
+        new Classifier(
+            WorldPlatform.of(w, "fake"),
+            new FamilyRegistry(List.of(reads), List.of()),
+            "/tmp/state",
+            Duration.ofSeconds(2),
+            Duration.ofMillis(200),
+            false,
+            new VerdictCache(Duration.ofSeconds(60), clock::get));
+    c.scan(List.of(reads));
+    c.scan(List.of(reads));
+    assertEquals(1, asked.get(), "nothing changed: reused");
+    java.nio.file.Files.writeString(record, "now there is one"); // the file appears
+    c.scan(List.of(reads));
+    assertEquals(2, asked.get(), "its evidence changed: probed again");
+    c.scan(List.of(reads));
+    assertEquals(2, asked.get());
+    java.nio.file.Files.writeString(record, "and it was rewritten, longer");
+    c.scan(List.of(reads));
+    assertEquals(3, asked.get(), "rewritten: probed again");
   }
 
   @Test
