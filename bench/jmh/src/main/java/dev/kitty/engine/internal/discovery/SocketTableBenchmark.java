@@ -10,9 +10,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Listener discovery's socket table on this machine (ADR 36): every listening TCP socket, IPv4
- * and IPv6, from netlink sock_diag and from /proc/net/tcp{,6}, without the holders' fd walk. Run
- * by bench/socket-table.sh with a connection storm present (bench/fixtures/time_wait_storm.py).
+ * Listener discovery's socket table on this machine (ADR 36): every listening TCP socket, IPv4 and
+ * IPv6, from netlink sock_diag and from /proc/net/tcp{,6}, without the holders' fd walk. Run by
+ * bench/socket-table.sh with a connection storm present (bench/fixtures/time_wait_storm.py).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
