@@ -25,7 +25,7 @@ PY
 ss_ms=$(time_ms ss -Hltn)
 cat_ms=$(time_ms cat /proc/net/tcp /proc/net/tcp6)
 ./build -q -Pbench -pl bench/jmh -am package -DskipTests >/dev/null
-jmh=$(java --enable-native-access=ALL-UNNAMED -cp "bench/jmh/target/kitty-bench-0.1.0-SNAPSHOT.jar:$(cat bench/jmh/target/classpath.txt)" \
+jmh=$("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "bench/jmh/target/kitty-bench-0.1.0-SNAPSHOT.jar:$(cat bench/jmh/target/classpath.txt)" \
   org.openjdk.jmh.Main SocketTableBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s 2>/dev/null | grep -E '^SocketTableBenchmark')
 echo "socket table rows (/proc/net/tcp + tcp6): $rows (WAIT=$WAIT, HOLD=$HOLD)"
 echo "$jmh"
