@@ -191,7 +191,11 @@ public final class Classifier {
       for (Task t : tasks) {
         int warned = warnings.size();
         Identity verdict = await(t.family(), t.verdict(), deadline, warnings);
-        if (t.probed() != null && warnings.size() == warned) {
+        // Not when the scan was interrupted: its placeholder verdict ("scan interrupted") is no
+        // probe's answer and must not be reused.
+        if (t.probed() != null
+            && warnings.size() == warned
+            && !Thread.currentThread().isInterrupted()) {
           // The probe's own answer, before the engine's rules: those are applied afresh each scan.
           // Bound to the files it read: a change to any of them is a new probe (ADR 23).
           var read = t.probed().evidenceRead();

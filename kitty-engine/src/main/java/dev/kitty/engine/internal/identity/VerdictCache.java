@@ -50,25 +50,38 @@ public final class VerdictCache {
   private record Entry(Identity verdict, long expires, List<Stamp> evidence) {}
 
   /**
-   * A file a probe read as it was then: its kind, size, modification time and file key (inode),
-   * read without following a link. Any difference, appearing or vanishing included, is a change.
+   * A file a probe read as it was then: its kind, size, modification and change times, inode, mode
+   * and owner (a probe may decide on who can write it: {@code chmod} and {@code chown} change only
+   * the change time), read without following a link. Any difference, appearing or vanishing
+   * included, is a change.
    */
   record Stamp(String path, String state) {
     static Stamp of(String path) {
+      java.nio.file.Path p = java.nio.file.Path.of(path);
       try {
-        var a =
-            java.nio.file.Files.readAttributes(
-                java.nio.file.Path.of(path),
-                java.nio.file.attribute.BasicFileAttributes.class,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        return new Stamp(
-            path,
-            (a.isDirectory() ? "d" : a.isRegularFile() ? "f" : "o")
-                + a.size()
-                + "@"
-                + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)
-                + "#"
-                + a.fileKey());
+        try {
+          return new Stamp(
+              path,
+              String.valueOf(
+                  java.nio.file.Files.readAttributes(
+                      p,
+                      "unix:size,lastModifiedTime,ctime,ino,mode,uid,gid",
+                      java.nio.file.LinkOption.NOFOLLOW_LINKS)));
+        } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+          var a =
+              java.nio.file.Files.readAttributes(
+                  p,
+                  java.nio.file.attribute.BasicFileAttributes.class,
+                  java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          return new Stamp(
+              path,
+              (a.isDirectory() ? "d" : a.isRegularFile() ? "f" : "o")
+                  + a.size()
+                  + "@"
+                  + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)
+                  + "#"
+                  + a.fileKey());
+        }
       } catch (java.nio.file.NoSuchFileException e) {
         return new Stamp(path, "absent");
       } catch (java.io.IOException | RuntimeException e) {

@@ -44,6 +44,7 @@ public final class LinuxSockDiag {
   private static final short NLM_F_DUMP = 0x300;
   private static final int NLMSG_ERROR = 2;
   private static final int NLMSG_DONE = 3;
+  private static final int NLMSG_OVERRUN = 4;
   private static final int SOL_SOCKET = 1;
   private static final int SO_RCVTIMEO = 20;
   private static final int HEADER = 16; // struct nlmsghdr
@@ -114,7 +115,7 @@ public final class LinuxSockDiag {
       }
       try {
         // A bound on every read: the kernel answers a dump at once, but nothing may hang a scan.
-        MemorySegment timeout = arena.allocate(16);
+        MemorySegment timeout = arena.allocate(ValueLayout.JAVA_LONG, 2); // struct timeval
         timeout.set(ValueLayout.JAVA_LONG, 0, 1); // 1 s
         int unusedSetsockopt =
             (int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, 16);
@@ -188,7 +189,11 @@ public final class LinuxSockDiag {
         return Read.ERROR;
       }
       if (type == NLMSG_DONE) {
-        return Read.DONE;
+        // Its payload is an errno: a dump the kernel could not finish is no list at all.
+        return len >= HEADER + 4 && b.getInt(off + HEADER) < 0 ? Read.ERROR : Read.DONE;
+      }
+      if (type == NLMSG_OVERRUN) {
+        return Read.ERROR;
       }
       if (type == NLMSG_ERROR) {
         return Read.ERROR;
@@ -208,6 +213,7 @@ public final class LinuxSockDiag {
       }
       off += (len + 3) & ~3;
     }
-    return Read.MORE;
+    // A read ends on a whole message: a fragment left over is a malformed answer, not more to come.
+    return off < data.length ? Read.ERROR : Read.MORE;
   }
 }

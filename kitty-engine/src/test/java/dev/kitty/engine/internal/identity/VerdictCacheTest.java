@@ -140,6 +140,31 @@ class VerdictCacheTest {
   }
 
   @Test
+  void anInterruptedScansPlaceholderIsNeverReused() {
+    VerdictCache cache = new VerdictCache(Duration.ofSeconds(60), clock::get);
+    Classifier c =
+        new Classifier(
+            WorldPlatform.of(world, "fake"),
+            new FamilyRegistry(List.of(families), List.of()),
+            "/tmp/state",
+            Duration.ofSeconds(2),
+            Duration.ofMillis(200),
+            false,
+            cache);
+    Thread.currentThread().interrupt(); // Ctrl-C in the shell, as the command starts
+    try {
+      // Some probes may have answered before the interrupt was seen, some not ("scan
+      // interrupted"): none of it is kept.
+      c.scan(List.of(families));
+    } finally {
+      Thread.interrupted();
+    }
+    assertEquals(0, cache.size(), "nothing of an interrupted scan is kept");
+    c.scan(List.of(families));
+    assertEquals(1, cache.size(), "the next scan probes and keeps the third party's verdict");
+  }
+
+  @Test
   void aNewProcessOnTheSamePidAndPortIsProbedAfresh() {
     scan();
     ProcessView old = world.processes.get(10L);

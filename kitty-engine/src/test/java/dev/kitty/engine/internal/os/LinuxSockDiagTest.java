@@ -78,5 +78,12 @@ class LinuxSockDiagTest {
     err.putInt(0, 36).putShort(4, (short) 2);
     assertEquals(LinuxSockDiag.Read.ERROR, LinuxSockDiag.parse(err.array(), out));
     assertEquals(LinuxSockDiag.Read.MORE, LinuxSockDiag.parse(m, new ArrayList<>()));
+    ByteBuffer failedDone = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
+    failedDone.putInt(0, 20).putShort(4, (short) 3).putInt(16, -4); // NLMSG_DONE with -EINTR
+    assertEquals(LinuxSockDiag.Read.ERROR, LinuxSockDiag.parse(failedDone.array(), out));
+    assertEquals(
+        LinuxSockDiag.Read.ERROR,
+        LinuxSockDiag.parse(concat(m, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), out),
+        "a fragment after the last whole message");
   }
 }
