@@ -193,21 +193,7 @@ class FamilyReloadIT {
             "watch",
             "--interval",
             "0.3");
-    StringBuffer out = new StringBuffer();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try (var r =
-                  new java.io.BufferedReader(
-                      new java.io.InputStreamReader(
-                          watch.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  out.append(line).append('\n');
-                }
-              } catch (java.io.IOException ended) {
-                // the watch was ended
-              }
-            });
+    StringBuffer out = output(watch);
     dev.kitty.testkit.TrackedProcesses.await(
         "a first round", Duration.ofSeconds(20), () -> out.toString().contains("no runaway"));
     install(jar, plugins, "notebooks.jar");

@@ -6,13 +6,12 @@ import dev.kitty.engine.model.FamilyJar;
 import dev.kitty.engine.model.KittyException;
 import dev.kitty.engine.model.Rejection;
 import dev.kitty.shell.render.Ansi;
+import dev.kitty.shell.render.ReportJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,23 +97,12 @@ public final class FamilyCommand implements Callable<Integer> {
               : passed ? ExitCodes.OK : ExitCodes.FAILED;
       PrintWriter out = root.out();
       if (root.jsonOutput()) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("jar", loaded.jar().toString());
-        doc.put("passed", passed);
-        doc.put("families", results.stream().map(FamilyKitLayer.Verified::json).toList());
-        doc.put(
-            "rejected",
-            loaded.rejected().stream()
-                .map(
-                    r -> {
-                      Map<String, Object> m = new LinkedHashMap<>();
-                      m.put("source", r.source());
-                      m.put("id", r.id());
-                      m.put("reason", r.reason());
-                      return m;
-                    })
-                .toList());
-        out.println(dev.kitty.api.support.JsonText.write(doc));
+        var doc = ReportJson.object().put("jar", loaded.jar().toString()).put("passed", passed);
+        doc.set(
+            "families",
+            ReportJson.value(results.stream().map(FamilyKitLayer.Verified::json).toList()));
+        doc.set("rejected", ReportJson.rejections(loaded.rejected()));
+        out.println(ReportJson.write(doc));
         return code;
       }
       Ansi ansi = root.ansi();
@@ -190,10 +178,9 @@ public final class FamilyCommand implements Callable<Integer> {
       }
       PrintWriter out = root.out();
       if (root.jsonOutput()) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("project", to.toAbsolutePath().normalize().toString());
-        doc.put("files", written.stream().map(Path::toString).toList());
-        out.println(dev.kitty.api.support.JsonText.write(doc));
+        var doc = ReportJson.object().put("project", to.toAbsolutePath().normalize().toString());
+        doc.set("files", ReportJson.value(written.stream().map(Path::toString).toList()));
+        out.println(ReportJson.write(doc));
         return ExitCodes.OK;
       }
       out.println("family " + id + ": a new project in " + to.toAbsolutePath().normalize());

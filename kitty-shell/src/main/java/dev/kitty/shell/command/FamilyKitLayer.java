@@ -1,8 +1,6 @@
 package dev.kitty.shell.command;
 
 import dev.kitty.api.Family;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;
 import java.lang.module.ModuleFinder;
@@ -17,7 +15,7 @@ import java.util.Set;
  * 35): the kit and QuickTheories are not in kitty's runtime image (QuickTheories is an automatic
  * module, which jlink cannot link), so the distribution carries them in {@code kit/} and a
  * development build in {@code kitty-shell/target/kit}. The kit is called through its exported API,
- * by method handles: the shell does not compile against it.
+ * by reflection: the shell does not compile against it.
  */
 final class FamilyKitLayer {
 
@@ -56,16 +54,11 @@ final class FamilyKitLayer {
           ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
       Class<?> type =
           layer.findLoader("dev.kitty.familykit").loadClass("dev.kitty.familykit.FamilyVerifier");
-      Object v =
-          MethodHandles.publicLookup()
-              .findConstructor(type, MethodType.methodType(void.class, int.class, long.class))
-              .invoke(examples, seed);
-      return new FamilyKitLayer(v);
+      return new FamilyKitLayer(
+          type.getConstructor(int.class, long.class).newInstance(examples, seed));
     } catch (FindException | ResolutionException | ReflectiveOperationException e) {
       throw new IllegalStateException(
           "the family test kit in " + folder + " cannot be loaded: " + e.getMessage(), e);
-    } catch (Throwable e) {
-      throw new IllegalStateException("the family test kit failed to start: " + e, e);
     }
   }
 
@@ -73,29 +66,18 @@ final class FamilyKitLayer {
   @SuppressWarnings("unchecked")
   Verified verify(Family family) {
     try {
-      var lookup = MethodHandles.publicLookup();
       Object report =
-          lookup
-              .findVirtual(
-                  verifier.getClass(),
-                  "verify",
-                  MethodType.methodType(
-                      verifier.getClass().getMethod("verify", Family.class).getReturnType(),
-                      Family.class))
-              .invoke(verifier, family);
+          verifier.getClass().getMethod("verify", Family.class).invoke(verifier, family);
       Class<?> r = report.getClass();
-      boolean passed =
-          (boolean)
-              lookup.findVirtual(r, "passed", MethodType.methodType(boolean.class)).invoke(report);
-      String text =
-          (String)
-              lookup.findVirtual(r, "render", MethodType.methodType(String.class)).invoke(report);
-      Map<String, Object> json =
-          (Map<String, Object>)
-              lookup.findVirtual(r, "json", MethodType.methodType(Map.class)).invoke(report);
-      return new Verified(passed, text, json);
-    } catch (Throwable e) {
-      throw new IllegalStateException("the family test kit failed on " + family.id() + ": " + e, e);
+      return new Verified(
+          (boolean) r.getMethod("passed").invoke(report),
+          (String) r.getMethod("render").invoke(report),
+          (Map<String, Object>) r.getMethod("json").invoke(report));
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw new IllegalStateException(
+          "the family test kit failed on " + family.id() + ": " + e.getCause(), e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the family test kit cannot be called: " + e, e);
     }
   }
 

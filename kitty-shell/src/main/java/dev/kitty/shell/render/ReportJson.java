@@ -109,11 +109,17 @@ public final class ReportJson {
         }
       }
     }
-    ArrayNode rej = root.putArray("rejected");
-    for (Rejection r : kitty.rejected()) {
+    root.set("rejected", rejections(kitty.rejected()));
+    return root;
+  }
+
+  /** Refused jars and families, as {@code families} and {@code family verify} list them. */
+  public static ArrayNode rejections(java.util.List<Rejection> rejected) {
+    ArrayNode rej = MAPPER.createArrayNode();
+    for (Rejection r : rejected) {
       rej.addObject().put("source", r.source()).put("id", r.id()).put("reason", r.reason());
     }
-    return root;
+    return rej;
   }
 
   private static void limit(ObjectNode o, String key, long v, long unlimited) {

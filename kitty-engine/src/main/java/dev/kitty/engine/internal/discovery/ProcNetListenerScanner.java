@@ -147,15 +147,7 @@ final class ProcNetListenerScanner implements ListenerScanner {
         List<SocketEntry> out = new ArrayList<>(asked.get().size());
         for (var l : asked.get()) {
           String address =
-              l.ipv6()
-                  ? Ipv6Text.format(l.address())
-                  : (l.address()[0] & 0xff)
-                      + "."
-                      + (l.address()[1] & 0xff)
-                      + "."
-                      + (l.address()[2] & 0xff)
-                      + "."
-                      + (l.address()[3] & 0xff);
+              l.ipv6() ? Ipv6Text.format(l.address()) : ProcNetTcpParser.dotted(l.address());
           out.add(
               new SocketEntry(address, l.port(), l.ipv6(), SocketEntry.LISTEN, l.uid(), l.inode()));
         }

@@ -110,9 +110,11 @@ final class ProcNetTcpParser {
 
   static String ipv4(String hex) {
     byte[] b = words(hex, 1);
-    if (b == null) {
-      return null;
-    }
+    return b == null ? null : dotted(b);
+  }
+
+  /** Four address bytes in network order as text: what both socket tables report (ADR 36). */
+  static String dotted(byte[] b) {
     return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
   }
 

@@ -66,15 +66,20 @@ class VerdictCacheTest {
           .listener(6001, 20L)
           .listener(7001, 30L);
 
+  /** A classifier over {@code w} for {@code fams}, its verdicts kept in {@code cache}. */
+  private static Classifier classifier(TestWorld w, VerdictCache cache, FamilyInfo... fams) {
+    return new Classifier(
+        WorldPlatform.of(w, "fake"),
+        new FamilyRegistry(List.of(fams), List.of()),
+        "/tmp/state",
+        Duration.ofSeconds(2),
+        Duration.ofMillis(200),
+        false,
+        cache);
+  }
+
   private final Classifier classifier =
-      new Classifier(
-          WorldPlatform.of(world, "fake"),
-          new FamilyRegistry(List.of(families), List.of()),
-          "/tmp/state",
-          Duration.ofSeconds(2),
-          Duration.ofMillis(200),
-          false,
-          new VerdictCache(Duration.ofSeconds(2), clock::get));
+      classifier(world, new VerdictCache(Duration.ofSeconds(2), clock::get), families);
 
   private ScanReport scan() {
     return classifier.scan(List.of(families));
@@ -117,15 +122,7 @@ class VerdictCacheTest {
               return Identity.neverTouch("its record names another daemon");
             });
     TestWorld w = new TestWorld().process(40, 1, TestWorld.UID, "x").listener(8001, 40L);
-    Classifier c =
-        new Classifier(
-            WorldPlatform.of(w, "fake"),
-            new FamilyRegistry(List.of(reads), List.of()),
-            "/tmp/state",
-            Duration.ofSeconds(2),
-            Duration.ofMillis(200),
-            false,
-            new VerdictCache(Duration.ofSeconds(60), clock::get));
+    Classifier c = classifier(w, new VerdictCache(Duration.ofSeconds(60), clock::get), reads);
     c.scan(List.of(reads));
     c.scan(List.of(reads));
     assertEquals(1, asked.get(), "nothing changed: reused");
@@ -142,15 +139,7 @@ class VerdictCacheTest {
   @Test
   void anInterruptedScansPlaceholderIsNeverReused() {
     VerdictCache cache = new VerdictCache(Duration.ofSeconds(60), clock::get);
-    Classifier c =
-        new Classifier(
-            WorldPlatform.of(world, "fake"),
-            new FamilyRegistry(List.of(families), List.of()),
-            "/tmp/state",
-            Duration.ofSeconds(2),
-            Duration.ofMillis(200),
-            false,
-            cache);
+    Classifier c = classifier(world, cache, families);
     Thread.currentThread().interrupt(); // Ctrl-C in the shell, as the command starts
     try {
       // Some probes may have answered before the interrupt was seen, some not ("scan
